@@ -1,0 +1,26 @@
+"""Streamlit caches: load once per server process, shared read-only between sessions."""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import maps
+from .geodata import GeoData, load_geodata
+from .mapview import RenderedMap, render_map
+
+
+@st.cache_resource(show_spinner="Chargement de la géographie de référence…")
+def geodata() -> GeoData:
+    """The reference layers (never mutate: shared between sessions)."""
+    return load_geodata()
+
+
+@st.cache_resource(show_spinner=False)
+def base_layers() -> maps.BaseLayers:
+    """GeoJSON of the base map, computed once per process."""
+    return maps.base_layers(geodata())
+
+
+@st.cache_resource(show_spinner=False)
+def home_map() -> RenderedMap:
+    """The home map, rendered once per process (stable JavaScript: never remounted)."""
+    return render_map(maps.home_map(base_layers()))

@@ -1,0 +1,66 @@
+"""Loading the reference geography committed in geodata/ (built by scripts/build_geodata.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .paths import GEODATA_DIR
+
+EPCI_TYPE_LABELS: dict[str, str] = {
+    "CC": "Communauté de communes",
+    "CA": "Communauté d'agglomération",
+    "CU": "Communauté urbaine",
+    "METRO": "Métropole",
+    "MET69": "Métropole de Lyon",
+}
+METROPOLE_TYPES = ("METRO", "MET69")
+# France-wide view of mainland France (Corsica included) on a ~600 px high map.
+FRANCE_CENTER = (46.5, 2.6)
+FRANCE_ZOOM = 6.0
+
+
+@dataclass(frozen=True)
+class GeoData:
+    """The reference layers, read-only once loaded (shared between sessions)."""
+
+    regions: gpd.GeoDataFrame
+    departements: gpd.GeoDataFrame
+    epci: gpd.GeoDataFrame
+    communes: pd.DataFrame
+
+    @property
+    def metropoles(self) -> gpd.GeoDataFrame:
+        return self.epci[self.epci["type"].isin(METROPOLE_TYPES)]
+
+
+def _read_layer(path: Path, index: str) -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(path, engine="pyogrio")
+    for column in gdf.columns:
+        if column != "geometry" and gdf[column].dtype == object:
+            gdf[column] = gdf[column].astype(str)
+    return gdf.set_index(index, drop=False).rename_axis(None)
+
+
+def load_geodata(folder: Path = GEODATA_DIR) -> GeoData:
+    """Read the four reference files; codes stay strings (leading zeros kept)."""
+    communes = pd.read_csv(
+        folder / "communes.csv",
+        dtype={"code": str, "siren_epci": str, "departement": str, "region": str},
+        keep_default_na=False,
+    )
+    communes = communes.set_index("code", drop=False).rename_axis(None)
+    regions = _read_layer(folder / "regions.geojson", "code")
+    departements = _read_layer(folder / "departements.geojson", "code")
+    epci = _read_layer(folder / "epci.geojson", "siren")
+    epci["population"] = epci["population"].astype(int)
+    epci["n_communes"] = epci["n_communes"].astype(int)
+    return GeoData(regions=regions, departements=departements, epci=epci, communes=communes)
+
+
+def outline_mesh(layer: gpd.GeoDataFrame) -> shapely.MultiLineString:
+    """Borders of a polygon layer as lines, each shared border drawn once (lighter to send)."""
+    return shapely.line_merge(shapely.union_all(layer.geometry.boundary.values))

@@ -1,0 +1,87 @@
+"""Showing folium maps in Streamlit through streamlit-folium's component, with caching.
+
+`st_folium` re-renders the whole folium map (Jinja templates, JSON of every layer) on every
+rerun and mutates the map it is given. Here the base map is rendered ONCE into the strings the
+component needs (`RenderedMap`, cached by the caller), and what changes between reruns travels
+as feature-group JavaScript (`feature_group_js`), which the component adds to the mounted map
+without remounting it. This relies on streamlit-folium's module-level helpers (version pinned
+in requirements.txt; tests/test_mapview.py fails if they change).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import folium
+import streamlit_folium as sf
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    """The strings streamlit-folium sends to the browser for one map."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    zoom: float | None
+
+    @property
+    def payload_bytes(self) -> int:
+        return len(self.script.encode()) + len(self.header.encode()) + len(self.html.encode())
+
+
+def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element):
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(fmap)
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+
+
+def render_map(fmap: folium.Map) -> RenderedMap:
+    """Render `fmap` once (consumes it: streamlit-folium's helpers mutate the map)."""
+    fmap.get_root().render()
+    fmap.render()
+    html = sf._get_html(fmap)
+    header = sf._get_header(fmap)
+    css, js = _links(fmap)
+    script = sf._get_map_string(fmap)
+    return RenderedMap(script=script, header=header, html=html, map_id=sf.get_full_id(fmap),
+                       css_links=css, js_links=js, zoom=fmap.options.get("zoom"))
+
+
+def feature_group_js(groups: Sequence[folium.FeatureGroup]) -> str:
+    """JavaScript adding `groups` to the mounted map (what st_folium's feature_group_to_add sends)."""
+    scratch = folium.Map(tiles=None)
+    return "".join(sf._get_feature_group_string(group, map=scratch, idx=idx) for idx, group in enumerate(groups))
+
+
+def show_map(rendered: RenderedMap, *, key: str, height: int = 600,
+             returned_objects: Iterable[str] = (), feature_groups: str | None = None,
+             center: tuple[float, float] | None = None, zoom: float | None = None) -> dict:
+    """Display a rendered map; return the requested interaction values (st_folium's dict)."""
+    returned = list(returned_objects)
+    defaults = {
+        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_tooltip": None,
+        "last_object_clicked_popup": None, "bounds": None, "zoom": rendered.zoom, "center": None,
+        "selected_layers": None,
+    }
+    value = sf._component_func(
+        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id,
+        key=sf.generate_js_hash(rendered.script, key, False), height=height, width=None,
+        returned_objects=returned, default={k: v for k, v in defaults.items() if k in returned},
+        zoom=zoom, center=list(center) if center else None, feature_group=feature_groups,
+        return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(rendered.css_links), js_links=list(rendered.js_links),
+        on_change=None, wrap_longitude=False,
+    )
+    return value or {}

@@ -1,0 +1,9 @@
+"""Locations of the committed data the app runs from (never ../shared at run time)."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GEODATA_DIR = ROOT / "geodata"
+DATA_DIR = ROOT / "data"
+STATIC_DIR = ROOT / "static"
+# Streamlit serves ROOT/static under this URL when server.enableStaticServing is true.
+STATIC_URL = "app/static"

@@ -1,0 +1,142 @@
+"""Print ONE JSON object of named performance figures (medians of >= 5 runs where timed).
+
+    python benchmarks/run.py                # everything
+    python benchmarks/run.py --only home_first_paint_s,home_map_payload_bytes
+
+Each figure is a function registered with @figure; later issues add theirs to this file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RUNS = 5
+FIGURES: dict[str, Callable[[], float | int]] = {}
+BROWSER_FIGURES: dict[str, Callable[[object, str], float | int]] = {}
+
+
+def figure(fn):
+    FIGURES[fn.__name__] = fn
+    return fn
+
+
+def browser_figure(fn):
+    """A figure measured in headless Chromium against one running app: fn(browser, base_url)."""
+    BROWSER_FIGURES[fn.__name__] = fn
+    return fn
+
+
+def median_of(fn: Callable[[], float], runs: int = RUNS) -> float:
+    return round(statistics.median(fn() for _ in range(runs)), 4)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# --- issue 2: foundation -------------------------------------------------------------------
+
+@figure
+def geodata_load_cold_s() -> float:
+    """Reading geodata/ in a fresh Python process (imports excluded)."""
+    code = ("import time; from alliance.geodata import load_geodata; t=time.perf_counter(); "
+            "load_geodata(); print(time.perf_counter()-t)")
+
+    def once() -> float:
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+        return float(out.stdout.strip().splitlines()[-1])
+    return median_of(once)
+
+
+@figure
+def geodata_load_cached_s() -> float:
+    """A cache hit of the app's st.cache_resource loader."""
+    from alliance import cache
+
+    cache.geodata()
+    return median_of(lambda: timed(cache.geodata))
+
+
+@figure
+def home_map_payload_bytes() -> int:
+    from alliance import cache
+
+    return cache.home_map().payload_bytes
+
+
+def first_paint(browser, url: str, ready_selector: str | None = None) -> float:
+    """Seconds from navigation to the first map shape painted (canvas pixels or SVG path)."""
+    from alliance.browser import guard_network
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    external: list[str] = []
+    guard_network(context, external)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(
+        state="attached", timeout=60000)
+    frame.locator(".leaflet-overlay-pane").first.evaluate(
+        """pane => new Promise(resolve => {
+            const painted = () => {
+              const c = pane.querySelector('canvas');
+              if (pane.querySelector('path')) return true;
+              if (!c || !c.width) return false;
+              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              for (let i = 3; i < d.length; i += 64) if (d[i] > 0) return true;
+              return false;
+            };
+            const tick = () => painted() ? resolve(true) : requestAnimationFrame(tick);
+            tick();
+        })""")
+    elapsed = time.perf_counter() - start
+    context.close()
+    if external:
+        raise RuntimeError(f"external requests during benchmark: {external[:3]}")
+    return elapsed
+
+
+@browser_figure
+def home_first_paint_s(browser, base: str) -> float:
+    first_paint(browser, base)  # warm the server caches: we measure a user's visit, not start-up
+    return median_of(lambda: first_paint(browser, base))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated figure names")
+    args = parser.parse_args()
+    wanted = set(args.only.split(",")) if args.only else None
+    results: dict[str, float | int] = {}
+    for name, fn in FIGURES.items():
+        if wanted is None or name in wanted:
+            results[name] = fn()
+    browser_names = [n for n in BROWSER_FIGURES if wanted is None or n in wanted]
+    if browser_names:
+        from playwright.sync_api import sync_playwright
+
+        from alliance.browser import launch_chromium, running_app
+
+        with running_app() as base, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            for name in browser_names:
+                results[name] = BROWSER_FIGURES[name](browser, base)
+            browser.close()
+    print(json.dumps(results, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+import folium
+import pytest
+from folium.plugins import MarkerCluster
+
+from alliance import maps
+from alliance.offline import ExternalAssetError, external_urls, use_local_assets
+
+
+def test_home_map_is_offline(geo):
+    fmap = maps.home_map(maps.base_layers(geo))
+    html = fmap.get_root().render()
+    assert external_urls(fmap) == []
+    assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
+    assert "/app/static/vendor/leaflet-1.9.3/leaflet.js" in html
+    assert "preferCanvas" in html
+
+
+def test_unknown_plugin_asset_is_refused():
+    fmap = folium.Map(tiles=None)
+    MarkerCluster().add_to(fmap)
+    with pytest.raises(ExternalAssetError, match="markercluster"):
+        use_local_assets(fmap)
+
+
+def test_tooltips_are_escaped():
+    assert maps.tooltip_html("<img src=x onerror=alert(1)>", "a & b") == (
+        "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>a &amp; b")
+
+
+def test_home_map_has_22_metropoles_and_attribution(geo):
+    html = maps.home_map(maps.base_layers(geo)).get_root().render()
+    assert html.count('"siren"') == 22
+    assert "ADMIN EXPRESS" in html and "INSEE" in html
