@@ -19,8 +19,8 @@ EPCI_TYPE_LABELS: dict[str, str] = {
 }
 METROPOLE_TYPES = ("METRO", "MET69")
 # France-wide view of mainland France (Corsica included) on a ~600 px high map.
-FRANCE_CENTER = (46.5, 2.6)
-FRANCE_ZOOM = 6.0
+FRANCE_CENTER = (46.3, 2.6)
+FRANCE_ZOOM = 5.75
 
 
 @dataclass(frozen=True)
