@@ -6,6 +6,8 @@ import streamlit as st
 from . import maps
 from .geodata import GeoData, load_geodata
 from .mapview import RenderedMap, render_map
+from .catalogue import Catalogue, load_catalogue
+from .vocab import Vocabularies, load_vocabularies
 
 
 @st.cache_resource(show_spinner="Chargement de la géographie de référence…")
@@ -24,3 +26,14 @@ def base_layers() -> maps.BaseLayers:
 def home_map() -> RenderedMap:
     """The home map, rendered once per process (stable JavaScript: never remounted)."""
     return render_map(maps.home_map(base_layers()))
+
+
+@st.cache_resource(show_spinner=False)
+def vocabularies() -> Vocabularies:
+    return load_vocabularies()
+
+
+@st.cache_resource(show_spinner="Chargement du catalogue des coopérations…")
+def catalogue() -> Catalogue:
+    """The validated curated catalogue of data/ (read-only, shared between sessions)."""
+    return load_catalogue(geodata(), vocabularies())

@@ -1,0 +1,360 @@
+"""The cooperation catalogue: territory references, validation, geometry and links.
+
+A member of a cooperation is one of `epci:<SIREN>`, `com:<INSEE>`, `dep:<code>`, `reg:<code>`,
+`coop:<id>` (another cooperation, whose own members give its shape) or `ext:<label>@<lat>,<lon>`
+(a partner with no French code). Validation reports every problem with file, row and column;
+`build_catalogue` turns valid rows into tables ready for the map (geometry, links, memberships).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from rapidfuzz import process, utils
+
+from .geodata import GeoData
+from .paths import DATA_DIR
+from .vocab import Vocabularies
+
+COLUMNS = ["id", "nom", "type", "membres", "chef_de_file", "themes", "finalites", "portage",
+           "territoires", "temporalite", "intensite", "annee", "statut", "description", "source", "citation"]
+LIST_COLUMNS = {"membres": None, "themes": "theme", "finalites": "finalite", "portage": "portage",
+                "territoires": "territoires", "temporalite": "temporalite", "intensite": "intensite"}
+REQUIRED = ("id", "nom", "type", "membres", "statut", "source", "citation")
+MAX_CITATION_WORDS = 25
+MIN_YEAR = 1950
+COMMUNE_RADIUS_DEG = 0.02  # a commune member is drawn as a small disc around its point
+REF_KINDS = {"epci": "EPCI", "com": "Commune", "dep": "Département", "reg": "Région",
+             "coop": "Coopération", "ext": "Partenaire hors code officiel"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_EXT = re.compile(r"^(?P<label>[^@]+)@(?P<lat>-?\d+(?:\.\d+)?),(?P<lon>-?\d+(?:\.\d+)?)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located in a file, a row (1 = first data row) and a column."""
+
+    fichier: str
+    ligne: int | None
+    colonne: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.fichier]
+        if self.ligne is not None:
+            where.append(f"ligne {self.ligne}")
+        if self.colonne:
+            where.append(f"colonne « {self.colonne} »")
+        return f"{', '.join(where)} : {self.message}"
+
+
+class CatalogueError(ValueError):
+    """The catalogue does not validate; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"- {p}" for p in problems[:50])
+        more = f"\n… et {len(problems) - 50} autres" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problème(s) dans le catalogue :\n{lines}{more}")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parsed territory reference."""
+
+    kind: str
+    code: str
+    label: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    raw: str = ""
+
+    @property
+    def text(self) -> str:
+        """The reference as written in the catalogue (stable key of a member)."""
+        return self.raw or f"{self.kind}:{self.code}"
+
+
+def split_list(cell: object) -> list[str]:
+    """Split a `;`-separated cell into stripped, non-empty values."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return []
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+def parse_ref(text: str) -> Ref:
+    """Parse `kind:code`; raise ValueError (French message) when malformed."""
+    kind, sep, rest = text.strip().partition(":")
+    if not sep or kind not in REF_KINDS or not rest.strip():
+        raise ValueError(f"référence « {text} » mal formée (attendu epci:, com:, dep:, reg:, coop: ou ext:)")
+    rest = rest.strip()
+    if kind == "ext":
+        match = _EXT.match(rest)
+        if not match:
+            raise ValueError(f"partenaire externe « {text} » mal formé (attendu ext:libellé@lat,lon)")
+        lat, lon = float(match["lat"]), float(match["lon"])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"coordonnées hors limites dans « {text} »")
+        label = match["label"].strip()
+        return Ref(kind="ext", code=label, label=label, lat=lat, lon=lon,
+                   raw=f"ext:{label}@{match['lat']},{match['lon']}")
+    return Ref(kind=kind, code=rest, raw=f"{kind}:{rest}")
+
+
+class TerritoryIndex:
+    """What the references can point at: the committed geodata (read-only)."""
+
+    def __init__(self, geo: GeoData):
+        self.geo = geo
+        self.names = {
+            "epci": geo.epci["nom"].to_dict(),
+            "com": geo.communes["nom"].to_dict(),
+            "dep": geo.departements["nom"].to_dict(),
+            "reg": geo.regions["nom"].to_dict(),
+        }
+        self._choices = {f"{kind}:{code}": f"{name} ({code})"
+                         for kind, names in self.names.items() if kind != "com"
+                         for code, name in names.items()}
+
+    def exists(self, ref: Ref) -> bool:
+        return ref.code in self.names.get(ref.kind, {})
+
+    def name(self, ref: Ref) -> str:
+        if ref.kind == "ext":
+            return ref.label or ref.code
+        return self.names.get(ref.kind, {}).get(ref.code, ref.code)
+
+    def closest(self, text: str, limit: int = 3) -> list[str]:
+        """Closest known references to an unresolved one (by code or name), for error messages."""
+        query = text.partition(":")[2] or text
+        found = process.extract(query, self._choices, limit=limit, processor=utils.default_process)
+        return [f"{key} {label}" for label, _score, key in found]
+
+
+def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
+             fichier: str = "cooperations.csv", known_ids: set[str] | None = None) -> list[Problem]:
+    """Every problem of a catalogue table (columns as in COLUMNS, all cells text)."""
+    problems: list[Problem] = []
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        return [Problem(fichier, None, c, "colonne absente") for c in missing]
+    ids = [str(v).strip() for v in df["id"]]
+    all_ids = set(ids) | (known_ids or set())
+    seen: dict[str, int] = {}
+    this_year = dt.date.today().year
+    for pos, row in enumerate(df.itertuples(index=False), start=1):
+        def add(col: str | None, msg: str) -> None:
+            problems.append(Problem(fichier, pos, col, msg))
+
+        cells = {c: ("" if pd.isna(getattr(row, c)) else str(getattr(row, c)).strip()) for c in COLUMNS}
+        for col in REQUIRED:
+            if not cells[col]:
+                add(col, "valeur obligatoire manquante")
+        cid = cells["id"]
+        if cid:
+            if not _ID.match(cid):
+                add("id", f"identifiant « {cid} » invalide (minuscules, chiffres et tirets)")
+            if cid in seen:
+                add("id", f"identifiant « {cid} » en double (déjà ligne {seen[cid]})")
+            seen.setdefault(cid, pos)
+        if cells["type"] and cells["type"] not in vocab["type"].values:
+            add("type", f"type inconnu « {cells['type']} »")
+        if cells["statut"] and cells["statut"] not in vocab["statut"].values:
+            add("statut", f"statut inconnu « {cells['statut']} »")
+        for col, family in LIST_COLUMNS.items():
+            if family is None:
+                continue
+            for value in split_list(cells[col]):
+                if value not in vocab[family].values:
+                    add(col, f"{vocab[family].libelle.lower()} inconnu(e) « {value} »")
+        members = split_list(cells["membres"])
+        for text in members:
+            try:
+                ref = parse_ref(text)
+            except ValueError as exc:
+                add("membres", str(exc))
+                continue
+            if ref.kind == "coop":
+                if ref.code not in all_ids:
+                    add("membres", f"coopération « {ref.code} » inconnue")
+                elif ref.code == cid:
+                    add("membres", "une coopération ne peut pas être membre d'elle-même")
+            elif ref.kind != "ext" and not index.exists(ref):
+                hint = index.closest(text)
+                add("membres", f"référence « {text} » introuvable dans la géographie de référence"
+                    + (f" (proches : {', '.join(hint)})" if hint else ""))
+        if len(set(members)) != len(members):
+            add("membres", "membre en double")
+        chef = cells["chef_de_file"]
+        if chef and chef not in members:
+            add("chef_de_file", f"le chef de file « {chef} » doit figurer parmi les membres")
+        if cells["annee"]:
+            try:
+                year = int(cells["annee"])
+                if not MIN_YEAR <= year <= this_year + 1:
+                    raise ValueError
+            except ValueError:
+                add("annee", f"année « {cells['annee']} » invalide (entre {MIN_YEAR} et {this_year + 1})")
+        if cells["citation"] and len(cells["citation"].split()) > MAX_CITATION_WORDS:
+            add("citation", f"citation trop longue ({len(cells['citation'].split())} mots, {MAX_CITATION_WORDS} au plus)")
+    problems.extend(_cycle_problems(df, fichier))
+    return problems
+
+
+def _cycle_problems(df: pd.DataFrame, fichier: str) -> list[Problem]:
+    graph = {str(r.id).strip(): [m[5:] for m in split_list(r.membres) if m.startswith("coop:")]
+             for r in df.itertuples(index=False)}
+    problems, state = [], {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = " → ".join(stack[stack.index(nxt):] + [nxt]) if nxt in stack else nxt
+                problems.append(Problem(fichier, None, "membres", f"cycle entre coopérations : {cycle}"))
+            elif state.get(nxt) is None and nxt in graph:
+                visit(nxt, stack + [nxt])
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
+    return problems
+
+
+def read_catalogue_csv(path: Path) -> pd.DataFrame:
+    """Read a catalogue CSV with every cell as text (codes keep their leading zeros)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Validated cooperations and everything the map, charts and profiles need (read-only)."""
+
+    cooperations: pd.DataFrame       # index id; list columns as tuples; annee as Int64
+    members: pd.DataFrame            # coop_id, ref, kind, code, nom, via (None = direct, or coop id)
+    shapes: gpd.GeoSeries            # id -> union of its members' shapes (WGS84)
+    anchors: gpd.GeoSeries           # member ref -> representative point
+    links: gpd.GeoDataFrame          # coop_id, source, target, geometry (LineString)
+    vocab: Vocabularies
+
+    def direct_members(self, coop_id: str) -> list[str]:
+        return list(self.cooperations.at[coop_id, "membres"])
+
+
+def _ref_shape(ref: Ref, geo: GeoData, shapes: dict[str, object]):
+    if ref.kind == "epci":
+        return geo.epci.geometry.at[ref.code]
+    if ref.kind == "dep":
+        return geo.departements.geometry.at[ref.code]
+    if ref.kind == "reg":
+        return geo.regions.geometry.at[ref.code]
+    if ref.kind == "com":
+        row = geo.communes.loc[ref.code]
+        return shapely.Point(row["lon"], row["lat"]).buffer(COMMUNE_RADIUS_DEG)
+    if ref.kind == "coop":
+        return shapes[ref.code]
+    return shapely.Point(ref.lon, ref.lat)
+
+
+def build_catalogue(df: pd.DataFrame, vocab: Vocabularies, geo: GeoData,
+                    fichier: str = "cooperations.csv") -> Catalogue:
+    """Validate `df` and build the tables of the catalogue; raise CatalogueError if invalid."""
+    index = TerritoryIndex(geo)
+    problems = validate(df, vocab, index, fichier)
+    if problems:
+        raise CatalogueError(problems)
+    coops = df.copy()
+    for col in LIST_COLUMNS:
+        coops[col] = coops[col].map(lambda cell: tuple(split_list(cell)))
+    coops["annee"] = pd.to_numeric(coops["annee"].replace("", None), errors="coerce").astype("Int64")
+    coops = coops.set_index("id", drop=False).rename_axis(None)
+
+    # Shapes, resolving coop: members after their own members (the graph has no cycle).
+    shapes: dict[str, object] = {}
+    pending = list(coops.index)
+    while pending:
+        for cid in list(pending):
+            refs = [parse_ref(m) for m in coops.at[cid, "membres"]]
+            if any(r.kind == "coop" and r.code not in shapes for r in refs):
+                continue
+            shapes[cid] = shapely.union_all([_ref_shape(r, geo, shapes) for r in refs])
+            pending.remove(cid)
+
+    # Members: direct ones, and those reached through a grouping (coop: member).
+    rows = []
+
+    def expand(cid: str, via: str | None, seen: frozenset) -> None:
+        for text in coops.at[cid, "membres"]:
+            ref = parse_ref(text)
+            rows.append({"coop_id": cid if via is None else via_root[0], "ref": ref.text, "kind": ref.kind,
+                         "code": ref.code, "nom": index.name(ref) if ref.kind != "coop" else coops.at[ref.code, "nom"],
+                         "via": via})
+            if ref.kind == "coop" and ref.code not in seen:
+                expand(ref.code, ref.code if via is None else via, seen | {ref.code})
+
+    for cid in coops.index:
+        via_root = [cid]
+        expand(cid, None, frozenset({cid}))
+    members = pd.DataFrame(rows, columns=["coop_id", "ref", "kind", "code", "nom", "via"])
+
+    anchors = {}
+    for text in members["ref"].unique():
+        ref = parse_ref(text)
+        anchors[text] = (shapely.Point(ref.lon, ref.lat) if ref.kind == "ext"
+                         else _ref_shape(ref, geo, shapes).representative_point())
+
+    link_rows = []
+    for cid, row in coops.iterrows():
+        if vocab.forme(row["type"]) != "liens":
+            continue
+        for source, target in link_pairs(list(row["membres"]), row["chef_de_file"] or None):
+            link_rows.append({"coop_id": cid, "source": source, "target": target,
+                              "geometry": shapely.LineString([anchors[source], anchors[target]])})
+    links = gpd.GeoDataFrame(link_rows, columns=["coop_id", "source", "target", "geometry"],
+                             geometry="geometry", crs="EPSG:4326")
+    return Catalogue(
+        cooperations=coops, members=members,
+        shapes=gpd.GeoSeries(shapes, crs="EPSG:4326"),
+        anchors=gpd.GeoSeries(anchors, crs="EPSG:4326"),
+        links=links, vocab=vocab,
+    )
+
+
+def link_pairs(members: list[str], chef: str | None) -> list[tuple[str, str]]:
+    """Links drawn for a network cooperation: chef de file to each member; without one, every
+    pair for up to four members, else a star from the first member."""
+    if len(members) < 2:
+        return []
+    if chef:
+        return [(chef, m) for m in members if m != chef]
+    if len(members) <= 4:
+        return list(combinations(members, 2))
+    return [(members[0], m) for m in members[1:]]
+
+
+def load_catalogue(geo: GeoData, vocab: Vocabularies, data_dir: Path = DATA_DIR) -> Catalogue:
+    """Read data/cooperations.csv and build the validated catalogue."""
+    return build_catalogue(read_catalogue_csv(data_dir / "cooperations.csv"), vocab, geo)
+
+
+def territory_figures(catalogue: Catalogue, geo: GeoData, ident: str) -> dict[str, int]:
+    """n_epci, n_communes and population of a cooperation (through its groupings) or a territory."""
+    if ident.startswith(("epci:", "dep:", "reg:", "com:")):
+        refs = [ident]
+    else:
+        refs = catalogue.members.loc[catalogue.members["coop_id"] == ident, "ref"].tolist()
+    epci = {r[5:] for r in refs if r.startswith("epci:")}
+    communes = set(geo.communes.index[geo.communes["siren_epci"].isin(epci)])
+    communes |= {r[4:] for r in refs if r.startswith("com:")}
+    deps = {r[4:] for r in refs if r.startswith("dep:")}
+    regs = {r[4:] for r in refs if r.startswith("reg:")}
+    communes |= set(geo.communes.index[geo.communes["departement"].isin(deps) | geo.communes["region"].isin(regs)])
+    return {"n_epci": len(epci), "n_communes": len(communes),
+            "population": int(geo.communes.loc[sorted(communes), "population"].sum())}

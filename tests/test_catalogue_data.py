@@ -1,0 +1,130 @@
+"""The committed catalogue: valid, sourced, faithful to the seeds."""
+import pandas as pd
+import pytest
+
+from alliance.catalogue import load_catalogue, read_catalogue_csv, territory_figures
+from alliance.paths import DATA_DIR
+from alliance.vocab import load_vocabularies
+from tests.seedtext import found_in_seed, normalise, seed_exists, seed_variants
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return load_vocabularies()
+
+
+@pytest.fixture(scope="module")
+def catalogue(geo, vocab):
+    return load_catalogue(geo, vocab)
+
+
+def _sourced_rows():
+    for name in ("cooperations.csv", "chiffres_cles.csv", "atelier_pmlb_2019.csv"):
+        df = pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
+        for pos, row in df.iterrows():
+            yield name, pos + 1, row["source"], row["citation"]
+
+
+def test_every_citation_is_verbatim_in_its_seed(seeds_dir):
+    missing = [f"{name} ligne {pos}: {cit!r}" for name, pos, src, cit in _sourced_rows()
+               if not (seed_exists(src) and found_in_seed(cit, src))]
+    assert missing == []
+
+
+def test_citations_are_short(seeds_dir):
+    too_long = [(name, pos) for name, pos, _, cit in _sourced_rows() if len(cit.split()) > 25]
+    assert too_long == []
+
+
+def test_vocabulary_card_families_cite_the_workshop(vocab, seeds_dir):
+    for name in ("theme", "finalite", "portage", "territoires", "temporalite", "intensite"):
+        family = vocab[name]
+        assert found_in_seed(family.citation, family.source), name
+
+
+def test_descriptions_are_not_pasted(seeds_dir):
+    df = read_catalogue_csv(DATA_DIR / "cooperations.csv")
+    for row in df.itertuples():
+        words = normalise(row.description).split()
+        text = seed_variants(row.source)[1]
+        runs = [" ".join(words[i:i + 8]) for i in range(len(words) - 7)]
+        assert not any(run in text for run in runs), row.id
+
+
+def test_catalogue_loads_and_counts(catalogue):
+    coops = catalogue.cooperations
+    assert len(coops) >= 70
+    assert coops["id"].is_unique
+    for required in ("pm-pays-de-brest", "pm-loire-bretagne", "pm-nantes-saint-nazaire", "pm-rouen-seine-eure",
+                     "entente-brest-quimper", "entente-brest-lannion-morlaix", "cr-brest-cob",
+                     "cr-nantes-pays-de-retz", "cr-toulouse-portes-de-gascogne", "cr-toulouse-armagnac",
+                     "cr-montpellier-haut-languedoc", "cr-tours-indre-et-loire", "dialogue-metropolitain-toulouse",
+                     "accord-cadre-toulouse-montpellier", "ti-axe-seine", "voyage-a-nantes", "eusko",
+                     "agir-ensemble-en-territoire", "ville-en-selle-alsace-emmendingen", "labo-des-partenariats",
+                     "vegetalpes", "ptce-ciel-gatinais", "fondation-territoriale-loire-atlantique", "coopcarto",
+                     "accord-cadre-coeur-herault-montpellier", "comporte-vignobles-decouvertes", "nord-yonne-paris"):
+        assert required in coops.index, required
+
+
+def test_ten_anpp_fiches(catalogue):
+    anpp = catalogue.cooperations[(catalogue.cooperations["source"] == "002_6eb31e899a883444.txt")
+                                  & ~catalogue.cooperations["type"].isin(["petr", "pays"])]
+    assert anpp["description"].str.contains(r"\(fiche \d+\)").sum() == 10
+
+
+def test_pole_of_brest_shape_and_members(catalogue, geo):
+    members = catalogue.members[catalogue.members["coop_id"] == "pm-pays-de-brest"]
+    assert len(members) == 7 and set(members["kind"]) == {"epci"}
+    shape = catalogue.shapes["pm-pays-de-brest"]
+    assert shape.contains(geo.epci.geometry["242900314"].representative_point())
+
+
+def test_contract_reaches_petr_members_through_grouping(catalogue):
+    members = catalogue.members[catalogue.members["coop_id"] == "cr-toulouse-portes-de-gascogne"]
+    direct = members[members["via"].isna()]
+    through = members[members["via"] == "petr-portes-de-gascogne"]
+    assert set(direct["ref"]) == {"epci:243100518", "coop:petr-portes-de-gascogne"}
+    assert len(through) == 5 and set(through["kind"]) == {"epci"}
+
+
+def test_links_of_bilateral_contract(catalogue):
+    links = catalogue.links[catalogue.links["coop_id"] == "cr-brest-cob"]
+    assert len(links) == 1
+    assert {links.iloc[0]["source"], links.iloc[0]["target"]} == {"epci:242900314", "coop:pays-centre-ouest-bretagne"}
+    assert links.geometry.iloc[0].length > 0.5  # Brest to the centre of Brittany, in degrees
+
+
+def test_zone_types_have_no_links(catalogue):
+    zone = catalogue.cooperations.index[catalogue.cooperations["type"].isin(["petr", "pays", "pole_metropolitain"])]
+    assert not catalogue.links["coop_id"].isin(zone).any()
+
+
+def test_key_figures_match_membership(catalogue, geo):
+    figures = pd.read_csv(DATA_DIR / "chiffres_cles.csv", dtype=str, keep_default_na=False)
+    for row in figures.itertuples():
+        computed = territory_figures(catalogue, geo, row.id)[row.indicateur]
+        expected = int(row.valeur)
+        if row.indicateur == "n_epci":
+            ok = computed == expected
+        else:
+            ok = abs(computed - expected) <= 0.10 * expected
+        if row.controle == "oui":
+            assert ok, f"{row.id} {row.indicateur}: {computed} vs {expected} in the seed"
+        else:
+            assert not ok and row.remarque, f"{row.id} {row.indicateur} is flagged but now matches: unflag it"
+
+
+def test_workshop_figures_equal_the_seed(seeds_dir):
+    atelier = pd.read_csv(DATA_DIR / "atelier_pmlb_2019.csv", dtype=str, keep_default_na=False)
+    for row in atelier.itertuples():
+        assert row.valeur in normalise(row.citation).replace("\u202f", " ").replace("%", " %"), row
+    get = {(r.jeu, r.question, r.modalite): int(r.valeur) for r in atelier.itertuples()}
+    assert get[("participants", "Participation", "Participants à l'atelier")] == 83
+    assert get[("vote_mobilites", "Votes", "total")] == 30
+    assert get[("vote_tourisme", "Votes", "total")] == 19
+    assert get[("national", "Coopérations métropoles – territoires environnants (fin 2018)", "recensées")] == 173
+    assert get[("national", "Coopérations métropoles – territoires environnants (fin 2018)", "active")] == 76
+    assert get[("national", "Territoires de projet (Pays, PETR)", "nombre")] == 268
+    themes = atelier[atelier["jeu"] == "themes_alliances"]
+    assert themes["appariement_incertain"].eq("true").all()
+    assert themes["valeur"].astype(int).sum() == 100
