@@ -95,3 +95,59 @@ def wait_for_map(frame_or_page, timeout_ms: float = 30000):
     frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(
         state="attached", timeout=timeout_ms)
     return frame
+
+
+COUNT_LAYERS_JS = """el => {
+    const map = Object.values(window).find(v => v && v instanceof L.Map);
+    // The component keeps every group it ever added; only those still on the map count.
+    const groups = (window.feature_group || []).filter(g => map.hasLayer(g)).slice(-4);
+    const count = (g, test) => { let n = 0; g.eachLayer(l => { if (test(l)) n++; }); return n; };
+    const isLine = l => (l instanceof L.Polyline) && !(l instanceof L.Polygon);
+    const names = ['epci', 'zones', 'links', 'ext'];
+    const out = {};
+    groups.forEach((g, i) => { out[names[i] || i] = count(g, i === 2 ? isLine : (() => true)); });
+    return out;
+}"""
+
+
+def map_frame(page):
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+
+
+def drawn_layers(page) -> dict:
+    """Counts of layers in the feature groups of the Carte map (links = polylines)."""
+    return map_frame(page).locator(".leaflet-container").evaluate(COUNT_LAYERS_JS)
+
+
+def wait_for_links(page, expected: int, timeout_ms: float = 30000) -> None:
+    """Wait until the Carte map shows exactly `expected` link polylines."""
+    deadline = timeout_ms / 1000
+    import time as _time
+    start = _time.monotonic()
+    while True:
+        try:
+            if drawn_layers(page).get("links") == expected:
+                return
+        except Exception:  # the iframe may be re-rendering
+            pass
+        if _time.monotonic() - start > deadline:
+            raise TimeoutError(f"map never showed {expected} links (last: {drawn_layers(page)})")
+        page.wait_for_timeout(50)
+
+
+def wait_for_still_map(page, quiet_ms: int = 600, timeout_ms: int = 15000) -> None:
+    """Wait until the map's centre and zoom stop changing (after a programmatic move)."""
+    js = ("el => { const m = Object.values(window).find(v => v && v instanceof L.Map);"
+          " const c = m.getCenter(); return [c.lat.toFixed(5), c.lng.toFixed(5), m.getZoom()].join(); }")
+    container = map_frame(page).locator(".leaflet-container")
+    last, stable_since, waited = None, 0, 0
+    while waited < timeout_ms:
+        state = container.evaluate(js)
+        if state == last:
+            stable_since += 100
+            if stable_since >= quiet_ms:
+                return
+        else:
+            last, stable_since = state, 0
+        page.wait_for_timeout(100)
+        waited += 100

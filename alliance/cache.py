@@ -5,7 +5,9 @@ import streamlit as st
 
 from . import maps
 from .geodata import GeoData, load_geodata
-from .mapview import RenderedMap, render_map
+from . import carte
+from .filters import FilterIndex, build_filter_index
+from .mapview import DynamicLayers, RenderedMap, feature_group_js, render_map
 from .catalogue import Catalogue, load_catalogue
 from .vocab import Vocabularies, load_vocabularies
 
@@ -37,3 +39,21 @@ def vocabularies() -> Vocabularies:
 def catalogue() -> Catalogue:
     """The validated curated catalogue of data/ (read-only, shared between sessions)."""
     return load_catalogue(geodata(), vocabularies())
+
+
+@st.cache_resource(show_spinner=False)
+def filter_index() -> FilterIndex:
+    return build_filter_index(catalogue(), geodata())
+
+
+@st.cache_resource(show_spinner=False)
+def carte_base_map() -> RenderedMap:
+    """The Carte page's base map (régions, départements, métropoles), rendered once."""
+    return render_map(maps.carte_base_map(base_layers()))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def carte_layers(ids: tuple[str, ...], selected: str | None) -> DynamicLayers:
+    """JavaScript of the cooperation layers for one selection (cached per selection)."""
+    groups = carte.cooperation_groups(catalogue(), geodata(), ids, selected)
+    return feature_group_js(groups, control_title="Coopérations")

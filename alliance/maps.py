@@ -15,11 +15,7 @@ from .fmt import fmt_int
 from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, outline_mesh
 from .offline import use_local_assets
 
-ATTRIBUTION = (
-    "Contours : IGN – ADMIN EXPRESS COG 2018 (via france-geojson) · "
-    "Codes et intercommunalités : INSEE COG (via @etalab/decoupage-administratif) · "
-    "Licence Ouverte"
-)
+ATTRIBUTION = "Contours © IGN ADMIN EXPRESS 2018 · Codes © INSEE COG · Licence Ouverte"
 REGION_STYLE = {"color": "#5b6770", "weight": 1.6, "fillColor": "#eef1f4", "fillOpacity": 1.0}
 DEPARTEMENT_STYLE = {"color": "#9aa5ad", "weight": 0.7, "opacity": 0.9}
 METROPOLE_STYLE = {"color": "#8c1d40", "weight": 1.2, "fillColor": "#c2185b", "fillOpacity": 0.55}
@@ -141,4 +137,17 @@ def home_map(layers: BaseLayers) -> folium.Map:
     add_basemap(fmap, layers)
     add_metropoles(fmap, layers)
     folium.LayerControl(collapsed=False).add_to(fmap)
+    return use_local_assets(fmap)
+
+
+def carte_base_map(layers: BaseLayers) -> folium.Map:
+    """Base of the Carte page: same outlines as home, métropoles hidden by default."""
+    fmap = new_map()
+    add_basemap(fmap, layers)
+    folium.GeoJson(
+        layers.metropoles, name="Métropoles (22)", show=False,
+        style_function=lambda _: {**METROPOLE_STYLE, "fillOpacity": 0.25},
+        tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return use_local_assets(fmap)

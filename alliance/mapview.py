@@ -59,14 +59,31 @@ def render_map(fmap: folium.Map) -> RenderedMap:
                        css_links=css, js_links=js, zoom=fmap.options.get("zoom"))
 
 
-def feature_group_js(groups: Sequence[folium.FeatureGroup]) -> str:
-    """JavaScript adding `groups` to the mounted map (what st_folium's feature_group_to_add sends)."""
+@dataclass(frozen=True)
+class DynamicLayers:
+    """JavaScript of feature groups added to a mounted map, and of the control listing them."""
+
+    groups: str
+    control: str | None
+
+    @property
+    def payload_bytes(self) -> int:
+        return len(self.groups.encode()) + len((self.control or "").encode())
+
+
+def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str | None = None) -> DynamicLayers:
+    """JavaScript adding `groups` to the mounted map (what st_folium's feature_group_to_add sends),
+    with a layer control listing them when `control_title` is given."""
     scratch = folium.Map(tiles=None)
-    return "".join(sf._get_feature_group_string(group, map=scratch, idx=idx) for idx, group in enumerate(groups))
+    js = "".join(sf._get_feature_group_string(group, map=scratch, idx=idx) for idx, group in enumerate(groups))
+    control = None
+    if control_title is not None:
+        control = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
+    return DynamicLayers(groups=js, control=control)
 
 
 def show_map(rendered: RenderedMap, *, key: str, height: int = 600,
-             returned_objects: Iterable[str] = (), feature_groups: str | None = None,
+             returned_objects: Iterable[str] = (), layers: DynamicLayers | None = None,
              center: tuple[float, float] | None = None, zoom: float | None = None) -> dict:
     """Display a rendered map; return the requested interaction values (st_folium's dict)."""
     returned = list(returned_objects)
@@ -79,8 +96,9 @@ def show_map(rendered: RenderedMap, *, key: str, height: int = 600,
         script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id,
         key=sf.generate_js_hash(rendered.script, key, False), height=height, width=None,
         returned_objects=returned, default={k: v for k, v in defaults.items() if k in returned},
-        zoom=zoom, center=list(center) if center else None, feature_group=feature_groups,
-        return_on_hover=False, layer_control=None, pixelated=False,
+        zoom=zoom, center=list(center) if center else None,
+        feature_group=layers.groups if layers else None,
+        return_on_hover=False, layer_control=layers.control if layers else None, pixelated=False,
         css_links=list(rendered.css_links), js_links=list(rendered.js_links),
         on_change=None, wrap_longitude=False,
     )

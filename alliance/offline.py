@@ -2,7 +2,7 @@
 
 folium and its plugins list their assets as CDN URLs (`default_js` / `default_css`). We ship
 copies from the npm registry under static/vendor/ (served by Streamlit at /app/static/) and
-rewrite those lists on every element of a map. Assets we do not need (jQuery, Bootstrap,
+rewrite those lists on every element of a map. Assets we do not need (Bootstrap,
 awesome-markers, glyphicons) are dropped; an asset we neither ship nor know raises, so that a
 new plugin cannot silently reintroduce a CDN request.
 """
@@ -16,9 +16,11 @@ import folium
 LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "/app/static/vendor/leaflet-1.9.3/leaflet.js",
     "leaflet_css": "/app/static/vendor/leaflet-1.9.3/leaflet.css",
+    # folium's Popup builds its HTML content with jQuery
+    "jquery": "/app/static/vendor/jquery-3.7.1/jquery.min.js",
 }
 UNUSED_ASSETS = {
-    "jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+    "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
     "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css",
 }
 

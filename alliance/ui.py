@@ -16,3 +16,58 @@ def sources_footer() -> None:
             "composition actuelle des intercommunalités."
         )
     st.caption(ATTRIBUTION)
+
+
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
+
+
+def md_escape(text: object) -> str:
+    """Escape Markdown so that user or catalogue text is shown literally."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def legend(items: list[tuple[str, str]], title: str) -> None:
+    """A French legend: coloured swatches with labels (labels escaped)."""
+    import html
+
+    swatches = "".join(
+        f"<span style='display:inline-flex;align-items:center;margin:0 14px 4px 0'>"
+        f"<span style='width:14px;height:14px;border-radius:3px;background:{colour};margin-right:6px;"
+        f"display:inline-block'></span>{html.escape(label)}</span>" for label, colour in items)
+    st.markdown(f"<div style='font-size:0.9rem'><b>{html.escape(title)}</b><br>{swatches}</div>",
+                unsafe_allow_html=True)
+
+
+def cooperation_card(catalogue, geo, coop_id: str) -> None:
+    """The card of one cooperation: every field in French, members, source and related ones."""
+    from .details import member_table, related_cooperations
+    from .fmt import fmt_int
+    from .state import select_cooperation
+    from .vocab import load_sources
+
+    vocab = catalogue.vocab
+    row = catalogue.cooperations.loc[coop_id]
+    st.subheader(row["nom"], anchor=False)
+    year = f" · créée en {row['annee']}" if row["annee"] is not None and str(row["annee"]) != "<NA>" else ""
+    st.markdown(f"**{md_escape(vocab['type'].label(row['type']))}** · {md_escape(vocab['statut'].label(row['statut']))}"
+                f"{md_escape(year)}")
+    st.write(row["description"])
+    for column, family in (("themes", "theme"), ("finalites", "finalite"), ("portage", "portage"),
+                           ("territoires", "territoires"), ("temporalite", "temporalite"), ("intensite", "intensite")):
+        values = row[column]
+        if values:
+            st.markdown(f"**{md_escape(vocab[family].libelle)}** : "
+                        + md_escape(", ".join(vocab[family].label(v) for v in values)))
+    table = member_table(catalogue, geo, coop_id)
+    table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))
+    st.markdown(f"**Membres** ({fmt_int(len(table))})")
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300))
+    sources = load_sources()
+    st.markdown(f"**Source** : {md_escape(sources.get(row['source'], row['source']))}")
+    st.markdown(f"> « {md_escape(row['citation'])} »")
+    related = related_cooperations(catalogue, coop_id)
+    if len(related):
+        st.markdown("**Autres coopérations de ses membres**")
+        for i, rel in enumerate(related.itertuples()):
+            st.button(f"{rel.membre} → {catalogue.cooperations.at[rel.coop_id, 'nom']}", key=f"rel_{coop_id}_{i}",
+                      on_click=select_cooperation, args=(rel.coop_id,), width="stretch")

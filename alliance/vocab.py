@@ -81,3 +81,8 @@ def load_vocabularies(path: Path = DATA_DIR / "vocabulaires.yaml") -> Vocabulari
         families[name] = Family(name=name, libelle=fam.get("libelle", name), values=values,
                                 source=fam.get("source"), citation=fam.get("citation"))
     return Vocabularies(families)
+
+
+def load_sources(path: Path = DATA_DIR / "sources.yaml") -> dict[str, str]:
+    """Titles of the seed documents, by file name."""
+    return {str(k): str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}

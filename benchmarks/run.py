@@ -114,6 +114,51 @@ def home_first_paint_s(browser, base: str) -> float:
     return median_of(lambda: first_paint(browser, base))
 
 
+# --- issue 4: map explorer -----------------------------------------------------------------
+
+@figure
+def france_view_payload_bytes() -> int:
+    """Everything the Carte page's map sends for the France-wide view (no filter)."""
+    from alliance import cache, carte
+    from alliance.mapview import feature_group_js, render_map
+    from alliance import maps
+
+    catalogue, geo = cache.catalogue(), cache.geodata()
+    base = render_map(maps.carte_base_map(cache.base_layers()))
+    layers = feature_group_js(carte.cooperation_groups(catalogue, geo, tuple(catalogue.cooperations.index)),
+                              control_title="Coopérations")
+    return base.payload_bytes + layers.payload_bytes
+
+
+@browser_figure
+def filter_change_s(browser, base: str) -> float:
+    """A filter change (search box) to the updated map, each one a new selection (no cache hit)."""
+    from alliance import cache
+    from alliance.browser import guard_network, wait_for_links, wait_for_map
+    from alliance.carte import describe_selection
+    from alliance.filters import Filters, apply_filters
+
+    catalogue, index = cache.catalogue(), cache.filter_index()
+    queries = ["Brest", "Toulouse", "Nantes", "Rouen", "Montpellier", "Morlaix", "Bordeaux", "Tours"]
+    expected = {q: describe_selection(catalogue, apply_filters(catalogue, index, Filters(texte=q))).n_links
+                for q in queries}
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    guard_network(context, [])
+    page = context.new_page()
+    page.goto(f"{base}/carte")
+    wait_for_map(page)
+    box = page.get_by_label("Recherche (coopération, territoire)")
+    times = []
+    for query in queries:
+        box.fill(query)
+        start = time.perf_counter()
+        box.press("Enter")
+        wait_for_links(page, expected[query])
+        times.append(time.perf_counter() - start)
+    context.close()
+    return round(statistics.median(times), 4)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated figure names")

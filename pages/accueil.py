@@ -1,4 +1,8 @@
 """Home page: France's reference geography and key figures."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
 import streamlit as st
 from alliance import cache
 from alliance.fmt import fmt_int

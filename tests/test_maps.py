@@ -11,6 +11,7 @@ def test_home_map_is_offline(geo):
     html = fmap.get_root().render()
     assert external_urls(fmap) == []
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
+    assert "/app/static/vendor/jquery-3.7.1/jquery.min.js" in html
     assert "/app/static/vendor/leaflet-1.9.3/leaflet.js" in html
     assert "preferCanvas" in html
 

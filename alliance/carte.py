@@ -1,0 +1,144 @@
+"""Layers of the Carte page: cooperations of a filtered selection as folium feature groups."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+import shapely
+
+from .catalogue import Catalogue, parse_ref
+from .fmt import fmt_int
+from .geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
+from .maps import MAP_FONT, escape, feature_collection, tooltip_html
+
+MAX_POPUP_MEMBERS = 8
+
+
+def coop_label(catalogue: Catalogue, coop_id: str) -> str:
+    """The text a cooperation is known by on the map (tooltip), unique per cooperation."""
+    row = catalogue.cooperations.loc[coop_id]
+    return f"{row['nom']} · {catalogue.vocab['type'].label(row['type'])}"
+
+
+def label_index(catalogue: Catalogue) -> dict[str, str]:
+    """Tooltip text -> cooperation id, to know what a click on the map selected."""
+    return {coop_label(catalogue, cid): cid for cid in catalogue.cooperations.index}
+
+
+def popup_html(catalogue: Catalogue, coop_id: str) -> str:
+    """Escaped popup: name, type, year, members, themes."""
+    vocab = catalogue.vocab
+    row = catalogue.cooperations.loc[coop_id]
+    members = catalogue.members[(catalogue.members["coop_id"] == coop_id) & catalogue.members["via"].isna()]
+    names = [escape(n) for n in members["nom"].head(MAX_POPUP_MEMBERS)]
+    if len(members) > MAX_POPUP_MEMBERS:
+        names.append(f"… et {len(members) - MAX_POPUP_MEMBERS} autres")
+    themes = ", ".join(escape(vocab["theme"].label(t)) for t in row["themes"]) or "non précisés"
+    year = str(row["annee"]) if pd.notna(row["annee"]) else "non précisée"
+    return (f"<div style='{MAP_FONT};min-width:220px'><b>{escape(row['nom'])}</b><br>"
+            f"<i>{escape(vocab['type'].label(row['type']))}</i> · {escape(vocab['statut'].label(row['statut']))}<br>"
+            f"Année : {escape(year)}<br>Membres : {', '.join(names)}<br>Thèmes : {themes}</div>")
+
+
+def link_weight(n_themes: int) -> float:
+    return min(2.0 + 0.8 * n_themes, 7.0)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the map shows for a filtered selection."""
+
+    ids: tuple[str, ...]
+    zone_ids: tuple[str, ...]
+    link_ids: tuple[str, ...]
+    epci: tuple[str, ...]
+    n_links: int
+
+
+def describe_selection(catalogue: Catalogue, ids) -> Selection:
+    coops = catalogue.cooperations.loc[list(ids)]
+    zone = tuple(i for i, t in coops["type"].items() if catalogue.vocab.forme(t) == "zone")
+    links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
+    members = catalogue.members[catalogue.members["coop_id"].isin(list(ids))]
+    epci = tuple(sorted(set(members.loc[members["kind"] == "epci", "code"])))
+    return Selection(ids=tuple(ids), zone_ids=zone, link_ids=tuple(links["coop_id"].unique()),
+                     epci=epci, n_links=len(links))
+
+
+def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None
+                       ) -> list[folium.FeatureGroup]:
+    """Feature groups for the cooperations `ids`: member EPCI, perimeters, links, partners."""
+    vocab = catalogue.vocab
+    sel = describe_selection(catalogue, ids)
+    groups = []
+
+    epci_group = folium.FeatureGroup(name="EPCI membres", show=True)
+    if sel.epci:
+        layer = geo.epci.loc[list(sel.epci)]
+        folium.GeoJson(
+            feature_collection(layer, lambda r: {"infobulle": tooltip_html(
+                r.nom, f"{fmt_int(r.population)} habitants · {fmt_int(r.n_communes)} communes")}),
+            style_function=lambda _: {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35},
+            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+        ).add_to(epci_group)
+    groups.append(epci_group)
+
+    zone_group = folium.FeatureGroup(name="Périmètres (PETR, Pays, pôles…)", show=True)
+    for cid in sel.zone_ids:
+        row = catalogue.cooperations.loc[cid]
+        colour = vocab["type"].colour(row["type"])
+        weight = 4 if cid == selected else 2
+        folium.GeoJson(
+            json.loads(shapely.to_geojson(catalogue.shapes[cid])),
+            style_function=lambda _, c=colour, w=weight: {"color": c, "weight": w, "fillColor": c, "fillOpacity": 0.22},
+            highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.4},
+            tooltip=folium.Tooltip(escape(coop_label(catalogue, cid)), style=MAP_FONT),
+            popup=folium.Popup(popup_html(catalogue, cid), max_width=340),
+        ).add_to(zone_group)
+    groups.append(zone_group)
+
+    link_group = folium.FeatureGroup(name="Liens de coopération", show=True)
+    links = catalogue.links[catalogue.links["coop_id"].isin(list(sel.link_ids))]
+    for link in links.itertuples():
+        row = catalogue.cooperations.loc[link.coop_id]
+        coords = [(lat, lon) for lon, lat in link.geometry.coords]
+        weight = link_weight(len(row["themes"])) + (3 if link.coop_id == selected else 0)
+        folium.PolyLine(
+            coords, color=vocab["type"].colour(row["type"]), weight=weight, opacity=0.85,
+            tooltip=folium.Tooltip(escape(coop_label(catalogue, link.coop_id)), style=MAP_FONT),
+            popup=folium.Popup(popup_html(catalogue, link.coop_id), max_width=340),
+        ).add_to(link_group)
+    groups.append(link_group)
+
+    ext_group = folium.FeatureGroup(name="Partenaires hors code officiel", show=True)
+    members = catalogue.members[catalogue.members["coop_id"].isin(list(ids)) & (catalogue.members["kind"] == "ext")]
+    for text in members["ref"].unique():
+        ref = parse_ref(text)
+        coops = ", ".join(escape(catalogue.cooperations.at[c, "nom"])
+                          for c in members.loc[members["ref"] == text, "coop_id"].unique())
+        folium.CircleMarker(
+            [ref.lat, ref.lon], radius=7, color="#333333", weight=2, fill=True, fill_color="#ffffff", fill_opacity=1,
+            tooltip=folium.Tooltip(escape(ref.label), style=MAP_FONT),
+            popup=folium.Popup(f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>",
+                               max_width=300),
+        ).add_to(ext_group)
+    groups.append(ext_group)
+    return groups
+
+
+def view_of(catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: int = 560
+            ) -> tuple[tuple[float, float], float]:
+    """Centre and zoom that frame the cooperations `ids` (France-wide view when empty)."""
+    if len(ids) == 0:
+        return FRANCE_CENTER, FRANCE_ZOOM
+    minx, miny, maxx, maxy = catalogue.shapes.loc[list(ids)].total_bounds
+    centre = ((miny + maxy) / 2, (minx + maxx) / 2)
+    lon_span = max(maxx - minx, 0.05)
+    lat_rad = [math.radians(miny), math.radians(maxy)]
+    merc = [math.log(math.tan(math.pi / 4 + r / 2)) for r in lat_rad]
+    lat_span = max(math.degrees(merc[1] - merc[0]), 0.05)
+    zoom = min(math.log2(map_width_px * 360 / (256 * lon_span)), math.log2(map_height_px * 360 / (256 * lat_span)))
+    return centre, float(max(4.0, min(11.0, math.floor((zoom - 0.3) * 4) / 4)))

@@ -1,0 +1,131 @@
+"""The shared filter state of the pages: sidebar widgets, session state and the URL.
+
+The canonical state is `st.session_state["filtres"]` (a Filters). Widgets are re-seeded from it
+on every page, so moving from the map to the charts keeps the selection, and the URL
+(`st.query_params`) always carries it: reloading or sharing the link restores the same view.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from .catalogue import Catalogue
+from .filters import Filters, FilterIndex, VOCAB_FIELDS, from_query, to_query
+from .geodata import GeoData
+
+STATE_KEY = "filtres"
+WIDGET_PREFIX = "filtre_"
+SELECTED_KEY = "coop"
+
+
+def _widget_key(name: str) -> str:
+    return WIDGET_PREFIX + name
+
+
+def current_filters() -> Filters:
+    return st.session_state.get(STATE_KEY, Filters())
+
+
+def reset_filters() -> None:
+    """Callback: back to the whole catalogue."""
+    st.session_state[STATE_KEY] = Filters()
+    st.session_state.pop(SELECTED_KEY, None)
+    for key in list(st.session_state):
+        if str(key).startswith(WIDGET_PREFIX):
+            del st.session_state[key]
+
+
+def init_from_url(catalogue: Catalogue, geo: GeoData) -> None:
+    """On the first run of a session, read the filters (and selected cooperation) from the URL."""
+    if STATE_KEY in st.session_state:
+        return
+    params = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    filters, warnings = from_query(params, catalogue.vocab, geo)
+    coop = params.get(SELECTED_KEY)
+    if coop:
+        if coop in catalogue.cooperations.index:
+            st.session_state[SELECTED_KEY] = coop
+        else:
+            warnings.append(f"Paramètre « coop » : coopération « {coop} » inconnue, ignorée.")
+    st.session_state[STATE_KEY] = filters
+    st.session_state["avertissements_url"] = warnings
+
+
+def sync_url(filters: Filters) -> None:
+    params = to_query(filters)
+    if st.session_state.get(SELECTED_KEY):
+        params[SELECTED_KEY] = st.session_state[SELECTED_KEY]
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex) -> Filters:
+    """Render the French filter widgets in the sidebar; return the filters they describe."""
+    init_from_url(catalogue, geo)
+    state = current_filters()
+    vocab = catalogue.vocab
+    for warning in st.session_state.pop("avertissements_url", []):
+        st.warning(warning, icon="⚠️")
+
+    # Seed the widgets from the canonical state (widgets of another page were dropped).
+    seeds = {"regions": list(state.regions), "departements": list(state.departements), "texte": state.texte}
+    for name in VOCAB_FIELDS:
+        seeds[name] = list(getattr(state, name))
+    years = index.years or (2000, 2025)
+    seeds["periode"] = (state.annee_min or years[0], state.annee_max or years[1])
+    for name, value in seeds.items():
+        st.session_state.setdefault(_widget_key(name), value)
+
+    sb = st.sidebar
+    sb.header("Filtres")
+    texte = sb.text_input("Recherche (coopération, territoire)", key=_widget_key("texte"),
+                          placeholder="ex. Brest, Gascogne, alimentation…")
+    region_names = geo.regions["nom"].to_dict()
+    regions = sb.multiselect("Région", sorted(region_names, key=lambda c: region_names[c]),
+                             format_func=region_names.get, key=_widget_key("regions"), placeholder="Toutes")
+    deps = geo.departements
+    dep_options = deps.index[deps["region"].isin(regions)] if regions else deps.index
+    dep_options = sorted(set(dep_options) | set(st.session_state[_widget_key("departements")]))
+    departements = sb.multiselect("Département", dep_options,
+                                  format_func=lambda c: f"{deps.at[c, 'nom']} ({c})",
+                                  key=_widget_key("departements"), placeholder="Tous")
+    chosen = {}
+    for name, (_, _, family) in VOCAB_FIELDS.items():
+        fam = vocab[family]
+        chosen[name] = sb.multiselect(fam.libelle, fam.keys, format_func=fam.label,
+                                      key=_widget_key(name), placeholder="Tous")
+    periode = sb.slider("Période (année de création)", min_value=years[0], max_value=years[1],
+                        key=_widget_key("periode"))
+    full = tuple(periode) == tuple(years)
+    filters = Filters(
+        regions=tuple(regions), departements=tuple(departements), texte=texte.strip(),
+        annee_min=None if full else int(periode[0]), annee_max=None if full else int(periode[1]),
+        **{name: tuple(values) for name, values in chosen.items()},
+    )
+    if not full:
+        sb.caption("Une période restreinte écarte les coopérations dont l'année n'est pas connue.")
+    sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch",
+              disabled=filters.is_empty)
+    st.session_state[STATE_KEY] = filters
+    sync_url(filters)
+    return filters
+
+
+def select_cooperation(coop_id: str | None) -> None:
+    if coop_id:
+        st.session_state[SELECTED_KEY] = coop_id
+    else:
+        st.session_state.pop(SELECTED_KEY, None)
+
+
+def with_filters(filters: Filters, **changes) -> Filters:
+    return replace(filters, **changes)
+
+
+def set_filters(filters: Filters) -> None:
+    """Replace the shared filters (e.g. from a chart click); widgets re-seed from them."""
+    st.session_state[STATE_KEY] = filters
+    for key in list(st.session_state):
+        if str(key).startswith(WIDGET_PREFIX):
+            del st.session_state[key]

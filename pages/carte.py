@@ -1,0 +1,73 @@
+"""Carte: the cooperations on the map, filtered, with the card of the selected one."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
+import streamlit as st
+
+from alliance import cache
+from alliance.carte import describe_selection, label_index, view_of
+from alliance.filters import apply_filters
+from alliance.fmt import fmt_int, plural
+from alliance.mapview import show_map
+from alliance.state import SELECTED_KEY, filter_sidebar, reset_filters, select_cooperation
+from alliance.ui import cooperation_card, legend, sources_footer
+
+geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+filters = filter_sidebar(catalogue, geo, index)
+ids = apply_filters(catalogue, index, filters)
+selection = describe_selection(catalogue, ids)
+
+st.title("Carte des coopérations")
+cols = st.columns(4)
+cols[0].metric("Coopérations", fmt_int(len(ids)), help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue")
+cols[1].metric("EPCI concernés", fmt_int(len(selection.epci)))
+cols[2].metric("Liens tracés", fmt_int(selection.n_links))
+cols[3].metric("Périmètres", fmt_int(len(selection.zone_ids)))
+
+if len(ids) == 0:
+    st.info("Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.")
+    st.button("Réinitialiser les filtres", on_click=reset_filters, key="reset_vide", type="primary")
+
+
+@st.fragment
+def explorer() -> None:
+    selected = st.session_state.get(SELECTED_KEY)
+    if selected not in ids:
+        selected = None
+    map_col, card_col = st.columns([2.2, 1], gap="medium")
+    with map_col:
+        centre, zoom = view_of(catalogue, ids)
+        result = show_map(
+            cache.carte_base_map(), key="carte_cooperations", height=640,
+            returned_objects=["last_object_clicked_tooltip"],
+            layers=cache.carte_layers(tuple(ids), selected), center=centre, zoom=zoom,
+        )
+        clicked = (result.get("last_object_clicked_tooltip") or "").strip()
+        if clicked and clicked != st.session_state.get("dernier_clic"):
+            st.session_state["dernier_clic"] = clicked
+            coop = label_index(catalogue).get(clicked)
+            if coop and coop != selected:
+                select_cooperation(coop)
+                st.rerun()
+        types = catalogue.cooperations.loc[list(ids), "type"].unique() if len(ids) else []
+        vocab = catalogue.vocab["type"]
+        legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in set(types)], "Types de coopération")
+        st.caption("Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
+                   "d'un PETR, d'un Pays, d'un pôle… En jaune : EPCI membres. Cliquez un lien ou un périmètre "
+                   "pour afficher sa fiche.")
+    with card_col:
+        st.session_state["choix_coop"] = selected
+        st.selectbox(
+            f"Fiche ({plural(len(ids), 'coopération')})", list(ids), key="choix_coop",
+            format_func=lambda c: catalogue.cooperations.at[c, "nom"], placeholder="Choisir une coopération…",
+            on_change=lambda: select_cooperation(st.session_state["choix_coop"]),
+        )
+        if selected:
+            cooperation_card(catalogue, geo, selected)
+        else:
+            st.caption("Cliquez sur la carte ou choisissez une coopération dans la liste.")
+
+
+explorer()
+sources_footer()

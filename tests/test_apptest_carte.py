@@ -1,0 +1,74 @@
+"""AppTest of the Carte page: filters set -> expected counts, URL restore, simulated click."""
+from unittest import mock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alliance.catalogue import load_catalogue
+from alliance.paths import ROOT
+from alliance.vocab import load_vocabularies
+
+
+@pytest.fixture(scope="module")
+def catalogue(geo):
+    return load_catalogue(geo, load_vocabularies())
+
+
+def carte(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page("pages/carte.py")
+    return at
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_all_cooperations_then_theme_filter(catalogue):
+    at = carte().run()
+    assert not at.exception
+    assert metric(at, "Coopérations") == str(len(catalogue.cooperations))
+    at.multiselect(key="filtre_themes").select("alimentation").run()
+    expected = sum("alimentation" in t for t in catalogue.cooperations["themes"])
+    assert metric(at, "Coopérations") == str(expected)
+    assert at.query_params["theme"] == "alimentation"
+
+
+def test_shared_url_restores_filters_and_warns(catalogue):
+    at = carte({"theme": "alimentation", "type": "contrat_reciprocite", "region": "76,xx"}).run()
+    assert not at.exception
+    assert at.multiselect(key="filtre_themes").value == ["alimentation"]
+    assert at.multiselect(key="filtre_types").value == ["contrat_reciprocite"]
+    assert any("région « xx »" in w.value for w in at.warning)
+    assert metric(at, "Coopérations") == "2"  # Toulouse with Portes de Gascogne and with Armagnac
+
+
+def test_empty_result_offers_reset():
+    at = carte({"theme": "sante", "region": "94"}).run()
+    assert any("Aucune coopération" in i.value for i in at.info)
+    at.button(key="reset_vide").click().run()
+    assert at.multiselect(key="filtre_themes").value == []
+    assert int(metric(at, "Coopérations").replace("\u00a0", "")) > 70
+
+
+def test_click_on_map_opens_card(catalogue):
+    from alliance.carte import coop_label
+
+    label = coop_label(catalogue, "cr-brest-cob")
+    with mock.patch("alliance.mapview.sf._component_func",
+                    return_value={"last_object_clicked_tooltip": label}):
+        at = carte().run()
+        at.run()
+    assert not at.exception
+    assert any(h.value == catalogue.cooperations.at["cr-brest-cob", "nom"] for h in at.subheader)
+    assert at.query_params["coop"] == "cr-brest-cob"
+    assert any("novembre 2016" in m.value for m in at.markdown)
+
+
+def test_selected_cooperation_from_url(catalogue):
+    at = carte({"coop": "ti-axe-seine"}).run()
+    assert any(h.value == "Territoire d'industrie de l'axe Seine" for h in at.subheader)
+    members = at.dataframe[0].value
+    assert len(members) == 7
