@@ -10,5 +10,7 @@ st.set_page_config(
 pages = [
     st.Page("pages/accueil.py", title="Accueil", default=True, url_path="accueil"),
     st.Page("pages/carte.py", title="Carte", url_path="carte"),
+    st.Page("pages/statistiques.py", title="Statistiques", url_path="statistiques"),
+    st.Page("pages/atelier.py", title="Atelier Loire-Bretagne 2019", url_path="atelier"),
 ]
 st.navigation(pages).run()

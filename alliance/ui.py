@@ -71,3 +71,47 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
         for i, rel in enumerate(related.itertuples()):
             st.button(f"{rel.membre} → {catalogue.cooperations.at[rel.coop_id, 'nom']}", key=f"rel_{coop_id}_{i}",
                       on_click=select_cooperation, args=(rel.coop_id,), width="stretch")
+
+
+def chart_block(key: str, chart, data, note: str, selectable: bool = True):
+    """A chart (French, full width), the note saying what is counted, and its exports.
+
+    The spec is built once without schema validation (the builders are tested) and handed to
+    st.vega_lite_chart: validating it on every rerun cost ~0.1 s per chart."""
+    from . import charts
+
+    final = charts.french(chart)
+    spec = final.to_dict(validate=False)
+    if selectable:
+        event = st.vega_lite_chart(spec, key=f"graphique_{key}", on_select="rerun", width="stretch")
+    else:
+        event = st.vega_lite_chart(spec, key=f"graphique_{key}", width="stretch")
+    st.caption(note)
+    with st.popover("Exporter", width="content"):
+        # Images are rendered (vl-convert, offline) only when asked for: a callable is deferred.
+        st.download_button("Image PNG", data=lambda: charts.spec_to_png(spec), file_name=f"{key}.png",
+                           mime="image/png", key=f"png_{key}", on_click="ignore")
+        st.download_button("Image SVG", data=lambda: charts.spec_to_svg(spec), file_name=f"{key}.svg",
+                           mime="image/svg+xml", key=f"svg_{key}", on_click="ignore")
+        st.download_button("Données CSV", data=lambda: data.to_csv(index=False).encode("utf-8"),
+                           file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", on_click="ignore")
+    return event
+
+
+def narrow_filters_from_selection(event, field, filters, fields=("cle",)) -> None:
+    """A click on a bar (or heatmap cell) narrows the shared filters to that value, then reruns."""
+    from dataclasses import replace
+
+    from . import charts
+    from .state import set_filters
+
+    points = (event or {}).get("selection", {}).get(charts.SELECTION) if event else None
+    if not points:
+        return
+    point = points[0]
+    names = field if isinstance(field, tuple) else (field,)
+    changes = {name: (point[f],) for name, f in zip(names, fields) if point.get(f)}
+    new = replace(filters, **changes)
+    if new != filters:
+        set_filters(new)
+        st.rerun()

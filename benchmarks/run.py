@@ -159,6 +159,74 @@ def filter_change_s(browser, base: str) -> float:
     return round(statistics.median(times), 4)
 
 
+# --- issue 5: statistics ------------------------------------------------------------------
+
+def synthetic_catalogue(n: int, seed: int = 7):
+    """A random catalogue of `n` cooperations over real EPCI (benchmark only, never shipped)."""
+    import random
+
+    import pandas as pd
+
+    from alliance import cache
+    from alliance.catalogue import COLUMNS, build_catalogue
+
+    rng = random.Random(seed)
+    vocab, geo = cache.vocabularies(), cache.geodata()
+    sirens = list(geo.epci.index)
+    rows = []
+    for i in range(n):
+        members = rng.sample(sirens, rng.randint(2, 4))
+        row = {c: "" for c in COLUMNS}
+        row.update(
+            id=f"synthetique-{i}", nom=f"Coopération synthétique {i}", type=rng.choice(vocab["type"].keys),
+            membres=";".join(f"epci:{s}" for s in members), statut=rng.choice(vocab["statut"].keys),
+            themes=";".join(rng.sample(vocab["theme"].keys, rng.randint(1, 4))),
+            finalites=";".join(rng.sample(vocab["finalite"].keys, rng.randint(0, 2))),
+            portage=rng.choice(vocab["portage"].keys), territoires=rng.choice(vocab["territoires"].keys),
+            annee=str(rng.randint(1995, 2025)), source="synthetique", citation="benchmark",
+        )
+        rows.append(row)
+    return build_catalogue(pd.DataFrame(rows), vocab, geo)
+
+
+def page_rerun_s(page: str, catalogue=None) -> float:
+    """Server-side time of one rerun of a page (AppTest, warm caches), median of 5."""
+    from unittest import mock
+
+    from streamlit.testing.v1 import AppTest
+
+    from alliance import cache
+    from alliance.filters import build_filter_index
+
+    patches = []
+    if catalogue is not None:
+        index = build_filter_index(catalogue, cache.geodata())
+        patches = [mock.patch("alliance.cache.catalogue", return_value=catalogue),
+                   mock.patch("alliance.cache.filter_index", return_value=index)]
+    for p in patches:
+        p.start()
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+        at.switch_page(page)
+        at.run()
+        if at.exception:
+            raise RuntimeError(at.exception)
+        return median_of(lambda: timed(at.run))
+    finally:
+        for p in patches:
+            p.stop()
+
+
+@figure
+def stats_rerun_s() -> float:
+    return page_rerun_s("pages/statistiques.py")
+
+
+@figure
+def stats_rerun_10k_s() -> float:
+    return page_rerun_s("pages/statistiques.py", synthetic_catalogue(10_000))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated figure names")

@@ -1,0 +1,121 @@
+"""Aggregations behind the charts (plain pandas, tested) and the exports of a selection."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import shapely
+
+from .catalogue import COLUMNS, Catalogue
+from .fmt import fmt_int, fmt_pct
+from .geodata import GeoData
+from .vocab import Family
+
+# Catalogue column -> vocabulary family, for the distributions.
+DISTRIBUTIONS = {
+    "themes": "theme", "portage": "portage", "type": "type", "finalites": "finalite",
+    "statut": "statut", "territoires": "territoires",
+}
+
+
+def _exploded(coops: pd.DataFrame, column: str) -> pd.Series:
+    values = coops[column]
+    if values.map(lambda v: isinstance(v, tuple)).any():
+        values = values.explode().dropna()
+    return values
+
+
+def distribution(coops: pd.DataFrame, column: str, family: Family) -> pd.DataFrame:
+    """Cooperations per value of `column` (a cooperation with three themes counts once in each).
+
+    Columns: cle, libelle, couleur, n, part (share of the selected cooperations, in %), n_texte,
+    part_texte. Sorted by decreasing count; values absent from the selection are left out; values
+    unknown to the vocabulary are kept under their key (so nothing is silently dropped)."""
+    total = len(coops)
+    counts = _exploded(coops, column).value_counts() if total else pd.Series(dtype="int64")
+    rows = [{"cle": key, "libelle": family.label(key), "couleur": family.colour(key), "n": int(n)}
+            for key, n in counts.items()]
+    out = pd.DataFrame(rows, columns=["cle", "libelle", "couleur", "n"])
+    out["part"] = (100.0 * out["n"] / total) if total else 0.0
+    order = {k: i for i, k in enumerate(family.keys)}
+    out = out.assign(_o=out["cle"].map(lambda k: order.get(k, len(order)))).sort_values(
+        ["n", "_o"], ascending=[False, True]).drop(columns="_o").reset_index(drop=True)
+    out["n_texte"] = out["n"].map(fmt_int)
+    out["part_texte"] = out["part"].map(fmt_pct)
+    return out
+
+
+def timeline(coops: pd.DataFrame, type_family: Family) -> pd.DataFrame:
+    """Cooperations created per year and type, with the running total (years known only)."""
+    known = coops.dropna(subset=["annee"])
+    if known.empty:
+        return pd.DataFrame(columns=["annee", "type", "libelle", "couleur", "n", "cumul"])
+    per = known.groupby([known["annee"].astype(int), "type"]).size().rename("n").reset_index()
+    per["libelle"] = per["type"].map(type_family.label)
+    per["couleur"] = per["type"].map(type_family.colour)
+    totals = per.groupby("annee")["n"].sum().sort_index().cumsum().rename("cumul")
+    return per.merge(totals, left_on="annee", right_index=True).sort_values(["annee", "type"]).reset_index(drop=True)
+
+
+def theme_by_type(coops: pd.DataFrame, theme_family: Family, type_family: Family) -> pd.DataFrame:
+    """Cross-table thème × type (counts of cooperations), long format for a heatmap."""
+    pairs = coops[["themes", "type"]].explode("themes").dropna()
+    if pairs.empty:
+        return pd.DataFrame(columns=["theme", "type", "n", "theme_libelle", "type_libelle"])
+    out = pairs.groupby(["themes", "type"]).size().rename("n").reset_index().rename(columns={"themes": "theme"})
+    out["theme_libelle"] = out["theme"].map(theme_family.label)
+    out["type_libelle"] = out["type"].map(type_family.label)
+    return out
+
+
+def most_connected(catalogue: Catalogue, geo: GeoData, ids, limit: int = 15) -> pd.DataFrame:
+    """EPCI taking part in the most selected cooperations (directly or through a grouping)."""
+    m = catalogue.members
+    m = m[m["coop_id"].isin(list(ids)) & (m["kind"] == "epci")]
+    if m.empty:
+        return pd.DataFrame(columns=["siren", "nom", "n", "directes"])
+    counts = m.groupby("code")["coop_id"].nunique().rename("n")
+    direct = m[m["via"].isna()].groupby("code")["coop_id"].nunique().rename("directes")
+    out = pd.concat([counts, direct], axis=1).fillna(0).astype(int).reset_index(names="siren")
+    out["nom"] = out["siren"].map(geo.epci["nom"])
+    return out.sort_values(["n", "nom"], ascending=[False, True]).head(limit).reset_index(drop=True)[
+        ["siren", "nom", "n", "directes"]]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> object:
+    """Prefix text cells that a spreadsheet would run as a formula."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+def catalogue_csv(catalogue: Catalogue, ids) -> bytes:
+    """The selected cooperations in the catalogue's own CSV format (lists joined by `;`)."""
+    coops = catalogue.cooperations.loc[list(ids), COLUMNS].copy()
+    for column in coops.columns:
+        coops[column] = coops[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
+    coops["annee"] = coops["annee"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    return coops.map(neutralise).to_csv(index=False).encode("utf-8")
+
+
+def catalogue_geojson(catalogue: Catalogue, ids) -> bytes:
+    """The selected cooperations as GeoJSON: one feature per perimeter and one per link."""
+    vocab = catalogue.vocab
+    features = []
+    for cid in ids:
+        row = catalogue.cooperations.loc[cid]
+        props = {"id": cid, "nom": row["nom"], "type": row["type"], "type_libelle": vocab["type"].label(row["type"]),
+                 "themes": ";".join(row["themes"]), "annee": None if pd.isna(row["annee"]) else int(row["annee"]),
+                 "statut": row["statut"], "membres": ";".join(row["membres"]), "source": row["source"],
+                 "citation": row["citation"]}
+        features.append({"type": "Feature", "properties": {**props, "objet": "perimetre"},
+                         "geometry": json.loads(shapely.to_geojson(catalogue.shapes[cid]))})
+    links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
+    for link in links.itertuples():
+        features.append({"type": "Feature",
+                         "properties": {"id": link.coop_id, "objet": "lien", "de": link.source, "vers": link.target},
+                         "geometry": json.loads(shapely.to_geojson(link.geometry))})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,95 @@
+"""Atelier Loire-Bretagne 2019: the workshop's own results and the national figures."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
+import streamlit as st
+
+from alliance import cache, charts
+from alliance.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure, load_atelier
+from alliance.fmt import fmt_int, fmt_pct
+from alliance.ui import chart_block, md_escape, sources_footer
+from alliance.vocab import load_sources
+
+vocab = cache.vocabularies()
+atelier = load_atelier()
+sources = load_sources()
+SEED = "000_11f73915c6da903e.txt"
+PROFESSIONALS = "Professionnels d'autres horizons"
+
+
+def cite(table) -> str:
+    """Source line under a chart: document title and the verbatim citations it rests on."""
+    quotes = " · ".join(f"« {md_escape(c)} »" for c in dict.fromkeys(table["citation"]))
+    return f"Source : {md_escape(sources.get(table['source'].iloc[0], table['source'].iloc[0]))} — {quotes}"
+
+
+st.title("Atelier « L'alliance des territoires au défi des transitions »")
+st.markdown("Colloque du Pôle métropolitain Loire-Bretagne, 18 juin 2019 — atelier animé par les cinq agences "
+            "d'urbanisme (Audiar, Adeupa, Aura, Addrn, Auran) avec six familles de cartes : thème, finalité, "
+            "portage, territoires, temporalité, intensité.")
+
+cols = st.columns(5)
+for col, (label, modalite) in zip(cols, [("Participants", "Participants à l'atelier"),
+                                         ("Tables de travail", "Tables de travail"),
+                                         ("Gommettes posées", "Gommettes posées"),
+                                         ("Élus", "Élus de collectivités locales"),
+                                         ("Techniciens", "Techniciens")]):
+    col.metric(label, fmt_int(figure(atelier, "participants", modalite)["valeur"]))
+st.caption(f"Source : {md_escape(sources[SEED])}. Également : "
+           f"{fmt_int(figure(atelier, 'participants', 'Répondants au sondage préparatoire')['valeur'])} répondants "
+           "au sondage préparatoire, "
+           f"{fmt_int(figure(atelier, 'participants', 'Représentants des conseils de développement')['valeur'])} "
+           "représentants des conseils de développement, "
+           f"{fmt_int(figure(atelier, 'participants', 'Représentants des Pays')['valeur'])} des Pays, "
+           f"{fmt_int(figure(atelier, 'participants', PROFESSIONALS)['valeur'])} "
+           "professionnels d'autres horizons.")
+
+st.header("Les alliances actuellement à l'œuvre")
+left, right = st.columns(2)
+with left:
+    table = chart_table(atelier, vocab, "finalites_alliances", family="finalite")
+    chart_block("atelier_finalites", charts.bar_distribution(
+        table, "Finalités citées (% des expressions)", count_title="%", selectable=False,
+        uncertain=table["incertain"]), table,
+        "Barres pâles : appariement incertain (l'extraction du graphique a séparé libellés et valeurs). "
+        "Cinq autres finalités (6, 6, 6, 4 et 4 %) n'ont pas pu être attribuées. " + cite(table),
+        selectable=False)
+with right:
+    table = chart_table(atelier, vocab, "themes_alliances", family="theme")
+    chart_block("atelier_themes", charts.bar_distribution(
+        table, "Thèmes cités (% des expressions)", count_title="%", selectable=False,
+        uncertain=table["incertain"]), table,
+        "Tous les appariements sont incertains : valeurs associées aux libellés dans l'ordre de la légende. "
+        + cite(table), selectable=False)
+
+st.header("Les votes par thème")
+for jeu, theme in THEME_VOTES.items():
+    total = figure(atelier, jeu, "total", "Votes")["valeur"]
+    st.subheader(f"{theme} ({fmt_int(total)} votes)")
+    cols = st.columns(2) + st.columns(2)
+    for col, (question, family) in zip(cols, QUESTION_FAMILY.items()):
+        with col:
+            table = chart_table(atelier, vocab, jeu, question, family)
+            chart_block(f"{jeu}_{question}", charts.bar_distribution(
+                table, QUESTION_TITLE[question], count_title="Votes", selectable=False), table,
+                "Part : votes / votes du thème (plusieurs cartes par vote possibles). " + cite(table),
+                selectable=False)
+
+st.header("Repères nationaux")
+cols = st.columns(4)
+q = "Coopérations métropoles – territoires environnants (fin 2018)"
+cols[0].metric("Coopérations métropoles – territoires (fin 2018)", fmt_int(figure(atelier, "national", "recensées", q)["valeur"]))
+cols[1].metric("dont actives", fmt_pct(figure(atelier, "national", "active", q)["valeur"], 0))
+cols[2].metric("dont en projet", fmt_pct(figure(atelier, "national", "en_projet", q)["valeur"], 0))
+cols[3].metric("Systèmes interurbains", fmt_int(figure(atelier, "national", "nombre", "Systèmes interurbains")["valeur"]))
+cols = st.columns(4)
+q = "Territoires de projet (Pays, PETR)"
+cols[0].metric("Territoires de projet", fmt_int(figure(atelier, "national", "nombre", q)["valeur"]))
+cols[1].metric("Part du territoire national", fmt_pct(figure(atelier, "national", "part du territoire national", q)["valeur"], 0))
+cols[2].metric("Part de la population", fmt_pct(figure(atelier, "national", "part de la population française", q)["valeur"], 0))
+cols[3].metric("EPCI (vadémécum ANPP)", fmt_int(figure(atelier, "national", "EPCI", "Fragmentation institutionnelle")["valeur"]))
+national = atelier[atelier["jeu"] == "national"]
+st.caption("Sources : " + " · ".join(f"{md_escape(sources[s])} — « {md_escape(c)} »"
+                                    for s, c in dict.fromkeys(zip(national["source"], national["citation"]))))
+sources_footer()

@@ -1,0 +1,94 @@
+"""Statistiques: distributions of the filtered cooperations, timeline, cross-table, ranking."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
+import streamlit as st
+
+from alliance import cache, charts, stats
+from alliance.filters import apply_filters
+from alliance.fmt import fmt_int
+from alliance.state import current_filters, filter_sidebar
+from alliance.ui import chart_block, narrow_filters_from_selection, sources_footer
+
+geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+filters = filter_sidebar(catalogue, geo, index)
+ids = apply_filters(catalogue, index, filters)
+coops = catalogue.cooperations.loc[list(ids)]
+vocab = catalogue.vocab
+
+st.title("Statistiques des coopérations")
+lead = st.columns([3, 1])
+lead[0].markdown(f"**{fmt_int(len(ids))}** coopérations sélectionnées sur {fmt_int(len(catalogue.cooperations))} "
+                 "au catalogue. Cliquez une barre pour restreindre la sélection ; les filtres sont partagés "
+                 "avec la carte.")
+lead[1].page_link("pages/carte.py", label="Voir la sélection sur la carte", query_params=st.query_params.to_dict())
+
+if len(ids) == 0:
+    st.info("Aucune coopération ne correspond à ces filtres : aucun graphique à afficher.")
+    sources_footer()
+    st.stop()
+
+NOTE_MULTI = "Une coopération qui porte sur plusieurs {what} compte une fois pour chacun ; les parts peuvent dépasser 100 % au total."
+NOTE_SINGLE = "Chaque coopération compte une fois ; part = nombre de coopérations / coopérations sélectionnées."
+
+VIEWS = ["Thèmes et portage", "Types, finalités, statuts", "Chronologie", "Croisements et territoires"]
+view = st.segmented_control("Vue", VIEWS, default=VIEWS[0], key="vue_statistiques", label_visibility="collapsed") \
+    or VIEWS[0]
+if view == VIEWS[0]:
+    left, right = st.columns(2)
+    with left:
+        data = stats.distribution(coops, "themes", vocab["theme"])
+        event = chart_block("themes", charts.bar_distribution(data, "Thèmes"), data,
+                            NOTE_MULTI.format(what="thèmes"))
+        narrow_filters_from_selection(event, "themes", current_filters())
+    with right:
+        data = stats.distribution(coops, "portage", vocab["portage"])
+        event = chart_block("portage", charts.bar_distribution(data, "Portage"), data,
+                            NOTE_MULTI.format(what="modes de portage") + " Portage renseigné pour "
+                            f"{fmt_int(int((coops['portage'].map(len) > 0).sum()))} coopérations.")
+        narrow_filters_from_selection(event, "portages", current_filters())
+elif view == VIEWS[1]:
+    left, right = st.columns(2)
+    with left:
+        data = stats.distribution(coops, "type", vocab["type"])
+        event = chart_block("types", charts.bar_distribution(data, "Types de coopération"), data, NOTE_SINGLE)
+        narrow_filters_from_selection(event, "types", current_filters())
+        data = stats.distribution(coops, "statut", vocab["statut"])
+        event = chart_block("statuts", charts.bar_distribution(data, "Statut"), data, NOTE_SINGLE)
+        narrow_filters_from_selection(event, "statuts", current_filters())
+    with right:
+        data = stats.distribution(coops, "finalites", vocab["finalite"])
+        event = chart_block("finalites", charts.bar_distribution(data, "Finalités"), data,
+                            NOTE_MULTI.format(what="finalités"))
+        narrow_filters_from_selection(event, "finalites", current_filters())
+        data = stats.distribution(coops, "territoires", vocab["territoires"])
+        chart_block("territoires", charts.bar_distribution(data, "Territoires parties prenantes", selectable=False),
+                    data, NOTE_MULTI.format(what="catégories de territoires"), selectable=False)
+elif view == VIEWS[2]:
+    data = stats.timeline(coops, vocab["type"])
+    colours = {vocab["type"].label(k): vocab["type"].colour(k) for k in vocab["type"].keys
+               if k in set(data["type"])}
+    known = int(coops["annee"].notna().sum())
+    chart_block("chronologie", charts.timeline_chart(data, colours), data,
+                f"Année de création connue pour {fmt_int(known)} coopérations sur {fmt_int(len(coops))} ; "
+                "les autres n'apparaissent pas ici.", selectable=False)
+else:
+    data = stats.theme_by_type(coops, vocab["theme"], vocab["type"])
+    event = chart_block("croisement", charts.heatmap(data), data,
+                        "Nombre de coopérations par thème et par type (une coopération compte dans chacun de ses thèmes).")
+    narrow_filters_from_selection(event, ("themes", "types"), current_filters(), fields=("theme", "type"))
+    data = stats.most_connected(catalogue, geo, ids)
+    chart_block("territoires_connectes", charts.ranking_chart(data), data,
+                "Nombre de coopérations sélectionnées auxquelles chaque EPCI prend part, directement ou via "
+                "un groupement (PETR, Pays, pôle…).", selectable=False)
+
+st.subheader("Exporter la sélection")
+cols = st.columns(2)
+cols[0].download_button("Catalogue filtré (CSV)", lambda: stats.catalogue_csv(catalogue, ids),
+                        file_name="cooperations_selection.csv", mime="text/csv", width="stretch",
+                        on_click="ignore")
+cols[1].download_button("Périmètres et liens (GeoJSON)", lambda: stats.catalogue_geojson(catalogue, ids),
+                        file_name="cooperations_selection.geojson", mime="application/geo+json",
+                        width="stretch", on_click="ignore")
+sources_footer()

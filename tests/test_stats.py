@@ -1,0 +1,112 @@
+"""Aggregations behind the charts, the exports, and the workshop tables."""
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from alliance import charts
+from alliance.atelier import chart_table, figure, load_atelier
+from alliance.catalogue import COLUMNS, build_catalogue, load_catalogue, read_catalogue_csv
+from alliance.stats import (catalogue_csv, catalogue_geojson, distribution, most_connected, neutralise,
+                            theme_by_type, timeline)
+from alliance.vocab import load_vocabularies
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return load_vocabularies()
+
+
+@pytest.fixture(scope="module")
+def catalogue(geo, vocab):
+    return load_catalogue(geo, vocab)
+
+
+def small(vocab):
+    return pd.DataFrame({
+        "themes": [("mobilites", "alimentation", "tourisme"), ("mobilites",), ()],
+        "type": ["contrat_reciprocite", "entente", "entente"],
+        "annee": pd.array([2016, 2016, None], dtype="Int64"),
+    })
+
+
+def test_multi_theme_counts_once_in_each(vocab):
+    d = distribution(small(vocab), "themes", vocab["theme"])
+    assert dict(zip(d["cle"], d["n"])) == {"mobilites": 2, "alimentation": 1, "tourisme": 1}
+    assert d.iloc[0]["part_texte"] == "66,7\u00a0%"
+    assert d["libelle"].tolist()[0] == "Mobilités"
+
+
+def test_single_valued_column_and_tie_order(vocab):
+    d = distribution(small(vocab), "type", vocab["type"])
+    assert d["cle"].tolist() == ["entente", "contrat_reciprocite"]
+    assert d["part"].sum() == pytest.approx(100)
+
+
+def test_empty_selection(vocab):
+    empty = small(vocab).iloc[0:0]
+    assert distribution(empty, "themes", vocab["theme"]).empty
+    assert timeline(empty, vocab["type"]).empty
+    assert theme_by_type(empty, vocab["theme"], vocab["type"]).empty
+
+
+def test_unknown_key_is_kept_not_dropped(vocab):
+    df = pd.DataFrame({"themes": [("mobilites", "inconnu")]})
+    d = distribution(df, "themes", vocab["theme"])
+    assert set(d["cle"]) == {"mobilites", "inconnu"}
+    assert d.set_index("cle").at["inconnu", "libelle"] == "inconnu"
+
+
+def test_timeline_cumulates(vocab):
+    t = timeline(small(vocab), vocab["type"])
+    assert t["n"].sum() == 2 and t["cumul"].max() == 2
+
+
+def test_full_catalogue_themes_match_rows(catalogue, vocab):
+    d = distribution(catalogue.cooperations, "themes", vocab["theme"])
+    food = d.set_index("cle").at["alimentation", "n"]
+    assert food == sum("alimentation" in t for t in catalogue.cooperations["themes"])
+
+
+def test_most_connected_counts_groupings(catalogue, geo):
+    top = most_connected(catalogue, geo, catalogue.cooperations.index, limit=3)
+    assert top.iloc[0]["nom"] == "Nantes Métropole"
+    assert (top["n"] >= top["directes"]).all()
+
+
+def test_csv_export_round_trips_and_neutralises(catalogue, geo, vocab):
+    data = catalogue_csv(catalogue, catalogue.cooperations.index)
+    back = read_catalogue_csv(io.BytesIO(data))
+    assert list(back.columns) == COLUMNS
+    rebuilt = build_catalogue(back, vocab, geo)
+    pd.testing.assert_frame_equal(rebuilt.cooperations, catalogue.cooperations)
+    assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)" and neutralise("-1") == "'-1" and neutralise("ok") == "ok"
+
+
+def test_geojson_export(catalogue):
+    ids = ["cr-brest-cob", "pm-pays-de-brest"]
+    data = json.loads(catalogue_geojson(catalogue, ids))
+    kinds = [f["properties"]["objet"] for f in data["features"]]
+    assert kinds.count("perimetre") == 2 and kinds.count("lien") == 1
+
+
+def test_chart_exports_offline(catalogue, vocab):
+    chart = charts.french(charts.bar_distribution(distribution(catalogue.cooperations, "themes", vocab["theme"]),
+                                                  "Thèmes"))
+    png = charts.to_png(chart)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = charts.to_svg(chart)
+    assert "<svg" in svg and "Mobilités" in svg and "28,0" in svg  # French decimal comma
+
+
+def test_workshop_tables(vocab):
+    df = load_atelier()
+    mob = chart_table(df, vocab, "vote_mobilites", "temporalite", "temporalite")
+    assert dict(zip(mob["cle"], mob["n"])) == {"long_terme": 20, "immediat": 14, "moyen_terme": 14}
+    assert mob.iloc[0]["part_texte"] == "67\u00a0%"  # 20 of 30 votes
+    fin = chart_table(df, vocab, "finalites_alliances", family="finalite")
+    assert fin.set_index("cle").at["ameliorer_service", "incertain"]
+    assert not fin.set_index("cle").at["mettre_en_reseau", "incertain"]
+    assert figure(df, "participants", "Participants à l'atelier")["valeur"] == 83
