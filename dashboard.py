@@ -11,6 +11,8 @@ pages = [
     st.Page("pages/accueil.py", title="Accueil", default=True, url_path="accueil"),
     st.Page("pages/carte.py", title="Carte", url_path="carte"),
     st.Page("pages/statistiques.py", title="Statistiques", url_path="statistiques"),
+    st.Page("pages/territoire.py", title="Territoire", url_path="territoire"),
+    st.Page("pages/reseau.py", title="Réseau", url_path="reseau"),
     st.Page("pages/atelier.py", title="Atelier Loire-Bretagne 2019", url_path="atelier"),
 ]
 st.navigation(pages).run()

@@ -7,6 +7,7 @@ from . import maps
 from .geodata import GeoData, load_geodata
 from . import carte
 from .filters import FilterIndex, build_filter_index
+from .territory import TerritorySearch
 from .mapview import DynamicLayers, RenderedMap, feature_group_js, render_map
 from .catalogue import Catalogue, load_catalogue
 from .vocab import Vocabularies, load_vocabularies
@@ -57,3 +58,15 @@ def carte_layers(ids: tuple[str, ...], selected: str | None) -> DynamicLayers:
     """JavaScript of the cooperation layers for one selection (cached per selection)."""
     groups = carte.cooperation_groups(catalogue(), geodata(), ids, selected)
     return feature_group_js(groups, control_title="Coopérations")
+
+
+@st.cache_resource(show_spinner="Préparation de la recherche de territoires…")
+def territory_search() -> TerritorySearch:
+    return TerritorySearch(catalogue(), geodata())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def network_layers(ids: tuple[str, ...]) -> DynamicLayers:
+    from .network import build_graph
+
+    return feature_group_js(carte.network_groups(catalogue(), build_graph(catalogue(), ids)), control_title="Réseau")

@@ -134,11 +134,51 @@ def view_of(catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: i
     """Centre and zoom that frame the cooperations `ids` (France-wide view when empty)."""
     if len(ids) == 0:
         return FRANCE_CENTER, FRANCE_ZOOM
-    minx, miny, maxx, maxy = catalogue.shapes.loc[list(ids)].total_bounds
-    centre = ((miny + maxy) / 2, (minx + maxx) / 2)
+    return _zoom_for_bounds(catalogue.shapes.loc[list(ids)].total_bounds, map_height_px, map_width_px)
+
+
+def territory_view(catalogue: Catalogue, geo: GeoData, ref: str, ids) -> tuple[tuple[float, float], float]:
+    """Centre on a territory and zoom to frame it with its cooperations."""
+    import geopandas as gpd
+
+    kind, code = ref.split(":", 1)
+    layer = {"epci": geo.epci, "dep": geo.departements, "reg": geo.regions}.get(kind)
+    shape = layer.geometry.at[code] if layer is not None else catalogue.shapes.get(code)
+    shapes = list(catalogue.shapes.loc[list(ids)]) if len(ids) else []
+    if shape is not None:
+        shapes.append(shape)
+    if not shapes:
+        return FRANCE_CENTER, FRANCE_ZOOM
+    bounds = gpd.GeoSeries(shapes).total_bounds
+    centre = shape.representative_point() if shape is not None else None
+    _, zoom = _zoom_for_bounds(bounds)
+    return ((centre.y, centre.x) if centre is not None else ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)), zoom
+
+
+def _zoom_for_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560):
+    minx, miny, maxx, maxy = bounds
     lon_span = max(maxx - minx, 0.05)
-    lat_rad = [math.radians(miny), math.radians(maxy)]
-    merc = [math.log(math.tan(math.pi / 4 + r / 2)) for r in lat_rad]
+    merc = [math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in (miny, maxy)]
     lat_span = max(math.degrees(merc[1] - merc[0]), 0.05)
     zoom = min(math.log2(map_width_px * 360 / (256 * lon_span)), math.log2(map_height_px * 360 / (256 * lat_span)))
-    return centre, float(max(4.0, min(11.0, math.floor((zoom - 0.3) * 4) / 4)))
+    return ((miny + maxy) / 2, (minx + maxx) / 2), float(max(4.0, min(11.0, math.floor((zoom - 0.3) * 4) / 4)))
+
+
+def network_groups(catalogue: Catalogue, graph) -> list[folium.FeatureGroup]:
+    """Nodes (circles sized by degree) and edges (width by shared cooperations) of the network."""
+    edges = folium.FeatureGroup(name="Liens du réseau", show=True)
+    for a, b, data in graph.edges(data=True):
+        pa, pb = catalogue.anchors[a], catalogue.anchors[b]
+        names = ", ".join(catalogue.cooperations.at[c, "nom"] for c in data["cooperations"][:4])
+        folium.PolyLine([(pa.y, pa.x), (pb.y, pb.x)], color="#5b6770", weight=1 + 1.5 * data["weight"],
+                        opacity=0.55, tooltip=folium.Tooltip(escape(names), style=MAP_FONT)).add_to(edges)
+    nodes = folium.FeatureGroup(name="Territoires", show=True)
+    for node, data in graph.nodes(data=True):
+        point = catalogue.anchors[node]
+        degree = graph.degree(node)
+        folium.CircleMarker(
+            (point.y, point.x), radius=4 + 2.2 * math.sqrt(degree), color="#8c1d40", weight=1.5, fill=True,
+            fill_color="#c2185b", fill_opacity=0.75,
+            tooltip=folium.Tooltip(escape(f"{data.get('nom', node)} · {degree} partenaires"), style=MAP_FONT),
+        ).add_to(nodes)
+    return [edges, nodes]

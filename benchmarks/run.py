@@ -189,7 +189,7 @@ def synthetic_catalogue(n: int, seed: int = 7):
     return build_catalogue(pd.DataFrame(rows), vocab, geo)
 
 
-def page_rerun_s(page: str, catalogue=None) -> float:
+def page_rerun_s(page: str, catalogue=None, query: dict | None = None) -> float:
     """Server-side time of one rerun of a page (AppTest, warm caches), median of 5."""
     from unittest import mock
 
@@ -207,6 +207,8 @@ def page_rerun_s(page: str, catalogue=None) -> float:
         p.start()
     try:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
         at.switch_page(page)
         at.run()
         if at.exception:
@@ -225,6 +227,14 @@ def stats_rerun_s() -> float:
 @figure
 def stats_rerun_10k_s() -> float:
     return page_rerun_s("pages/statistiques.py", synthetic_catalogue(10_000))
+
+
+# --- issue 6: territory profile ------------------------------------------------------------
+
+@figure
+def territory_rerun_s() -> float:
+    """Server-side rerun of the Territoire page showing Brest Métropole's profile."""
+    return page_rerun_s("pages/territoire.py", query={"t": "epci:242900314"})
 
 
 def main() -> int:

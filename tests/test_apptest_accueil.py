@@ -10,3 +10,4 @@ def test_home_page_renders_figures():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["EPCI à fiscalité propre"] == "1\u00a0255"
     assert metrics["Métropoles"] == "22"
+    assert int(metrics["Coopérations au catalogue"].replace("\u00a0", "")) >= 70

@@ -1,0 +1,195 @@
+"""Territory search (accents optional, typos tolerated) and profiles: what a territory
+cooperates on, with whom, directly or through its groupings, compared with similar ones."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .catalogue import Catalogue
+from .filters import fold
+from .geodata import EPCI_TYPE_LABELS, GeoData
+
+KIND_LABELS = {"com": "Commune", "epci": "EPCI", "coop": "Groupement", "dep": "Département", "reg": "Région"}
+POPULATION_BANDS = [0, 20_000, 50_000, 100_000, 250_000, 10**9]
+
+
+@dataclass(frozen=True)
+class Match:
+    ref: str          # epci:…, com:…, coop:…, dep:…, reg:…
+    label: str        # what the user reads
+    score: float
+
+
+class TerritorySearch:
+    """Search over communes, EPCI, groupings of the catalogue, départements and régions."""
+
+    def __init__(self, catalogue: Catalogue, geo: GeoData):
+        refs: list[str] = []
+        texts: list[str] = []
+        labels: list[str] = []
+
+        def add(ref_list, text_list, label_list):
+            refs.extend(ref_list)
+            texts.extend(text_list)
+            labels.extend(label_list)
+
+        com = geo.communes
+        epci_of = com["siren_epci"].map(geo.epci["nom"]).fillna("sans EPCI")
+        add([f"com:{c}" for c in com.index], [f"{n} {c}" for n, c in zip(com["nom"], com.index)],
+            [f"{n} (commune {c}, {e})" for n, c, e in zip(com["nom"], com.index, epci_of)])
+        ep = geo.epci
+        kinds = ep["type"].map(EPCI_TYPE_LABELS)
+        add([f"epci:{s}" for s in ep.index], [f"{n} {s}" for n, s in zip(ep["nom"], ep.index)],
+            [f"{n} ({k}, SIREN {s})" for n, k, s in zip(ep["nom"], kinds, ep.index)])
+        zone = catalogue.cooperations[catalogue.cooperations["type"].map(catalogue.vocab.forme) == "zone"]
+        add([f"coop:{c}" for c in zone.index], list(zone["nom"]),
+            [f"{n} ({catalogue.vocab['type'].label(t)})" for n, t in zip(zone["nom"], zone["type"])])
+        dep = geo.departements
+        add([f"dep:{c}" for c in dep.index], [f"{n} {c}" for n, c in zip(dep["nom"], dep.index)],
+            [f"{n} (département {c})" for n, c in zip(dep["nom"], dep.index)])
+        reg = geo.regions
+        add([f"reg:{c}" for c in reg.index], list(reg["nom"]), [f"{n} (région)" for n in reg["nom"]])
+        self.refs = refs
+        self.texts = [fold(t) for t in texts]
+        self.labels = dict(zip(refs, labels))
+        self._codes = {r.split(":", 1)[1]: i for i, r in enumerate(refs) if not r.startswith("coop:")}
+        # Ties are broken towards the bigger territory: groupings, EPCI, then communes.
+        self._rank = {"coop": 0, "reg": 1, "dep": 2, "epci": 3, "com": 4}
+
+    def search(self, query: str, limit: int = 10) -> list[Match]:
+        q = fold(query.strip())
+        if len(q) < 2:
+            return []
+        exact_code = [self._codes[query.strip()]] if query.strip() in self._codes else []
+        found = process.extract(q, self.texts, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
+        scored = {i: s for _, s, i in found}
+        for i, text in enumerate(self.texts):   # every name containing the query, even long ones
+            if q in text:
+                scored[i] = max(scored.get(i, 0), 95 + (5 if text.startswith(q) else 0))
+        for i in exact_code:
+            scored[i] = 101
+        order = sorted(scored, key=lambda i: (-scored[i], self._rank[self.refs[i].split(":")[0]], self.texts[i]))
+        return [Match(self.refs[i], self.labels[self.refs[i]], float(scored[i])) for i in order[:limit]]
+
+
+@dataclass(frozen=True)
+class Profile:
+    ref: str                      # the territory profiled (a commune resolves to its EPCI)
+    nom: str
+    identity: dict[str, str]
+    groupings: pd.DataFrame       # coop_id, nom, type: zone cooperations it belongs to directly
+    cooperations: pd.DataFrame    # coop_id, nom, type, themes, how ("directe" or "via <groupement>")
+    partners: pd.DataFrame        # ref, nom, kind, n (shared cooperations)
+    note: str = ""
+
+
+def resolve(ref: str, geo: GeoData) -> tuple[str, str]:
+    """A commune is profiled through its EPCI; returns (ref, note)."""
+    if ref.startswith("com:"):
+        code = ref[4:]
+        row = geo.communes.loc[code]
+        if row["siren_epci"]:
+            return f"epci:{row['siren_epci']}", f"La commune {row['nom']} coopère à travers son EPCI."
+        return ref, f"La commune {row['nom']} n'appartient à aucun EPCI."
+    return ref, ""
+
+
+def territory_name(ref: str, catalogue: Catalogue, geo: GeoData) -> str:
+    kind, code = ref.split(":", 1)
+    if kind == "epci":
+        return geo.epci.at[code, "nom"]
+    if kind == "com":
+        return geo.communes.at[code, "nom"]
+    if kind == "dep":
+        return geo.departements.at[code, "nom"]
+    if kind == "reg":
+        return geo.regions.at[code, "nom"]
+    return catalogue.cooperations.at[code, "nom"]
+
+
+def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
+    from .fmt import fmt_int
+
+    kind, code = ref.split(":", 1)
+    if kind == "epci":
+        row = geo.epci.loc[code]
+        deps = [f"{geo.departements.at[d, 'nom']} ({d})" for d in row["departements"].split(";")]
+        return {"Type": EPCI_TYPE_LABELS.get(row["type"], row["type"]), "SIREN": code,
+                "Population": fmt_int(row["population"]), "Communes": fmt_int(row["n_communes"]),
+                "Département(s)": ", ".join(deps), "Région": geo.regions.at[row["region"], "nom"]}
+    if kind == "com":
+        row = geo.communes.loc[code]
+        return {"Type": "Commune", "Code INSEE": code, "Population": fmt_int(row["population"]),
+                "Département": geo.departements.at[row["departement"], "nom"]}
+    if kind == "coop":
+        row = catalogue.cooperations.loc[code]
+        members = catalogue.members[(catalogue.members["coop_id"] == code) & catalogue.members["via"].isna()]
+        return {"Type": catalogue.vocab["type"].label(row["type"]), "Membres": fmt_int(len(members))}
+    if kind == "dep":
+        row = geo.departements.loc[code]
+        pop = geo.communes.loc[geo.communes["departement"] == code, "population"].sum()
+        return {"Type": "Département", "Code": code, "Population": fmt_int(pop),
+                "Région": geo.regions.at[row["region"], "nom"]}
+    pop = geo.communes.loc[geo.communes["region"] == code, "population"].sum()
+    return {"Type": "Région", "Code": code, "Population": fmt_int(pop)}
+
+
+def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataFrame | None = None) -> Profile:
+    """Everything the Territoire page shows about `ref` (`places` from the filter index, for
+    départements and régions: cooperations that touch them)."""
+    ref, note = resolve(ref, geo)
+    coops, members = catalogue.cooperations, catalogue.members
+    kind, code = ref.split(":", 1)
+    if kind in ("dep", "reg") and places is not None:
+        column = "dep" if kind == "dep" else "region"
+        ids = sorted(set(places.loc[places[column] == code, "coop_id"]))
+        how = pd.Series("sur son territoire", index=ids)
+    else:
+        rows = members[members["ref"] == ref]
+        how = {}
+        for r in rows.itertuples():
+            text = "directe" if pd.isna(r.via) else f"via {coops.at[r.via, 'nom']}"
+            if how.get(r.coop_id) != "directe":
+                how[r.coop_id] = text
+        ids = sorted(how)
+        how = pd.Series(how, dtype=object)
+    zone = coops["type"].map(catalogue.vocab.forme) == "zone"
+    direct_ids = [c for c in ids if how.get(c) == "directe"]
+    groupings = coops.loc[[c for c in direct_ids if zone[c]], ["id", "nom", "type"]].rename(columns={"id": "coop_id"})
+    table = coops.loc[ids, ["id", "nom", "type", "themes"]].rename(columns={"id": "coop_id"}).copy()
+    table["appartenance"] = [how.get(c, "") for c in ids]
+    others = members[members["coop_id"].isin(ids) & members["via"].isna() & (members["ref"] != ref)]
+    others = others[~others["ref"].isin([f"coop:{g}" for g in groupings["coop_id"]])]
+    partners = (others.groupby(["ref", "nom", "kind"])["coop_id"].nunique().rename("n").reset_index()
+                .sort_values(["n", "nom"], ascending=[False, True]).reset_index(drop=True))
+    return Profile(ref=ref, nom=territory_name(ref, catalogue, geo), identity=_identity(ref, catalogue, geo),
+                   groupings=groupings.reset_index(drop=True), cooperations=table.reset_index(drop=True),
+                   partners=partners, note=note)
+
+
+def population_band(population: int) -> tuple[int, int]:
+    for lo, hi in zip(POPULATION_BANDS, POPULATION_BANDS[1:]):
+        if lo <= population < hi:
+            return lo, hi
+    return POPULATION_BANDS[-2], POPULATION_BANDS[-1]
+
+
+def similar_epci(siren: str, catalogue: Catalogue, geo: GeoData) -> pd.DataFrame:
+    """EPCI of the same type and population band: cooperations (direct or via a grouping) each."""
+    row = geo.epci.loc[siren]
+    lo, hi = population_band(int(row["population"]))
+    peers = geo.epci[(geo.epci["type"] == row["type"]) & geo.epci["population"].between(lo, hi - 1)]
+    m = catalogue.members[catalogue.members["kind"] == "epci"]
+    counts = m.groupby("code")["coop_id"].nunique()
+    out = pd.DataFrame({"siren": peers.index, "nom": peers["nom"].values, "population": peers["population"].values})
+    out["cooperations"] = out["siren"].map(counts).fillna(0).astype(int)
+    out["est_le_territoire"] = out["siren"] == siren
+    return out.sort_values(["cooperations", "population"], ascending=False).reset_index(drop=True)
+
+
+def themes_of(catalogue: Catalogue, ids) -> pd.Series:
+    """Theme counts over cooperations `ids` (a cooperation counts once per theme)."""
+    themes = catalogue.cooperations.loc[list(ids), "themes"].explode().dropna()
+    return themes.value_counts()

@@ -1,0 +1,50 @@
+"""Réseau: who are the hubs? The graph of territories linked by shared cooperations."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
+import streamlit as st
+
+from alliance import cache
+from alliance.filters import apply_filters
+from alliance.fmt import fmt_int
+from alliance.mapview import show_map
+from alliance.network import build_graph, rankings, systems
+from alliance.state import filter_sidebar
+from alliance.ui import sources_footer
+
+geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+filters = filter_sidebar(catalogue, geo, index)
+ids = tuple(apply_filters(catalogue, index, filters))
+
+st.title("Réseau des territoires")
+st.markdown("Deux territoires sont reliés lorsqu'ils prennent part à une même coopération ; l'épaisseur du lien "
+            "compte les coopérations partagées. Le réseau suit les filtres de la barre latérale (par exemple, le "
+            "réseau des seules coopérations « Mobilités »).")
+graph = build_graph(catalogue, ids)
+ranks = rankings(graph)
+cols = st.columns(4)
+cols[0].metric("Coopérations", fmt_int(len(ids)))
+cols[1].metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
+cols[2].metric("Liens", fmt_int(graph.number_of_edges()))
+cols[3].metric("Systèmes de coopération", fmt_int(ranks["systeme"].nunique() if len(ranks) else 0))
+if graph.number_of_nodes() == 0:
+    st.info("Aucune coopération ne correspond à ces filtres.")
+    sources_footer()
+    st.stop()
+
+left, right = st.columns([1.2, 1], gap="medium")
+with left:
+    show_map(cache.carte_base_map(), key="carte_reseau", height=560, layers=cache.network_layers(ids))
+    st.caption("Cercles : territoires, taille selon le nombre de partenaires (degré). Traits : coopérations partagées.")
+with right:
+    table = ranks.head(25).rename(columns={"nom": "Territoire", "degre": "Partenaires", "degre_pondere": "Liens pondérés",
+                                           "intermediarite": "Intermédiarité", "systeme": "Système"})
+    st.markdown("**Les plus connectés**")
+    st.dataframe(table[["Territoire", "Partenaires", "Liens pondérés", "Intermédiarité", "Système"]], hide_index=True,
+                 width="stretch", height=560,
+                 column_config={"Intermédiarité": st.column_config.NumberColumn(format="%.3f")})
+st.subheader("Systèmes de coopération (composantes connexes)")
+st.dataframe(systems(graph).rename(columns={"systeme": "Système", "territoires": "Territoires", "liens": "Liens",
+                                            "exemples": "Exemples"}), hide_index=True, width="stretch")
+sources_footer()

@@ -1,0 +1,106 @@
+"""Territoire: what MY territory cooperates on, and with whom."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
+import pandas as pd
+import streamlit as st
+
+from alliance import cache
+from alliance.carte import territory_view
+from alliance.fmt import fmt_int
+from alliance.mapview import show_map
+from alliance.territory import build_profile, similar_epci, themes_of
+from alliance.ui import md_escape, sources_footer
+
+geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+search = cache.territory_search()
+vocab = catalogue.vocab
+
+st.title("Profil d'un territoire")
+st.markdown("Que fait **mon territoire** en coopération, avec qui, et comment se compare-t-il à des territoires "
+            "semblables ? Cherchez une commune, un EPCI, un PETR / Pays / pôle, un département ou une région "
+            "(accents facultatifs, fautes de frappe tolérées, codes INSEE ou SIREN acceptés).")
+
+url_ref = st.query_params.get("t")
+if url_ref and "territoire_ref" not in st.session_state:
+    if url_ref in search.labels:
+        st.session_state["territoire_ref"] = url_ref
+    else:
+        st.warning(f"Paramètre « t » : territoire « {url_ref} » inconnu, ignoré.")
+
+query = st.text_input("Rechercher un territoire", key="territoire_q", placeholder="ex. Brest, Gers, 29019, Pays de Retz…")
+if query:
+    matches = search.search(query, limit=12)
+    if not matches:
+        st.info(f"Aucun territoire ne ressemble à « {query} ». Essayez un autre nom ou un code.")
+    else:
+        refs = [m.ref for m in matches]
+        current = st.session_state.get("territoire_ref")
+        st.session_state["territoire_choix"] = current if current in refs else refs[0]
+        choice = st.selectbox("Résultats", refs, format_func=search.labels.get, key="territoire_choix")
+        st.session_state["territoire_ref"] = choice
+
+ref = st.session_state.get("territoire_ref")
+if not ref:
+    st.caption("Exemples : Brest, Nantes Métropole, Portes de Gascogne, Finistère, Occitanie.")
+    sources_footer()
+    st.stop()
+st.query_params["t"] = ref
+
+profile = build_profile(ref, catalogue, geo, index.places)
+st.header(profile.nom)
+if profile.note:
+    st.caption(profile.note)
+st.markdown(" · ".join(f"**{md_escape(label)}** : {md_escape(value)}" for label, value in profile.identity.items()))
+
+ids = list(profile.cooperations["coop_id"])
+if not ids:
+    st.info("Aucune coopération de ce territoire n'est recensée dans le catalogue. Cela ne veut pas dire qu'il "
+            "n'en mène pas : le catalogue ne contient que les coopérations citées par les documents sources.")
+else:
+    left, right = st.columns([1.2, 1], gap="medium")
+    with left:
+        centre, zoom = territory_view(catalogue, geo, profile.ref, ids)
+        show_map(cache.carte_base_map(), key="carte_territoire", height=520,
+                 layers=cache.carte_layers(tuple(sorted(ids)), None), center=centre, zoom=zoom)
+        st.page_link("pages/carte.py", label="Ouvrir la carte filtrée sur ce territoire",
+                     query_params={"q": profile.nom})
+    with right:
+        if len(profile.groupings):
+            st.markdown("**Groupements dont il est membre** : " + ", ".join(profile.groupings["nom"]))
+        st.markdown(f"**{fmt_int(len(ids))} coopérations**, directes ou via un groupement, par type :")
+        coops = profile.cooperations.assign(type_libelle=profile.cooperations["type"].map(vocab["type"].label))
+        for type_label, group in coops.sort_values(["type_libelle", "nom"]).groupby("type_libelle", sort=False):
+            lines = []
+            for row in group.itertuples():
+                themes = ", ".join(vocab["theme"].label(t) for t in row.themes) or "thèmes non précisés"
+                how = "" if row.appartenance == "directe" else f" — *{md_escape(row.appartenance)}*"
+                lines.append(f"- {md_escape(row.nom)} ({md_escape(themes)}){how}")
+            st.markdown(f"**{md_escape(type_label)}** ({fmt_int(len(group))})\n" + "\n".join(lines))
+        themes = themes_of(catalogue, ids)
+        st.markdown("**Thèmes** : " + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in themes.items()))
+    st.subheader("Ses partenaires")
+    partners = profile.partners.rename(columns={"nom": "Partenaire", "n": "Coopérations partagées"})
+    st.dataframe(partners[["Partenaire", "Coopérations partagées"]], hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(partners), 360))
+
+if profile.ref.startswith("epci:"):
+    st.subheader("Se comparer à des territoires similaires")
+    peers = similar_epci(profile.ref[5:], catalogue, geo)
+    me = peers[peers["est_le_territoire"]].iloc[0]
+    engaged = peers[peers["cooperations"] > 0]
+    st.markdown(
+        f"{fmt_int(len(peers))} EPCI du même type et de population comparable. {fmt_int(len(engaged))} d'entre eux "
+        f"ont au moins une coopération au catalogue ; {profile.nom} en compte {fmt_int(me['cooperations'])} "
+        f"(moyenne du groupe : {peers['cooperations'].mean():.1f}".replace(".", ",") + ").")
+    shown = peers.head(10).assign(Population=lambda d: d["population"].map(fmt_int))
+    st.dataframe(shown.rename(columns={"nom": "EPCI", "cooperations": "Coopérations"})[["EPCI", "Population", "Coopérations"]],
+                 hide_index=True, width="stretch")
+    peer_ids = catalogue.members.loc[catalogue.members["code"].isin(engaged["siren"]) & (catalogue.members["kind"] == "epci"),
+                                     "coop_id"].unique()
+    if len(peer_ids):
+        top = themes_of(catalogue, peer_ids).head(6)
+        st.caption("Thèmes les plus fréquents chez ces territoires : "
+                   + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in top.items()))
+sources_footer()

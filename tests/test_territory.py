@@ -1,0 +1,114 @@
+"""Territory search, membership resolution (direct vs through a grouping), network metrics."""
+import networkx as nx
+import pandas as pd
+import pytest
+
+from alliance.catalogue import COLUMNS, build_catalogue, load_catalogue
+from alliance.filters import build_filter_index
+from alliance.network import build_graph, rankings, systems
+from alliance.territory import TerritorySearch, build_profile, population_band, similar_epci
+from alliance.vocab import load_vocabularies
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return load_vocabularies()
+
+
+@pytest.fixture(scope="module")
+def catalogue(geo, vocab):
+    return load_catalogue(geo, vocab)
+
+
+@pytest.fixture(scope="module")
+def search(catalogue, geo):
+    return TerritorySearch(catalogue, geo)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Brest", "epci:242900314"),
+    ("brest metropole", "epci:242900314"),
+    ("BREST MÉTROPOLE", "epci:242900314"),
+    ("Brest Metrople", "epci:242900314"),       # typo
+    ("242900314", "epci:242900314"),            # SIREN
+    ("29019", "com:29019"),                     # INSEE code
+    ("Finistere", "dep:29"),                    # accents optional
+    ("occitanie", "reg:76"),
+    ("portes de gascogne", "coop:petr-portes-de-gascogne"),
+    ("Quimpr", "com:29232"),                    # partial, typo
+])
+def test_search(search, query, expected):
+    refs = [m.ref for m in search.search(query, limit=5)]
+    assert expected in refs[:3], refs
+
+
+def test_search_too_short_or_unknown(search):
+    assert search.search("b") == []
+    assert search.search("zzzzqqqxxx") == []
+
+
+def test_commune_resolves_to_its_epci(catalogue, geo):
+    profile = build_profile("com:29019", catalogue, geo)
+    assert profile.ref == "epci:242900314" and "Brest" in profile.note
+
+
+def test_brest_profile_direct_and_via(catalogue, geo):
+    p = build_profile("epci:242900314", catalogue, geo)
+    how = dict(zip(p.cooperations["coop_id"], p.cooperations["appartenance"]))
+    assert how["cr-brest-cob"] == "directe"
+    assert how["tepcv-pays-de-brest"] == "via Pôle métropolitain du Pays de Brest"
+    assert set(p.groupings["coop_id"]) == {"pm-pays-de-brest", "pm-loire-bretagne"}
+    assert {"entente-brest-quimper", "entente-brest-lannion-morlaix"} <= set(how)
+    assert "epci:200068120" in set(p.partners["ref"])  # Quimper
+    assert "coop:pm-pays-de-brest" not in set(p.partners["ref"])
+
+
+def test_member_of_a_petr_reaches_the_contract(catalogue, geo):
+    p = build_profile("epci:243200391", catalogue, geo)  # CC de la Lomagne Gersoise
+    how = dict(zip(p.cooperations["coop_id"], p.cooperations["appartenance"]))
+    assert how["petr-portes-de-gascogne"] == "directe"
+    assert how["cr-toulouse-portes-de-gascogne"] == "via PETR Pays Portes de Gascogne"
+
+
+def test_departement_profile_and_empty_state(catalogue, geo):
+    places = build_filter_index(catalogue, geo).places
+    assert "cr-brest-cob" in set(build_profile("dep:29", catalogue, geo, places).cooperations["coop_id"])
+    empty = build_profile("epci:200039865", catalogue, geo, places)  # Metz Métropole: none recorded
+    assert empty.cooperations.empty and empty.partners.empty
+
+
+def test_similar_epci(catalogue, geo):
+    peers = similar_epci("242900314", catalogue, geo)
+    assert set(geo.epci.loc[peers["siren"], "type"]) == {"METRO"}
+    assert peers["population"].between(*population_band(213403)).all()
+    assert peers.loc[peers["est_le_territoire"], "cooperations"].iloc[0] == 9
+
+
+def small_catalogue(vocab, geo):
+    def row(i, membres, type_="convention"):
+        r = {c: "" for c in COLUMNS}
+        r.update(id=i, nom=i, type=type_, membres=membres, statut="active", source="s", citation="c")
+        return r
+    A, B, C, D, E = "epci:242900314", "epci:200068120", "epci:242900835", "epci:200065928", "epci:244400404"
+    rows = [row("ab", f"{A};{B}"), row("ab2", f"{A};{B}"), row("bc", f"{B};{C}"), row("de", f"{D};{E}")]
+    return build_catalogue(pd.DataFrame(rows), vocab, geo), (A, B, C, D, E)
+
+
+def test_graph_metrics_known_answers(vocab, geo):
+    cat, (A, B, C, D, E) = small_catalogue(vocab, geo)
+    graph = build_graph(cat, cat.cooperations.index)
+    assert graph[A][B]["weight"] == 2 and graph[B][C]["weight"] == 1
+    ranks = rankings(graph).set_index("ref")
+    assert ranks.at[B, "degre"] == 2 and ranks.at[B, "degre_pondere"] == 3
+    assert ranks.at[B, "intermediarite"] == pytest.approx(nx.betweenness_centrality(graph)[B]) == pytest.approx(1 / 6)
+    assert ranks.at[A, "intermediarite"] == 0
+    assert ranks.at[A, "systeme"] == ranks.at[C, "systeme"] != ranks.at[D, "systeme"]
+    sys_table = systems(graph)
+    assert sys_table["territoires"].tolist() == [3, 2]
+
+
+def test_graph_follows_filtered_ids(catalogue):
+    mobility = [c for c, t in catalogue.cooperations["themes"].items() if "mobilites" in t]
+    g = build_graph(catalogue, mobility)
+    assert "epci:243100518" in g  # Toulouse (dialogue métropolitain)
+    assert "epci:200067106" not in g  # Pays basque: Eusko is not about mobility
