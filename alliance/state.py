@@ -60,8 +60,15 @@ def sync_url(filters: Filters) -> None:
         st.query_params.from_dict(params)
 
 
-def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex) -> Filters:
-    """Render the French filter widgets in the sidebar; return the filters they describe."""
+PAGE_KEY = "filtres_page"
+
+
+def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page: str) -> Filters:
+    """Render the French filter widgets in the sidebar; return the filters they describe.
+
+    `page` names the calling page: widgets belong to a page in Streamlit, so when the user
+    arrives from another page they are re-seeded from the shared state (a plain default would
+    be ignored for a key another page's widget used)."""
     init_from_url(catalogue, geo)
     state = current_filters()
     vocab = catalogue.vocab
@@ -74,8 +81,11 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex) -> Fi
         seeds[name] = list(getattr(state, name))
     years = index.years or (2000, 2025)
     seeds["periode"] = (state.annee_min or years[0], state.annee_max or years[1])
+    arrived = st.session_state.get(PAGE_KEY) != page
+    st.session_state[PAGE_KEY] = page
     for name, value in seeds.items():
-        st.session_state.setdefault(_widget_key(name), value)
+        if arrived or _widget_key(name) not in st.session_state:
+            st.session_state[_widget_key(name)] = value
 
     sb = st.sidebar
     sb.header("Filtres")

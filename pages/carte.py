@@ -14,7 +14,7 @@ from alliance.state import SELECTED_KEY, filter_sidebar, reset_filters, select_c
 from alliance.ui import cooperation_card, legend, sources_footer
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
-filters = filter_sidebar(catalogue, geo, index)
+filters = filter_sidebar(catalogue, geo, index, page="carte")
 ids = apply_filters(catalogue, index, filters)
 selection = describe_selection(catalogue, ids)
 

@@ -14,7 +14,7 @@ from alliance.state import filter_sidebar
 from alliance.ui import sources_footer
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
-filters = filter_sidebar(catalogue, geo, index)
+filters = filter_sidebar(catalogue, geo, index, page="reseau")
 ids = tuple(apply_filters(catalogue, index, filters))
 
 st.title("Réseau des territoires")

@@ -12,7 +12,7 @@ from alliance.state import current_filters, filter_sidebar
 from alliance.ui import chart_block, narrow_filters_from_selection, sources_footer
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
-filters = filter_sidebar(catalogue, geo, index)
+filters = filter_sidebar(catalogue, geo, index, page="statistiques")
 ids = apply_filters(catalogue, index, filters)
 coops = catalogue.cooperations.loc[list(ids)]
 vocab = catalogue.vocab

@@ -72,3 +72,16 @@ def test_selected_cooperation_from_url(catalogue):
     assert any(h.value == "Territoire d'industrie de l'axe Seine" for h in at.subheader)
     members = at.dataframe[0].value
     assert len(members) == 7
+
+
+def test_filters_are_shared_between_pages():
+    at = carte({"theme": "alimentation"}).run()
+    at.multiselect(key="filtre_types").select("contrat_reciprocite").run()
+    at.switch_page("pages/statistiques.py").run()
+    assert at.multiselect(key="filtre_themes").value == ["alimentation"]
+    assert at.multiselect(key="filtre_types").value == ["contrat_reciprocite"]
+    at.switch_page("pages/reseau.py").run()
+    assert metric(at, "Coopérations") == "3"
+    at.switch_page("pages/carte.py").run()
+    assert metric(at, "Coopérations") == "3"
+    assert at.query_params["type"] == "contrat_reciprocite"

@@ -21,6 +21,7 @@ def test_home_draws_regions_and_epci_offline(page, app_url):
 def test_home_tooltip_on_metropole(page, app_url):
     page.goto(app_url)
     frame = wait_for_map(page)
+    frame.locator(".leaflet-container").scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     box = frame.locator(".leaflet-container").bounding_box()
     map_js = "Object.values(window).find(v => v && v instanceof L.Map)"
