@@ -14,5 +14,6 @@ pages = [
     st.Page("pages/territoire.py", title="Territoire", url_path="territoire"),
     st.Page("pages/reseau.py", title="Réseau", url_path="reseau"),
     st.Page("pages/atelier.py", title="Atelier Loire-Bretagne 2019", url_path="atelier"),
+    st.Page("pages/presentation.py", title="Présentation (colloque)", url_path="presentation"),
 ]
 st.navigation(pages).run()

@@ -54,9 +54,10 @@ def carte_base_map() -> RenderedMap:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def carte_layers(ids: tuple[str, ...], selected: str | None) -> DynamicLayers:
+def carte_layers(ids: tuple[str, ...], selected: str | None, layers: tuple[str, ...] = carte.ALL_LAYERS
+                 ) -> DynamicLayers:
     """JavaScript of the cooperation layers for one selection (cached per selection)."""
-    groups = carte.cooperation_groups(catalogue(), geodata(), ids, selected)
+    groups = carte.cooperation_groups(catalogue(), geodata(), ids, selected, layers)
     return feature_group_js(groups, control_title="Coopérations")
 
 
@@ -70,3 +71,10 @@ def network_layers(ids: tuple[str, ...]) -> DynamicLayers:
     from .network import build_graph
 
     return feature_group_js(carte.network_groups(catalogue(), build_graph(catalogue(), ids)), control_title="Réseau")
+
+
+@st.cache_resource(show_spinner=False)
+def scenes() -> list:
+    from .scenes import load_scenes
+
+    return load_scenes(vocabularies(), geodata(), set(catalogue().cooperations.index))

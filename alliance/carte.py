@@ -68,9 +68,13 @@ def describe_selection(catalogue: Catalogue, ids) -> Selection:
                      epci=epci, n_links=len(links))
 
 
-def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None
-                       ) -> list[folium.FeatureGroup]:
-    """Feature groups for the cooperations `ids`: member EPCI, perimeters, links, partners."""
+ALL_LAYERS = ("epci", "perimetres", "liens", "partenaires")
+
+
+def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None,
+                       layers: tuple[str, ...] = ALL_LAYERS) -> list[folium.FeatureGroup]:
+    """Feature groups for the cooperations `ids`: member EPCI, perimeters, links, partners
+    (only those named in `layers`)."""
     vocab = catalogue.vocab
     sel = describe_selection(catalogue, ids)
     groups = []
@@ -126,7 +130,7 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
                                max_width=300),
         ).add_to(ext_group)
     groups.append(ext_group)
-    return groups
+    return [g for g, name in zip(groups, ALL_LAYERS) if name in layers]
 
 
 def view_of(catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: int = 560

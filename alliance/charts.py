@@ -22,12 +22,13 @@ FONT_SIZE = 14
 SELECTION = "choix"
 
 
-def french(chart: alt.TopLevelMixin, title: str | None = None) -> alt.TopLevelMixin:
-    """French locale and readable type (projector) for a top-level chart."""
+def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevelMixin:
+    """French locale and readable type (larger `font_size` for a projector) for a top-level chart."""
     chart = chart.configure(locale=FRENCH_LOCALE, font="Source Sans Pro, Arial, sans-serif")
-    chart = chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
-    chart = chart.configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
-    chart = chart.configure_title(fontSize=FONT_SIZE + 4, anchor="start")
+    chart = chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size, labelLimit=320)
+    chart = chart.configure_legend(labelFontSize=font_size, titleFontSize=font_size, labelLimit=320)
+    chart = chart.configure_title(fontSize=font_size + 4, anchor="start")
+    chart = chart.configure_text(fontSize=font_size - 1)
     return chart.configure_view(stroke=None)
 
 
@@ -54,7 +55,7 @@ def bar_distribution(data: pd.DataFrame, title: str, count_title: str = "Coopér
     if selectable:
         pick = alt.selection_point(name=SELECTION, fields=["cle"], on="click")
         bars = bars.add_params(pick)
-    labels = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1).encode(
+    labels = base.mark_text(align="left", dx=4).encode(
         y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending")),
         x="n:Q", text="part_texte:N")
     return (bars + labels).properties(height=alt.Step(26), width="container")

@@ -140,14 +140,18 @@ def home_map(layers: BaseLayers) -> folium.Map:
     return use_local_assets(fmap)
 
 
-def carte_base_map(layers: BaseLayers) -> folium.Map:
-    """Base of the Carte page: same outlines as home, métropoles hidden by default."""
-    fmap = new_map()
+def carte_base_map(layers: BaseLayers, location: tuple[float, float] = FRANCE_CENTER,
+                   zoom: float = FRANCE_ZOOM, extra_groups: list | None = None) -> folium.Map:
+    """Base of the Carte page: same outlines as home, métropoles hidden by default.
+    `extra_groups` (feature groups) are drawn on top, e.g. for a standalone export."""
+    fmap = new_map(location=location, zoom=zoom)
     add_basemap(fmap, layers)
     folium.GeoJson(
         layers.metropoles, name="Métropoles (22)", show=False,
         style_function=lambda _: {**METROPOLE_STYLE, "fillOpacity": 0.25},
         tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
     ).add_to(fmap)
+    for group in extra_groups or []:
+        group.add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return use_local_assets(fmap)

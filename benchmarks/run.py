@@ -237,6 +237,61 @@ def territory_rerun_s() -> float:
     return page_rerun_s("pages/territoire.py", query={"t": "epci:242900314"})
 
 
+# --- issue 7: colloquium mode --------------------------------------------------------------
+
+SWAP_JS = """() => {
+    const map = Object.values(window).find(v => v && v instanceof L.Map);
+    const now = (window.feature_group || []).filter(g => map.hasLayer(g));
+    return now.length > 0 && now.every(g => !(window.__old_groups || []).includes(g));
+}"""
+
+
+@browser_figure
+def scene_paint_max_s(browser, base: str) -> float:
+    """Slowest scene change during a talk: → pressed until the next scene's layers are on the
+    mounted map (median of 5 tours of all scenes, then the maximum over scenes)."""
+    import yaml
+
+    from alliance.browser import guard_network, map_frame, wait_for_map
+
+    scenes = [s["id"] for s in yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]]
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    guard_network(context, [])
+    page = context.new_page()
+    page.goto(f"{base}/presentation")
+    wait_for_map(page)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    times: dict[str, list[float]] = {s: [] for s in scenes}
+    for _tour in range(RUNS + 1):
+        for target in scenes[1:] + scenes[:1]:
+            frame.locator(".leaflet-container").evaluate(
+                "() => { window.__old_groups = (window.feature_group || []).slice(); }")
+            page.mouse.click(5, 5)
+            start = time.perf_counter()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => location.search.includes('scene={target}')", timeout=30000)
+            deadline = time.monotonic() + 30
+            while not map_frame(page).locator(".leaflet-container").evaluate(SWAP_JS):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(target)
+                page.wait_for_timeout(20)
+            if _tour:  # the first tour fills the server's caches
+                times[target].append(time.perf_counter() - start)
+    context.close()
+    return round(max(statistics.median(v) for v in times.values()), 4)
+
+
+@browser_figure
+def scene_first_load_s(browser, base: str) -> float:
+    """Opening the presentation on its slowest scene URL (page load included), median of 5."""
+    import yaml
+
+    scenes = [s["id"] for s in yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]]
+    first_paint(browser, f"{base}/presentation")
+    return max(median_of(lambda sid=sid: first_paint(browser, f"{base}/presentation?scene={sid}"))
+               for sid in scenes)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated figure names")

@@ -1,0 +1,160 @@
+"""Scenes of the Présentation page: loading, validation (errors name the scene), charts, YAML."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .filters import URL_KEYS, Filters, from_query, to_query
+from .geodata import GeoData
+from .paths import DATA_DIR
+from .vocab import Vocabularies
+
+LAYERS = {"epci": "EPCI membres", "perimetres": "Périmètres", "liens": "Liens", "partenaires": "Partenaires"}
+CHARTS = {
+    "themes": "Thèmes", "portage": "Portage", "types": "Types de coopération", "finalites": "Finalités",
+    "statuts": "Statut", "chronologie": "Chronologie", "atelier_themes": "Atelier 2019 : thèmes cités",
+    "atelier_finalites": "Atelier 2019 : finalités citées", "aucun": "Aucun graphique",
+}
+SCENE_KEYS = {"id", "titre", "message", "filtres", "selection", "graphique", "couches", "vue"}
+
+
+class SceneError(ValueError):
+    """A scenes file that does not validate; `problems` are French sentences naming the scene."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    titre: str
+    message: str
+    filters: Filters
+    selection: str | None = None
+    graphique: str = "themes"
+    couches: tuple[str, ...] = tuple(LAYERS)
+    vue: tuple[float, float, float] | None = None   # lat, lon, zoom; None = frame the selection
+    raw_filters: dict = field(default_factory=dict)
+
+
+def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str]) -> list[Scene]:
+    """Parse and validate a scenes YAML text; raise SceneError listing every problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SceneError([f"Fichier de scènes illisible (YAML invalide) : {exc.__class__.__name__}"]) from None
+    items = data.get("scenes") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not items:
+        raise SceneError(["Le fichier doit contenir une liste « scenes » non vide."])
+    problems: list[str] = []
+    scenes: list[Scene] = []
+    seen: set[str] = set()
+    for pos, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append(f"Scène n° {pos} : une scène doit être un dictionnaire.")
+            continue
+        name = str(item.get("id") or f"n° {pos}")
+        where = f"Scène « {name} »"
+        for key in sorted(set(item) - SCENE_KEYS):
+            problems.append(f"{where} : clé inconnue « {key} ».")
+        for key in ("id", "titre"):
+            if not str(item.get(key) or "").strip():
+                problems.append(f"{where} : « {key} » manquant.")
+        if name in seen:
+            problems.append(f"{where} : identifiant en double.")
+        seen.add(name)
+        raw = item.get("filtres") or {}
+        if not isinstance(raw, dict):
+            problems.append(f"{where} : « filtres » doit être un dictionnaire.")
+            raw = {}
+        for key in sorted(set(raw) - set(URL_KEYS)):
+            problems.append(f"{where} : filtre inconnu « {key} ».")
+        params = {k: str(v) for k, v in raw.items() if k in URL_KEYS}
+        filters, warnings = from_query(params, vocab, geo)
+        problems.extend(f"{where} : {w}" for w in warnings)
+        selection = item.get("selection")
+        if selection is not None and selection not in coop_ids:
+            problems.append(f"{where} : coopération sélectionnée « {selection} » inconnue.")
+        chart = item.get("graphique", "themes")
+        if chart not in CHARTS:
+            problems.append(f"{where} : graphique inconnu « {chart} » (possibles : {', '.join(CHARTS)}).")
+        layers = item.get("couches", list(LAYERS))
+        if not isinstance(layers, list) or any(layer not in LAYERS for layer in layers):
+            problems.append(f"{where} : couches inconnues (possibles : {', '.join(LAYERS)}).")
+            layers = list(LAYERS)
+        view = item.get("vue")
+        if view is not None:
+            try:
+                lat, lon, zoom = (float(view[k]) for k in ("lat", "lon", "zoom"))
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 14):
+                    raise ValueError
+                view = (lat, lon, zoom)
+            except (TypeError, KeyError, ValueError):
+                problems.append(f"{where} : « vue » attend lat, lon et zoom valides.")
+                view = None
+        scenes.append(Scene(id=name, titre=str(item.get("titre", "")), message=str(item.get("message", "")),
+                            filters=filters, selection=selection, graphique=chart, couches=tuple(layers),
+                            vue=view, raw_filters=params))
+    if problems:
+        raise SceneError(problems)
+    return scenes
+
+
+def load_scenes(vocab: Vocabularies, geo: GeoData, coop_ids: set[str], path=DATA_DIR / "scenes.yaml") -> list[Scene]:
+    return parse_scenes(path.read_text(encoding="utf-8"), vocab, geo, coop_ids)
+
+
+def scene_yaml(scene_id: str, titre: str, message: str, filters: Filters, selection: str | None,
+               graphique: str = "themes") -> str:
+    """The YAML entry of a new scene (to append to a scenes file)."""
+    entry = {"id": scene_id, "titre": titre, "message": message, "filtres": to_query(filters),
+             "graphique": graphique, "couches": list(LAYERS)}
+    if selection:
+        entry["selection"] = selection
+    return yaml.safe_dump({"scenes": [entry]}, allow_unicode=True, sort_keys=False)
+
+
+def scene_view(scene: Scene, catalogue, ids, size: tuple[int, int] = (700, 560)):
+    """Centre and zoom of a scene on a map of `size` pixels (width, height)."""
+    from . import carte
+
+    if scene.vue:
+        return scene.vue[:2], scene.vue[2]
+    return carte.view_of(catalogue, ids, map_height_px=size[1], map_width_px=size[0])
+
+
+def scene_map(scene: Scene, catalogue, geo: GeoData, ids, size: tuple[int, int] = (1600, 900)):
+    """A complete folium map of a scene (base layers + its cooperations), for exports."""
+    from . import carte, maps
+
+    centre, zoom = scene_view(scene, catalogue, ids, size)
+    groups = carte.cooperation_groups(catalogue, geo, ids, scene.selection, scene.couches)
+    return maps.carte_base_map(maps.base_layers(geo), location=centre, zoom=zoom, extra_groups=groups)
+
+
+def scene_chart(name: str, catalogue, ids, atelier=None):
+    """(chart, data) of a scene's chart, or None for "aucun"."""
+    from . import charts, stats
+    from .atelier import chart_table
+
+    vocab = catalogue.vocab
+    coops = catalogue.cooperations.loc[list(ids)]
+    columns = {"themes": ("themes", "theme"), "portage": ("portage", "portage"), "types": ("type", "type"),
+               "finalites": ("finalites", "finalite"), "statuts": ("statut", "statut")}
+    if name in columns:
+        column, family = columns[name]
+        data = stats.distribution(coops, column, vocab[family])
+        return charts.bar_distribution(data, CHARTS[name], selectable=False), data
+    if name == "chronologie":
+        data = stats.timeline(coops, vocab["type"])
+        colours = {vocab["type"].label(k): vocab["type"].colour(k) for k in vocab["type"].keys if k in set(data["type"])}
+        return charts.timeline_chart(data, colours), data
+    if name in ("atelier_themes", "atelier_finalites") and atelier is not None:
+        jeu, family = ("themes_alliances", "theme") if name == "atelier_themes" else ("finalites_alliances", "finalite")
+        data = chart_table(atelier, vocab, jeu, family=family)
+        return charts.bar_distribution(data, CHARTS[name] + " (%)", count_title="%", selectable=False,
+                                       uncertain=data["incertain"]), data
+    return None

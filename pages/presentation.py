@@ -1,0 +1,126 @@
+"""Présentation: guided scenes for colloquia (projector-ready, offline, keyboard arrows)."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
+import html
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from alliance import cache, charts
+from alliance.atelier import load_atelier
+from alliance.export import ExportUnavailable, html_to_png, standalone_html
+from alliance.filters import apply_filters
+from alliance.mapview import show_map
+from alliance.scenes import SceneError, parse_scenes, scene_chart, scene_map, scene_view
+from alliance.ui import md_escape
+
+geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+
+# Projector layout: no sidebar nor Streamlit chrome, large type readable from the back of a room.
+st.markdown("""<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], footer {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding-top: 1rem; max-width: 100% !important;}
+h1 {font-size: 2.4rem !important; line-height: 1.15 !important; padding-top: 0 !important;}
+.scene-message {font-size: 1.55rem; line-height: 1.35; margin: 0.2rem 0 0.8rem 0;}
+.scene-counter {font-size: 1.3rem; text-align: center;}
+.stButton button p {font-size: 1.25rem;}
+</style>""", unsafe_allow_html=True)
+
+scenes = st.session_state.get("scenes_chargees") or cache.scenes()
+ids_of = [s.id for s in scenes]
+wanted = st.query_params.get("scene")
+if "scene_index" not in st.session_state:
+    st.session_state["scene_index"] = ids_of.index(wanted) if wanted in ids_of else 0
+    if wanted and wanted not in ids_of:
+        st.warning(f"Scène « {wanted} » inconnue : retour à la première scène.")
+position = min(st.session_state["scene_index"], len(scenes) - 1)
+
+
+def go(step: int) -> None:
+    st.session_state["scene_index"] = (position + step) % len(scenes)
+
+
+scene = scenes[position]
+st.query_params.from_dict({"scene": scene.id})
+ids = apply_filters(catalogue, index, scene.filters)
+
+title_col, prev_col, count_col, next_col = st.columns([5.5, 1.5, 0.8, 1.5], vertical_alignment="center")
+title_col.title(scene.titre)
+prev_col.button("◀ Précédente", on_click=go, args=(-1,), key="scene_prev", width="stretch")
+count_col.markdown(f"<div class='scene-counter'>{position + 1} / {len(scenes)}</div>", unsafe_allow_html=True)
+next_col.button("Suivante ▶", on_click=go, args=(1,), key="scene_next", width="stretch")
+st.markdown(f"<div class='scene-message'>{html.escape(scene.message)}</div>", unsafe_allow_html=True)
+
+map_col, chart_col = st.columns([1.45, 1], gap="medium")
+with map_col:
+    centre, zoom = scene_view(scene, catalogue, ids, size=(700, 470))
+    show_map(cache.carte_base_map(), key="carte_presentation", height=470,
+             layers=cache.carte_layers(tuple(ids), scene.selection, scene.couches), center=centre, zoom=zoom)
+with chart_col:
+    built = scene_chart(scene.graphique, catalogue, ids, load_atelier())
+    if built is not None:
+        chart, data = built
+        final = charts.french(chart, font_size=18)
+        st.vega_lite_chart(final.to_dict(validate=False), width="stretch", key=f"graphique_scene_{scene.id}")
+    if scene.selection:
+        row = catalogue.cooperations.loc[scene.selection]
+        st.markdown(f"**{md_escape(row['nom'])}** — {md_escape(row['description'])}")
+
+
+# Keyboard: ← and → click the buttons above (the component's iframe shares the app's origin).
+components.html("""<script>
+const doc = window.parent.document;
+if (!doc.__scenesKeys) {
+  doc.__scenesKeys = true;
+  doc.addEventListener('keydown', (e) => {
+    if (['INPUT', 'TEXTAREA'].includes((e.target.tagName || '').toUpperCase())) return;
+    const label = e.key === 'ArrowRight' ? 'Suivante' : e.key === 'ArrowLeft' ? 'Précédente' : null;
+    if (!label) return;
+    const button = Array.from(doc.querySelectorAll('button')).find(b => b.innerText.includes(label));
+    if (button) { e.preventDefault(); button.click(); }
+  });
+}
+</script>""", height=0)
+
+with st.expander("Exporter cette scène, charger d'autres scènes"):
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Carte (HTML autonome, hors ligne)",
+        data=lambda: standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre).encode("utf-8"),
+        file_name=f"{scene.id}.html", mime="text/html", on_click="ignore", key="export_html")
+    if cols[1].button("Préparer la carte en PNG", key="prepare_png"):
+        try:
+            st.session_state["png_scene"] = (scene.id, html_to_png(
+                standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre)))
+        except ExportUnavailable as exc:
+            st.error(str(exc))
+    ready = st.session_state.get("png_scene")
+    if ready and ready[0] == scene.id:
+        cols[1].download_button("Télécharger la carte PNG", ready[1], file_name=f"{scene.id}.png",
+                                mime="image/png", on_click="ignore", key="export_png")
+    if built is not None:
+        cols[2].download_button("Graphique (PNG)", data=lambda: charts.to_png(final), file_name=f"{scene.id}.png",
+                                mime="image/png", on_click="ignore", key="export_chart_png")
+        cols[2].download_button("Graphique (SVG)", data=lambda: charts.to_svg(final), file_name=f"{scene.id}.svg",
+                                mime="image/svg+xml", on_click="ignore", key="export_chart_svg")
+    uploaded = st.file_uploader("Charger un fichier de scènes (YAML)", type=["yaml", "yml"], key="fichier_scenes")
+    if uploaded is not None:
+        try:
+            text = uploaded.getvalue().decode("utf-8-sig")
+            loaded = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
+        except UnicodeDecodeError:
+            st.error("Le fichier doit être encodé en UTF-8.")
+        except SceneError as exc:
+            st.error("Ce fichier de scènes n'a pas été chargé :\n\n" + "\n".join(f"- {md_escape(p)}" for p in exc.problems))
+        else:
+            if st.button(f"Utiliser ces {len(loaded)} scènes", key="utiliser_scenes"):
+                st.session_state["scenes_chargees"] = loaded
+                st.session_state["scene_index"] = 0
+                st.rerun()
+    if st.session_state.get("scenes_chargees") and st.button("Revenir aux scènes du projet", key="scenes_projet"):
+        del st.session_state["scenes_chargees"]
+        st.session_state["scene_index"] = 0
+        st.rerun()
