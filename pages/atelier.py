@@ -46,22 +46,24 @@ st.caption(f"Source : {md_escape(sources[SEED])}. Également : "
            "professionnels d'autres horizons.")
 
 st.header("Les alliances actuellement à l'œuvre")
+
+
+def percentage_chart(key: str, jeu: str, family: str, title: str, note: str) -> None:
+    """A chart of shares cited by participants; pale bars mark uncertain label/value pairings."""
+    table = chart_table(atelier, vocab, jeu, family=family)
+    chart = charts.bar_distribution(table, title, count_title="%", selectable=False, uncertain=table["incertain"])
+    chart_block(key, chart, table, note + " " + cite(table), selectable=False)
+
+
 left, right = st.columns(2)
 with left:
-    table = chart_table(atelier, vocab, "finalites_alliances", family="finalite")
-    chart_block("atelier_finalites", charts.bar_distribution(
-        table, "Finalités citées (% des expressions)", count_title="%", selectable=False,
-        uncertain=table["incertain"]), table,
-        "Barres pâles : appariement incertain (l'extraction du graphique a séparé libellés et valeurs). "
-        "Cinq autres finalités (6, 6, 6, 4 et 4 %) n'ont pas pu être attribuées. " + cite(table),
-        selectable=False)
+    percentage_chart("atelier_finalites", "finalites_alliances", "finalite", "Finalités citées (% des expressions)",
+                     "Barres pâles : appariement incertain (l'extraction du graphique a séparé libellés et "
+                     "valeurs). Cinq autres finalités (6, 6, 6, 4 et 4 %) n'ont pas pu être attribuées.")
 with right:
-    table = chart_table(atelier, vocab, "themes_alliances", family="theme")
-    chart_block("atelier_themes", charts.bar_distribution(
-        table, "Thèmes cités (% des expressions)", count_title="%", selectable=False,
-        uncertain=table["incertain"]), table,
-        "Tous les appariements sont incertains : valeurs associées aux libellés dans l'ordre de la légende. "
-        + cite(table), selectable=False)
+    percentage_chart("atelier_themes", "themes_alliances", "theme", "Thèmes cités (% des expressions)",
+                     "Tous les appariements sont incertains : valeurs associées aux libellés dans l'ordre "
+                     "de la légende.")
 
 st.header("Les votes par thème")
 for jeu, theme in THEME_VOTES.items():

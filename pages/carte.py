@@ -71,3 +71,18 @@ def explorer() -> None:
 
 explorer()
 sources_footer()
+
+with st.expander("Enregistrer cette vue comme scène de présentation"):
+    from alliance.scenes import CHARTS, scene_yaml
+
+    cols = st.columns(2)
+    titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)
+    graphique = cols[1].selectbox("Graphique", list(CHARTS), format_func=CHARTS.get, key="scene_graphique")
+    message = st.text_area("Message", key="scene_message", max_chars=400,
+                           placeholder="Ce que la scène montre, en une ou deux phrases.")
+    scene_id = "-".join("".join(ch if ch.isalnum() else " " for ch in titre.lower()).split())[:60] or "scene"
+    st.download_button(
+        "Télécharger l'entrée YAML de la scène",
+        data=scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique),
+        file_name=f"scene-{scene_id}.yaml", mime="application/x-yaml", on_click="ignore")
+    st.caption("Ajoutez cette entrée à un fichier de scènes, puis chargez-le depuis la page Présentation.")

@@ -3,7 +3,6 @@ from alliance.navigation import ensure_navigation
 
 ensure_navigation()
 
-import pandas as pd
 import streamlit as st
 
 from alliance import cache

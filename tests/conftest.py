@@ -19,6 +19,21 @@ def geo():
 
 
 @pytest.fixture(scope="session")
+def vocab():
+    from alliance.vocab import load_vocabularies
+
+    return load_vocabularies()
+
+
+@pytest.fixture(scope="session")
+def catalogue(geo, vocab):
+    """The committed catalogue, built once for the whole run (read-only)."""
+    from alliance.catalogue import load_catalogue
+
+    return load_catalogue(geo, vocab)
+
+
+@pytest.fixture(scope="session")
 def raw_dir() -> Path:
     if not RAW.exists():
         pytest.fail(f"{RAW} is missing: the tests need ../shared beside the project")

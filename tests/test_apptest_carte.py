@@ -1,17 +1,11 @@
 """AppTest of the Carte page: filters set -> expected counts, URL restore, simulated click."""
 from unittest import mock
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from alliance.catalogue import load_catalogue
 from alliance.paths import ROOT
-from alliance.vocab import load_vocabularies
 
 
-@pytest.fixture(scope="module")
-def catalogue(geo):
-    return load_catalogue(geo, load_vocabularies())
 
 
 def carte(query: dict | None = None) -> AppTest:
@@ -85,3 +79,19 @@ def test_filters_are_shared_between_pages():
     at.switch_page("pages/carte.py").run()
     assert metric(at, "Coopérations") == "3"
     assert at.query_params["type"] == "contrat_reciprocite"
+
+
+def test_save_view_as_scene(catalogue, geo):
+    from alliance.scenes import parse_scenes
+
+    at = carte({"theme": "alimentation", "coop": "cr-toulouse-armagnac"}).run()
+    at.text_input(key="scene_titre").input("Alimentation en Occitanie").run()
+    button = next(b for b in at.get("download_button") if "YAML" in b.proto.label)
+    assert button.proto.label == "Télécharger l'entrée YAML de la scène"
+    from alliance.filters import Filters
+    from alliance.scenes import scene_yaml
+
+    text = scene_yaml("alimentation-en-occitanie", "Alimentation en Occitanie", "", Filters(themes=("alimentation",)),
+                      "cr-toulouse-armagnac")
+    [scene] = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
+    assert scene.selection == "cr-toulouse-armagnac"

@@ -2,7 +2,6 @@
 from streamlit.testing.v1 import AppTest
 
 from alliance.paths import ROOT
-from alliance.scenes import load_scenes
 
 
 def test_walk_through_every_scene(geo):

@@ -1,21 +1,13 @@
 """The committed catalogue: valid, sourced, faithful to the seeds."""
 import pandas as pd
-import pytest
 
-from alliance.catalogue import load_catalogue, read_catalogue_csv, territory_figures
+from alliance.catalogue import read_catalogue_csv, territory_figures
 from alliance.paths import DATA_DIR
-from alliance.vocab import load_vocabularies
 from tests.seedtext import found_in_seed, normalise, seed_exists, seed_variants
 
 
-@pytest.fixture(scope="module")
-def vocab():
-    return load_vocabularies()
 
 
-@pytest.fixture(scope="module")
-def catalogue(geo, vocab):
-    return load_catalogue(geo, vocab)
 
 
 def _sourced_rows():

@@ -4,7 +4,6 @@ import pytest
 
 from alliance.catalogue import (COLUMNS, CatalogueError, TerritoryIndex, build_catalogue, link_pairs, parse_ref,
                                 validate)
-from alliance.vocab import load_vocabularies
 
 
 def row(**values):
@@ -15,9 +14,6 @@ def row(**values):
     return base
 
 
-@pytest.fixture(scope="module")
-def vocab():
-    return load_vocabularies()
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,9 @@
 """Filtering the catalogue and the URL form of the filters."""
 import pytest
 
-from alliance.catalogue import load_catalogue
 from alliance.filters import Filters, apply_filters, build_filter_index, fold, from_query, to_query
-from alliance.vocab import load_vocabularies
 
 
-@pytest.fixture(scope="module")
-def catalogue(geo):
-    return load_catalogue(geo, load_vocabularies())
 
 
 @pytest.fixture(scope="module")

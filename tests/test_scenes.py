@@ -1,21 +1,13 @@
 """Scenes file validation (errors name the scene) and the standalone map export."""
 import pytest
 
-from alliance.catalogue import load_catalogue
 from alliance.export import standalone_html
 from alliance.filters import apply_filters, build_filter_index
 from alliance.scenes import SceneError, load_scenes, parse_scenes, scene_chart, scene_map, scene_yaml
-from alliance.vocab import load_vocabularies
 
 
-@pytest.fixture(scope="module")
-def vocab():
-    return load_vocabularies()
 
 
-@pytest.fixture(scope="module")
-def catalogue(geo, vocab):
-    return load_catalogue(geo, vocab)
 
 
 def parse(text, catalogue, geo):

@@ -1,5 +1,4 @@
 """Aggregations behind the charts, the exports, and the workshop tables."""
-import csv
 import io
 import json
 
@@ -8,20 +7,13 @@ import pytest
 
 from alliance import charts
 from alliance.atelier import chart_table, figure, load_atelier
-from alliance.catalogue import COLUMNS, build_catalogue, load_catalogue, read_catalogue_csv
+from alliance.catalogue import COLUMNS, build_catalogue, read_catalogue_csv
 from alliance.stats import (catalogue_csv, catalogue_geojson, distribution, most_connected, neutralise,
                             theme_by_type, timeline)
-from alliance.vocab import load_vocabularies
 
 
-@pytest.fixture(scope="module")
-def vocab():
-    return load_vocabularies()
 
 
-@pytest.fixture(scope="module")
-def catalogue(geo, vocab):
-    return load_catalogue(geo, vocab)
 
 
 def small(vocab):

@@ -3,21 +3,14 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from alliance.catalogue import COLUMNS, build_catalogue, load_catalogue
+from alliance.catalogue import COLUMNS, build_catalogue
 from alliance.filters import build_filter_index
 from alliance.network import build_graph, rankings, systems
 from alliance.territory import TerritorySearch, build_profile, population_band, similar_epci
-from alliance.vocab import load_vocabularies
 
 
-@pytest.fixture(scope="module")
-def vocab():
-    return load_vocabularies()
 
 
-@pytest.fixture(scope="module")
-def catalogue(geo, vocab):
-    return load_catalogue(geo, vocab)
 
 
 @pytest.fixture(scope="module")

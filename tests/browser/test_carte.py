@@ -1,15 +1,9 @@
 """Carte page in headless Chromium: filters, links, click to card, shared URL, offline."""
-import pytest
 
 from alliance.browser import drawn_layers, map_frame, wait_for_links, wait_for_map, wait_for_still_map
 from alliance.carte import describe_selection
-from alliance.catalogue import load_catalogue
-from alliance.vocab import load_vocabularies
 
 
-@pytest.fixture(scope="module")
-def catalogue(geo):
-    return load_catalogue(geo, load_vocabularies())
 
 
 def n_links(catalogue, ids):
