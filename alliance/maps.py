@@ -154,4 +154,4 @@ def carte_base_map(layers: BaseLayers, location: tuple[float, float] = FRANCE_CE
     for group in extra_groups or []:
         group.add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    return use_local_assets(fmap)
+    return use_local_assets(fmap, jquery=True)

@@ -45,12 +45,19 @@ def _localize(assets: list[tuple[str, str]], owner: str) -> list[tuple[str, str]
     return local
 
 
-def use_local_assets(fmap: folium.Map) -> folium.Map:
-    """Point every element of `fmap` at the local copies of its assets (in place)."""
+def use_local_assets(fmap: folium.Map, jquery: bool | None = None) -> folium.Map:
+    """Point every element of `fmap` at the local copies of its assets (in place).
+
+    jQuery is only needed by folium's popups: it is kept when the map has one, or when
+    `jquery=True` (popups added later as feature groups), and dropped otherwise (one script
+    less to load before the first paint)."""
+    if jquery is None:
+        jquery = any(isinstance(e, folium.Popup) for e in _walk(fmap))
     for element in _walk(fmap):
         owner = type(element).__name__
         if hasattr(element, "default_js"):
-            element.default_js = _localize(list(element.default_js), owner)
+            assets = [(n, u) for n, u in element.default_js if jquery or n != "jquery"]
+            element.default_js = _localize(assets, owner)
         if hasattr(element, "default_css"):
             element.default_css = _localize(list(element.default_css), owner)
     return fmap

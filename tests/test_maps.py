@@ -11,7 +11,7 @@ def test_home_map_is_offline(geo):
     html = fmap.get_root().render()
     assert external_urls(fmap) == []
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
-    assert "/app/static/vendor/jquery-3.7.1/jquery.min.js" in html
+    assert "jquery" not in html  # no popup on the home map: no jQuery to load
     assert "/app/static/vendor/leaflet-1.9.3/leaflet.js" in html
     assert "preferCanvas" in html
 
@@ -32,3 +32,8 @@ def test_home_map_has_22_metropoles_and_attribution(geo):
     html = maps.home_map(maps.base_layers(geo)).get_root().render()
     assert html.count('"siren"') == 22
     assert "ADMIN EXPRESS" in html and "INSEE" in html
+
+
+def test_carte_base_map_keeps_jquery_for_popups(geo):
+    html = maps.carte_base_map(maps.base_layers(geo)).get_root().render()
+    assert "/app/static/vendor/jquery-3.7.1/jquery.min.js" in html

@@ -8,8 +8,7 @@ from alliance.mapview import feature_group_js, render_map
 def test_rendered_home_map_is_complete_and_offline(geo):
     rendered = render_map(maps.home_map(maps.base_layers(geo)))
     assert "map_div" in rendered.script and "L.map(" in rendered.script
-    assert rendered.js_links == ("/app/static/vendor/leaflet-1.9.3/leaflet.js",
-                                 "/app/static/vendor/jquery-3.7.1/jquery.min.js")
+    assert rendered.js_links == ("/app/static/vendor/leaflet-1.9.3/leaflet.js",)
     assert rendered.css_links == ("/app/static/vendor/leaflet-1.9.3/leaflet.css",)
     assert 100_000 < rendered.payload_bytes < 2_500_000
 
