@@ -15,5 +15,6 @@ pages = [
     st.Page("pages/reseau.py", title="Réseau", url_path="reseau"),
     st.Page("pages/atelier.py", title="Atelier Loire-Bretagne 2019", url_path="atelier"),
     st.Page("pages/presentation.py", title="Présentation (colloque)", url_path="presentation"),
+    st.Page("pages/donnees.py", title="Données", url_path="donnees"),
 ]
 st.navigation(pages).run()

@@ -1,0 +1,123 @@
+"""Reading and checking uploaded catalogue files (CSV or XLSX) — never raises on bad input.
+
+Accepted: CSV separated by `,` or `;`, in UTF-8 (with or without BOM) or Windows-1252 as Excel
+writes it, and XLSX (first sheet). Every problem comes back as a French `Problem` naming row and
+column; nothing is written here (storage is a separate, transactional step).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .catalogue import COLUMNS, Catalogue, Problem, TerritoryIndex, validate
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+@dataclass
+class ImportResult:
+    """The rows read (all text) and every problem found; `ok` when there is none."""
+
+    fichier: str
+    rows: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.rows is not None and not self.problems
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("encodage non reconnu (UTF-8 ou Windows-1252 attendu)")
+
+
+def _read_csv(text: str) -> pd.DataFrame:
+    sample = text[:20000]
+    first_line = sample.splitlines()[0] if sample.splitlines() else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = list(reader)
+    if not rows:
+        raise ValueError("fichier vide")
+    header = [h.strip().lower() for h in rows[0]]
+    body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    width = len(header)
+    for pos, r in enumerate(body, start=1):
+        if len(r) > width:
+            raise ValueError(f"ligne {pos} : {len(r)} cellules pour {width} colonnes")
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=header, dtype=str)
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    df = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl").fillna("")
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    return df[[any(str(v).strip() for v in row) for row in df.itertuples(index=False)]]
+
+
+def read_upload(name: str, data: bytes) -> ImportResult:
+    """Parse an uploaded file into catalogue rows (text cells), with structural problems only."""
+    result = ImportResult(fichier=name or "fichier")
+    try:
+        if len(data) > MAX_BYTES:
+            raise ValueError(f"fichier trop volumineux ({len(data) // 1024} Kio, {MAX_BYTES // 1024 // 1024} Mio au plus)")
+        if not data.strip():
+            raise ValueError("fichier vide")
+        if name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+            df = _read_xlsx(data)
+        else:
+            if b"\x00" in data:
+                raise ValueError("fichier binaire : CSV ou XLSX attendu")
+            df = _read_csv(_decode(data))
+        if len(set(df.columns)) != len(df.columns):
+            raise ValueError("colonnes en double dans l'en-tête")
+        missing = [c for c in COLUMNS if c not in df.columns]
+        if missing:
+            result.problems.extend(Problem(result.fichier, None, c, "colonne absente") for c in missing)
+            return result
+        if len(df) > MAX_ROWS:
+            raise ValueError(f"trop de lignes ({len(df)}, {MAX_ROWS} au plus)")
+        if df.empty:
+            raise ValueError("aucune ligne de données")
+        result.rows = df[COLUMNS].astype(str).map(str.strip).reset_index(drop=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable input becomes a French message
+        message = str(exc) if isinstance(exc, ValueError) and str(exc) else f"illisible ({exc.__class__.__name__})"
+        result.problems.append(Problem(result.fichier, None, None, f"Fichier non importé : {message}"))
+        result.rows = None
+    return result
+
+
+def check_upload(result: ImportResult, catalogue: Catalogue, index: TerritoryIndex) -> ImportResult:
+    """Add the catalogue's validation problems (vocabularies, references, ids) to a read file."""
+    if result.rows is None:
+        return result
+    try:
+        curated = set(catalogue.cooperations.index)
+        result.problems.extend(validate(result.rows, catalogue.vocab, index, result.fichier, known_ids=curated))
+        for pos, cid in enumerate(result.rows["id"], start=1):
+            if cid in curated:
+                result.problems.append(Problem(result.fichier, pos, "id",
+                                               f"identifiant « {cid} » déjà utilisé par le catalogue de référence"))
+    except Exception as exc:  # noqa: BLE001
+        result.problems.append(Problem(result.fichier, None, None, f"Validation impossible ({exc.__class__.__name__})"))
+    return result
+
+
+def template_csv() -> bytes:
+    """An empty catalogue file with its columns and one commented example row (UTF-8 with BOM
+    so that Excel shows the accents)."""
+    example = {c: "" for c in COLUMNS}
+    example.update(id="ma-cooperation", nom="Nom de la coopération", type="convention",
+                   membres="epci:242900314;epci:200068120", themes="mobilites;tourisme", annee="2024",
+                   statut="active", description="Deux ou trois phrases dans vos mots.",
+                   source="Délibération du 12 mars 2024", citation="Extrait de 25 mots au plus")
+    return ("\ufeff" + pd.DataFrame([example], columns=COLUMNS).to_csv(index=False)).encode("utf-8")

@@ -1,0 +1,120 @@
+"""Données: import, review and storage of contributed cooperations."""
+from alliance.navigation import ensure_navigation
+
+ensure_navigation()
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from alliance import cache
+from alliance.auth import SESSION_KEY, check_password, editor_password, is_editor
+from alliance.catalogue import COLUMNS, TerritoryIndex
+from alliance.importer import MAX_BYTES, MAX_ROWS, check_upload, read_upload, template_csv
+from alliance.stats import neutralise
+from alliance.store import STATUSES, Store, StoreError
+from alliance.ui import md_escape, sources_footer
+
+geo, catalogue = cache.geodata(), cache.catalogue()
+
+
+@st.cache_resource(show_spinner=False)
+def territory_index() -> TerritoryIndex:
+    return TerritoryIndex(geo)
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    return Store()
+
+
+st.title("Données : contribuer au catalogue")
+st.markdown("Ajoutez vos coopérations sans toucher au code : téléchargez le modèle, remplissez-le, importez-le. "
+            "Chaque ligne est vérifiée (vocabulaires, codes INSEE / SIREN, identifiants, source et citation) avant "
+            "tout enregistrement.")
+
+cols = st.columns(2)
+cols[0].download_button("Modèle CSV", template_csv(), file_name="modele_cooperations.csv", mime="text/csv",
+                        on_click="ignore", width="stretch")
+with cols[1].popover("Valeurs autorisées", width="stretch"):
+    for family in ("type", "theme", "finalite", "portage", "territoires", "temporalite", "intensite", "statut"):
+        fam = catalogue.vocab[family]
+        st.markdown(f"**{md_escape(fam.libelle)}** : " + ", ".join(f"`{k}`" for k in fam.keys))
+
+# --- editor login -------------------------------------------------------------------------
+if editor_password() is None:
+    st.info("Consultation seule : l'import et la validation demandent un compte éditeur. Pour les activer, "
+            "définissez la variable d'environnement ALLIANCE_EDITOR_PASSWORD (ou `editor_password` dans "
+            ".streamlit/secrets.toml) sur le serveur.")
+elif not is_editor():
+    def login() -> None:
+        ok = check_password(st.session_state.get("mot_de_passe", ""))
+        st.session_state[SESSION_KEY] = ok
+        st.session_state["connexion_refusee"] = not ok
+        st.session_state["mot_de_passe"] = ""
+
+    st.text_input("Mot de passe éditeur", type="password", key="mot_de_passe")
+    st.button("Se connecter", key="connexion", on_click=login)
+    if st.session_state.pop("connexion_refusee", False):
+        st.error("Mot de passe incorrect.")
+
+# --- upload and report --------------------------------------------------------------------
+if is_editor():
+    st.subheader("Importer un fichier")
+    upload = st.file_uploader(f"CSV (séparateur , ou ;) ou XLSX — {MAX_BYTES // 1024 // 1024} Mio et "
+                              f"{MAX_ROWS} lignes au plus", type=["csv", "xlsx"], key="fichier_import")
+    if upload is not None:
+        with st.spinner("Lecture et vérification du fichier…"):
+            result = check_upload(read_upload(upload.name, upload.getvalue()), catalogue, territory_index())
+        if result.problems:
+            st.error(f"{len(result.problems)} problème(s) : rien ne sera enregistré tant qu'ils ne sont pas corrigés.")
+            st.dataframe(pd.DataFrame({"Problème": [str(p) for p in result.problems]}), hide_index=True,
+                         width="stretch")
+        else:
+            st.success(f"{len(result.rows)} ligne(s) valides.")
+            st.dataframe(result.rows[["id", "nom", "type", "membres", "annee", "statut"]], hide_index=True,
+                         width="stretch")
+            def save(rows=result.rows) -> None:
+                try:
+                    counts = store().save_import(rows, author="éditeur")
+                except StoreError as exc:
+                    st.session_state["resultat_import"] = ("error", str(exc))
+                else:
+                    st.session_state["resultat_import"] = ("success", (
+                        f"Enregistré : {counts['nouvelles']} nouvelle(s), {counts['modifiees']} modifiée(s), "
+                        f"{counts['inchangees']} inchangée(s). Statut : proposée."))
+
+            st.button("Enregistrer", type="primary", key="enregistrer", on_click=save)
+    outcome = st.session_state.pop("resultat_import", None)
+    if outcome:
+        (st.error if outcome[0] == "error" else st.success)(outcome[1])
+
+# --- stored contributions -----------------------------------------------------------------
+st.subheader("Contributions enregistrées")
+try:
+    stored = store().contributions()
+except Exception as exc:  # noqa: BLE001 - the page stays usable without a database
+    st.error(f"Base des contributions inaccessible ({exc.__class__.__name__}).")
+    stored = pd.DataFrame(columns=COLUMNS + ["_statut", "_auteur", "_modifie_le"])
+if stored.empty:
+    st.caption("Aucune contribution pour l'instant.")
+else:
+    view = stored.assign(Statut=stored["_statut"].map(STATUSES))[["id", "nom", "type", "Statut", "_modifie_le"]]
+    st.dataframe(view.rename(columns={"_modifie_le": "Modifiée le"}), hide_index=True, width="stretch")
+    if is_editor():
+        cols = st.columns([2, 1, 1, 1])
+        chosen = cols[0].selectbox("Contribution", stored["id"], key="contribution_choisie")
+        for col, (label, statut) in zip(cols[1:3], (("Valider", "validee"), ("Rejeter", "rejetee"))):
+            col.button(label, key=f"statut_{statut}", on_click=store().set_status, args=(chosen, statut, "éditeur"))
+        cols[3].button("Supprimer", key="supprimer", on_click=store().delete, args=(chosen, "éditeur"))
+        with st.expander("Historique"):
+            st.dataframe(store().history(), hide_index=True, width="stretch")
+    merged = pd.concat([catalogue.cooperations[COLUMNS].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
+                        .astype(str).replace("<NA>", ""),
+                        stored.loc[stored["_statut"] == "validee", COLUMNS]])
+    buffer = io.StringIO()
+    merged.map(neutralise).to_csv(buffer, index=False)
+    st.download_button("Catalogue fusionné (référence + contributions validées, CSV)", buffer.getvalue().encode("utf-8"),
+                       file_name="cooperations_fusionnees.csv", mime="text/csv", on_click="ignore")
+sources_footer()

@@ -1,0 +1,98 @@
+"""Contribution storage: transactions, idempotence, statuses, history, schema upgrade (SQLite;
+the same tests run on PostgreSQL when ALLIANCE_TEST_POSTGRES_URL is set)."""
+import json
+import os
+import threading
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from alliance.catalogue import COLUMNS
+from alliance.store import SCHEMA_VERSION, Store, StoreError, fingerprint
+
+URLS = ["sqlite"] + (["postgres"] if os.environ.get("ALLIANCE_TEST_POSTGRES_URL") else [])
+
+
+def rows(*ids, nom="Coopération"):
+    out = []
+    for cid in ids:
+        r = {c: "" for c in COLUMNS}
+        r.update(id=cid, nom=nom, type="entente", membres="epci:242900314;epci:200068120", statut="active",
+                 source="s", citation="c")
+        out.append(r)
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+@pytest.fixture(params=URLS)
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        yield Store(f"sqlite:///{tmp_path / 'c.db'}")
+    else:
+        url = os.environ["ALLIANCE_TEST_POSTGRES_URL"]
+        s = Store(url)
+        yield s
+        with s.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta"))
+
+
+def test_import_twice_creates_no_duplicate(store):
+    assert store.save_import(rows("a", "b"), "ed") == {"nouvelles": 2, "modifiees": 0, "inchangees": 0}
+    assert store.save_import(rows("a", "b"), "ed") == {"nouvelles": 0, "modifiees": 0, "inchangees": 2}
+    assert len(store.contributions()) == 2
+    assert store.save_import(rows("a", nom="Autre nom"), "ed")["modifiees"] == 1
+    assert list(store.history()["action"]) == ["proposée", "proposée", "modifiée"]
+
+
+def test_failing_row_writes_nothing(store):
+    bad = rows("a", "b")
+    bad.loc[1, "id"] = None  # NOT NULL violation on the second row
+    with pytest.raises(StoreError, match="rien n'a été écrit"):
+        store.save_import(bad, "ed")
+    assert store.contributions().empty and store.history().empty
+
+
+def test_status_changes_are_kept_in_history(store):
+    store.save_import(rows("a"), "ed")
+    store.set_status("a", "validee", "relecteur")
+    assert store.contributions("validee")["id"].tolist() == ["a"]
+    store.delete("a", "relecteur")
+    assert list(store.history()["action"]) == ["proposée", "validée", "supprimée"]
+    with pytest.raises(StoreError):
+        store.set_status("a", "validee", "x")
+
+
+def test_concurrent_imports_end_consistent(store):
+    errors = []
+
+    def worker(prefix):
+        try:
+            for i in range(5):
+                Store(store.url).save_import(rows(f"{prefix}{i}", "commun"), prefix)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(p,)) for p in ("x", "y")]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == []
+    ids = store.contributions()["id"].tolist()
+    assert len(ids) == len(set(ids))
+    assert {f"x{i}" for i in range(5)} | {f"y{i}" for i in range(5)} | {"commun"} == set(ids)
+
+
+def test_older_database_is_upgraded_in_place(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    row = rows("ancienne").iloc[0].to_dict()
+    with engine.begin() as conn:  # schema version 1: no meta table, no fingerprint
+        conn.execute(sa.text("CREATE TABLE contributions (id VARCHAR(200) PRIMARY KEY, donnees TEXT NOT NULL, "
+                             "statut VARCHAR(20) NOT NULL, auteur VARCHAR(200) NOT NULL, cree_le VARCHAR(40) NOT NULL, "
+                             "modifie_le VARCHAR(40) NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO contributions VALUES ('ancienne', :d, 'validee', 'x', 't', 't')"),
+                     {"d": json.dumps(row)})
+    store = Store(url)
+    assert store.version() == SCHEMA_VERSION
+    assert store.contributions("validee")["id"].tolist() == ["ancienne"]
+    assert store.save_import(rows("ancienne"), "ed")["inchangees"] == 1
+    assert fingerprint(row)
