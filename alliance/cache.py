@@ -78,3 +78,19 @@ def scenes() -> list:
     from .scenes import load_scenes
 
     return load_scenes(vocabularies(), geodata(), set(catalogue().cooperations.index))
+
+
+@st.cache_resource(show_spinner=False)
+def sources() -> dict[str, str]:
+    """Titles of the seed documents (data/sources.yaml)."""
+    from .vocab import load_sources
+
+    return load_sources()
+
+
+@st.cache_resource(show_spinner=False)
+def atelier():
+    """The workshop table (data/atelier_pmlb_2019.csv), read once."""
+    from .atelier import load_atelier
+
+    return load_atelier()

@@ -40,15 +40,17 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
 
 def cooperation_card(catalogue, geo, coop_id: str) -> None:
     """The card of one cooperation: every field in French, members, source and related ones."""
+    import pandas as pd
+
+    from . import cache
     from .details import member_table, related_cooperations
     from .fmt import fmt_int
     from .state import select_cooperation
-    from .vocab import load_sources
 
     vocab = catalogue.vocab
     row = catalogue.cooperations.loc[coop_id]
     st.subheader(row["nom"], anchor=False)
-    year = f" · créée en {row['annee']}" if row["annee"] is not None and str(row["annee"]) != "<NA>" else ""
+    year = f" · créée en {int(row['annee'])}" if pd.notna(row["annee"]) else ""
     st.markdown(f"**{md_escape(vocab['type'].label(row['type']))}** · {md_escape(vocab['statut'].label(row['statut']))}"
                 f"{md_escape(year)}")
     st.write(row["description"])
@@ -62,7 +64,7 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))
     st.markdown(f"**Membres** ({fmt_int(len(table))})")
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300))
-    sources = load_sources()
+    sources = cache.sources()
     st.markdown(f"**Source** : {md_escape(sources.get(row['source'], row['source']))}")
     st.markdown(f"> « {md_escape(row['citation'])} »")
     related = related_cooperations(catalogue, coop_id)

@@ -6,14 +6,13 @@ ensure_navigation()
 import streamlit as st
 
 from alliance import cache, charts
-from alliance.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure, load_atelier
+from alliance.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure
 from alliance.fmt import fmt_int, fmt_pct
 from alliance.ui import chart_block, md_escape, sources_footer
-from alliance.vocab import load_sources
 
 vocab = cache.vocabularies()
-atelier = load_atelier()
-sources = load_sources()
+atelier = cache.atelier()
+sources = cache.sources()
 SEED = "000_11f73915c6da903e.txt"
 PROFESSIONALS = "Professionnels d'autres horizons"
 

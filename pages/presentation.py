@@ -9,7 +9,6 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from alliance import cache, charts
-from alliance.atelier import load_atelier
 from alliance.export import ExportUnavailable, html_to_png, standalone_html
 from alliance.filters import apply_filters
 from alliance.mapview import show_map
@@ -60,7 +59,7 @@ with map_col:
     show_map(cache.carte_base_map(), key="carte_presentation", height=470,
              layers=cache.carte_layers(tuple(ids), scene.selection, scene.couches), center=centre, zoom=zoom)
 with chart_col:
-    built = scene_chart(scene.graphique, catalogue, ids, load_atelier())
+    built = scene_chart(scene.graphique, catalogue, ids, cache.atelier())
     if built is not None:
         chart, data = built
         final = charts.french(chart, font_size=18)
