@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv deps dev-deps system-deps bench geodata
+.PHONY: run test venv deps dev-deps system-deps postgres bench geodata
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,27 @@ dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 
 system-deps:
-	@command -v /usr/bin/chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v /usr/bin/chromium >/dev/null && command -v pg_ctlcluster >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium postgresql; }
+
+# A local PostgreSQL for the storage tests (same tests as SQLite): start the cluster, create
+# a test role and database (idempotent).
+PG_URL := postgresql+psycopg://alliance:alliance@127.0.0.1:5432/alliance_test
+postgres: system-deps
+	@v=$$(ls /usr/lib/postgresql | sort -V | tail -1); \
+	  pg_lsclusters -h | grep -q "^$$v main" || $(SUDO) pg_createcluster $$v main >/dev/null; \
+	  $(SUDO) pg_ctlcluster $$v main start 2>/dev/null || true; \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 && break; sleep 1; done; \
+	  $(SUDO) runuser -u postgres -- psql -qtc "SELECT 1 FROM pg_roles WHERE rolname='alliance'" | grep -q 1 || \
+	    $(SUDO) runuser -u postgres -- psql -qc "CREATE ROLE alliance LOGIN PASSWORD 'alliance'"; \
+	  $(SUDO) runuser -u postgres -- psql -qtc "SELECT 1 FROM pg_database WHERE datname='alliance_test'" | grep -q 1 || \
+	    $(SUDO) runuser -u postgres -- psql -qc "CREATE DATABASE alliance_test OWNER alliance"
 
 run: deps
 	$(PY) -m streamlit run dashboard.py
 
-test: system-deps dev-deps
-	$(PY) -m pytest -q
+test: system-deps postgres dev-deps
+	ALLIANCE_TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q
 
 bench: system-deps dev-deps
 	$(PY) benchmarks/run.py

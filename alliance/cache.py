@@ -54,10 +54,10 @@ def carte_base_map() -> RenderedMap:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def carte_layers(ids: tuple[str, ...], selected: str | None, layers: tuple[str, ...] = carte.ALL_LAYERS
-                 ) -> DynamicLayers:
-    """JavaScript of the cooperation layers for one selection (cached per selection)."""
-    groups = carte.cooperation_groups(catalogue(), geodata(), ids, selected, layers)
+def carte_layers(ids: tuple[str, ...], selected: str | None, layers: tuple[str, ...] = carte.ALL_LAYERS,
+                 key: str = "reference") -> DynamicLayers:
+    """JavaScript of the cooperation layers for one selection (cached per selection and catalogue)."""
+    groups = carte.cooperation_groups(bundle(key)[0], geodata(), ids, selected, layers)
     return feature_group_js(groups, control_title="Coopérations")
 
 
@@ -67,10 +67,11 @@ def territory_search() -> TerritorySearch:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def network_layers(ids: tuple[str, ...]) -> DynamicLayers:
+def network_layers(ids: tuple[str, ...], key: str = "reference") -> DynamicLayers:
     from .network import build_graph
 
-    return feature_group_js(carte.network_groups(catalogue(), build_graph(catalogue(), ids)), control_title="Réseau")
+    cat = bundle(key)[0]
+    return feature_group_js(carte.network_groups(cat, build_graph(cat, ids)), control_title="Réseau")
 
 
 @st.cache_resource(show_spinner=False)
@@ -94,3 +95,89 @@ def atelier():
     from .atelier import load_atelier
 
     return load_atelier()
+
+
+# --- contributions merged into the catalogue ----------------------------------------------
+
+INCLUDE_KEY = "inclure_contributions"
+REFERENCE = "reference"
+
+
+def store():
+    """The contributions database of this deployment, or None when it cannot be opened."""
+    from .store import database_url
+
+    return _store(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str):
+    from .store import Store
+
+    try:
+        return Store(url)
+    except Exception:  # noqa: BLE001 - the app works without contributions
+        return None
+
+
+def validated_contributions_csv() -> str:
+    """Validated contributions as catalogue CSV text ("" when none), re-read only after a change."""
+    db = store()
+    if db is None:
+        return ""
+    try:
+        return _validated_csv(db.url, db.change_token())
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _validated_csv(url: str, token: int) -> str:
+    from .catalogue import COLUMNS
+
+    rows = _store(url).contributions("validee")
+    return "" if rows.empty else rows[COLUMNS].to_csv(index=False)
+
+
+@st.cache_resource(show_spinner="Fusion des contributions validées…", max_entries=8)
+def merged_bundle(rows_csv: str):
+    """(catalogue, filter index, problems) of the reference catalogue plus validated rows."""
+    import io
+
+    import pandas as pd
+
+    from .catalogue import CatalogueError, build_catalogue, read_catalogue_csv
+    from .paths import DATA_DIR
+
+    reference = read_catalogue_csv(DATA_DIR / "cooperations.csv")
+    extra = read_catalogue_csv(io.StringIO(rows_csv))
+    try:
+        merged = build_catalogue(pd.concat([reference, extra], ignore_index=True), vocabularies(), geodata())
+    except CatalogueError as exc:
+        return catalogue(), filter_index(), [str(p) for p in exc.problems]
+    merged.cooperations["origine"] = ["contribution" if i in set(extra["id"]) else "référence"
+                                      for i in merged.cooperations.index]
+    return merged, build_filter_index(merged, geodata()), []
+
+
+def active_key() -> str:
+    """Which catalogue the pages show: the reference one, or it plus validated contributions."""
+    if not st.session_state.get(INCLUDE_KEY, True):
+        return REFERENCE
+    rows = validated_contributions_csv()
+    return rows or REFERENCE
+
+
+def bundle(key: str):
+    if key == REFERENCE:
+        return catalogue(), filter_index(), []
+    return merged_bundle(key)
+
+
+def active() -> tuple:
+    """(catalogue, filter index, key) for this rerun; the key is passed to the layer caches."""
+    key = active_key()
+    cat, index, problems = bundle(key)
+    for problem in problems[:5]:
+        st.warning(f"Contribution ignorée : {problem}")
+    return cat, index, key

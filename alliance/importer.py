@@ -15,7 +15,7 @@ import pandas as pd
 from .catalogue import COLUMNS, Catalogue, Problem, TerritoryIndex, validate
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 20_000
 ENCODINGS = ("utf-8-sig", "cp1252")
 
 
@@ -121,3 +121,47 @@ def template_csv() -> bytes:
                    statut="active", description="Deux ou trois phrases dans vos mots.",
                    source="Délibération du 12 mars 2024", citation="Extrait de 25 mots au plus")
     return ("\ufeff" + pd.DataFrame([example], columns=COLUMNS).to_csv(index=False)).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The same template as an Excel workbook, with a second sheet listing the allowed values."""
+    from .vocab import load_vocabularies
+
+    example = pd.read_csv(io.BytesIO(template_csv()), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    vocab = load_vocabularies()
+    allowed = pd.DataFrame([(fam.libelle, key, value.libelle) for fam in vocab.families.values()
+                            for key, value in fam.values.items()], columns=["famille", "clé", "libellé"])
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        example.to_excel(writer, sheet_name="cooperations", index=False)
+        allowed.to_excel(writer, sheet_name="valeurs autorisées", index=False)
+    return buffer.getvalue()
+
+
+def check_in_chunks(result: ImportResult, catalogue: Catalogue, index: TerritoryIndex,
+                    progress=None, chunk: int = 500) -> ImportResult:
+    """check_upload by chunks of rows, reporting progress (0..1) through `progress(fraction)`.
+    Duplicate ids across chunks are caught by a final whole-file id check."""
+    if result.rows is None or len(result.rows) <= chunk:
+        out = check_upload(result, catalogue, index)
+        if progress:
+            progress(1.0)
+        return out
+    rows = result.rows
+    all_ids = set(catalogue.cooperations.index) | set(rows["id"])
+    for start in range(0, len(rows), chunk):
+        part = rows.iloc[start:start + chunk].reset_index(drop=True)
+        for p in validate(part, catalogue.vocab, index, result.fichier, known_ids=all_ids):
+            result.problems.append(Problem(p.fichier, None if p.ligne is None else p.ligne + start, p.colonne, p.message))
+        if progress:
+            progress(min(1.0, (start + chunk) / len(rows)))
+    seen: dict[str, int] = {}
+    for pos, cid in enumerate(rows["id"], start=1):
+        if cid in catalogue.cooperations.index:
+            result.problems.append(Problem(result.fichier, pos, "id",
+                                           f"identifiant « {cid} » déjà utilisé par le catalogue de référence"))
+        if cid in seen and not (seen[cid] - 1) // chunk == (pos - 1) // chunk:
+            result.problems.append(Problem(result.fichier, pos, "id",
+                                           f"identifiant « {cid} » en double (déjà ligne {seen[cid]})"))
+        seen.setdefault(cid, pos)
+    return result

@@ -88,6 +88,9 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
             st.session_state[_widget_key(name)] = value
 
     sb = st.sidebar
+    sb.toggle("Inclure les contributions validées", value=True, key="inclure_contributions",
+              help="Coopérations ajoutées par les éditeurs (page Données) et validées, en plus du catalogue "
+                   "de référence issu des documents sources. Leur fiche indique leur origine.")
     sb.header("Filtres")
     texte = sb.text_input("Recherche (coopération, territoire)", key=_widget_key("texte"),
                           placeholder="ex. Brest, Gascogne, alimentation…")

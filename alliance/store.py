@@ -102,35 +102,57 @@ class Store:
                 conn.execute(meta.delete().where(meta.c.cle == "schema"))
                 conn.execute(meta.insert().values(cle="schema", valeur=str(SCHEMA_VERSION)))
 
-    def save_import(self, rows: pd.DataFrame, author: str) -> dict[str, int]:
-        """Store validated rows in ONE transaction; returns counts (nouvelles, modifiees, inchangees)."""
-        counts = {"nouvelles": 0, "modifiees": 0, "inchangees": 0}
+    def save_import(self, rows: pd.DataFrame, author: str, attempts: int = 3) -> dict[str, int]:
+        """Store validated rows in ONE transaction; returns counts (nouvelles, modifiees, inchangees).
+
+        When another session inserted the same id meanwhile (unique violation), the whole
+        transaction is rolled back and replayed, so concurrent imports both end consistent."""
+        for attempt in range(attempts):
+            try:
+                return self._save_import_once(rows, author)
+            except StoreError as exc:
+                if not isinstance(exc.__cause__, sa.exc.IntegrityError) or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save_import_once(self, rows: pd.DataFrame, author: str) -> dict[str, int]:
+        records = rows[COLUMNS].astype(str).to_dict("records")
         now = _now()
         try:
             with self.engine.begin() as conn:
-                for row in rows[COLUMNS].astype(str).to_dict("records"):
+                existing: dict[str, str] = {}
+                ids = [r["id"] for r in records]
+                for start in range(0, len(ids), 500):
+                    query = sa.select(contributions.c.id, contributions.c.empreinte).where(
+                        contributions.c.id.in_(ids[start:start + 500]))
+                    existing.update(dict(conn.execute(query).all()))
+                new, changed, same = [], [], 0
+                for row in records:
                     fp = fingerprint(row)
-                    existing = conn.execute(sa.select(contributions.c.empreinte)
-                                            .where(contributions.c.id == row["id"])).first()
-                    if existing is None:
-                        conn.execute(contributions.insert().values(
-                            id=row["id"], donnees=json.dumps(row, ensure_ascii=False), statut="proposee",
-                            auteur=author, cree_le=now, modifie_le=now, empreinte=fp))
-                        conn.execute(history.insert().values(contribution_id=row["id"], action="proposée",
-                                                             auteur=author, quand=now, details=""))
-                        counts["nouvelles"] += 1
-                    elif existing[0] == fp:
-                        counts["inchangees"] += 1
+                    if row["id"] not in existing:
+                        new.append((row, fp))
+                        existing[row["id"]] = fp  # a repeated id in the file counts once
+                    elif existing[row["id"]] == fp:
+                        same += 1
                     else:
-                        conn.execute(contributions.update().where(contributions.c.id == row["id"]).values(
-                            donnees=json.dumps(row, ensure_ascii=False), statut="proposee", auteur=author,
-                            modifie_le=now, empreinte=fp))
-                        conn.execute(history.insert().values(contribution_id=row["id"], action="modifiée",
-                                                             auteur=author, quand=now, details=""))
-                        counts["modifiees"] += 1
+                        changed.append((row, fp))
+                if new:
+                    conn.execute(contributions.insert(), [
+                        {"id": r["id"], "donnees": json.dumps(r, ensure_ascii=False), "statut": "proposee",
+                         "auteur": author, "cree_le": now, "modifie_le": now, "empreinte": fp} for r, fp in new])
+                for r, fp in changed:
+                    conn.execute(contributions.update().where(contributions.c.id == r["id"]).values(
+                        donnees=json.dumps(r, ensure_ascii=False), statut="proposee", auteur=author,
+                        modifie_le=now, empreinte=fp))
+                events = [{"contribution_id": r["id"], "action": "proposée", "auteur": author, "quand": now,
+                           "details": ""} for r, _ in new]
+                events += [{"contribution_id": r["id"], "action": "modifiée", "auteur": author, "quand": now,
+                            "details": ""} for r, _ in changed]
+                if events:
+                    conn.execute(history.insert(), events)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"Enregistrement annulé, rien n'a été écrit ({exc.__class__.__name__}).") from exc
-        return counts
+        return {"nouvelles": len(new), "modifiees": len(changed), "inchangees": same}
 
     def set_status(self, contribution_id: str, statut: str, author: str) -> None:
         if statut not in STATUSES:
@@ -162,6 +184,11 @@ class Store:
         records = [{**json.loads(r["donnees"]), "_statut": r["statut"], "_auteur": r["auteur"],
                     "_modifie_le": r["modifie_le"]} for r in rows]
         return pd.DataFrame(records, columns=COLUMNS + ["_statut", "_auteur", "_modifie_le"])
+
+    def change_token(self) -> int:
+        """Grows with every change (each one appends to the history): a cheap cache key."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(history.c.n), 0))).scalar())
 
     def history(self) -> pd.DataFrame:
         with self.engine.connect() as conn:

@@ -54,6 +54,8 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     st.markdown(f"**{md_escape(vocab['type'].label(row['type']))}** · {md_escape(vocab['statut'].label(row['statut']))}"
                 f"{md_escape(year)}")
     st.write(row["description"])
+    if row.get("origine") == "contribution":
+        st.info("Contribution validée (page Données), hors catalogue de référence.")
     for column, family in (("themes", "theme"), ("finalites", "finalite"), ("portage", "portage"),
                            ("territoires", "territoires"), ("temporalite", "temporalite"), ("intensite", "intensite")):
         values = row[column]

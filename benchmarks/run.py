@@ -292,6 +292,47 @@ def scene_first_load_s(browser, base: str) -> float:
                for sid in scenes)
 
 
+# --- issue 8: contributions ----------------------------------------------------------------
+
+@figure
+def import_10k_rows_s() -> float:
+    """Reading, validating and storing (SQLite, one transaction) a CSV of 10 000 new rows."""
+    import random
+    import tempfile
+
+    import pandas as pd
+
+    from alliance import cache
+    from alliance.catalogue import COLUMNS, TerritoryIndex
+    from alliance.importer import check_in_chunks, read_upload
+    from alliance.store import Store
+
+    rng = random.Random(3)
+    vocab, geo, catalogue = cache.vocabularies(), cache.geodata(), cache.catalogue()
+    sirens = list(geo.epci.index)
+    rows = []
+    for i in range(10_000):
+        row = {c: "" for c in COLUMNS}
+        row.update(id=f"import-{i}", nom=f"Coopération importée {i}", type=rng.choice(vocab["type"].keys),
+                   membres=";".join(f"epci:{s}" for s in rng.sample(sirens, 3)), statut="active",
+                   themes=";".join(rng.sample(vocab["theme"].keys, 2)), annee=str(rng.randint(1990, 2025)),
+                   source="Délibération", citation="Extrait")
+        rows.append(row)
+    data = pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False, sep=";").encode("utf-8")
+    index = TerritoryIndex(geo)
+
+    def once() -> float:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store(f"sqlite:///{tmp}/bench.db")
+            start = time.perf_counter()
+            result = check_in_chunks(read_upload("import.csv", data), catalogue, index)
+            if result.problems:
+                raise RuntimeError(result.problems[:3])
+            store.save_import(result.rows, "benchmark")
+            return time.perf_counter() - start
+    return median_of(once)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated figure names")

@@ -13,7 +13,8 @@ from alliance.mapview import show_map
 from alliance.state import SELECTED_KEY, filter_sidebar, reset_filters, select_cooperation
 from alliance.ui import cooperation_card, legend, sources_footer
 
-geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+geo = cache.geodata()
+catalogue, index, catalogue_key = cache.active()
 filters = filter_sidebar(catalogue, geo, index, page="carte")
 ids = apply_filters(catalogue, index, filters)
 selection = describe_selection(catalogue, ids)
@@ -41,7 +42,7 @@ def explorer() -> None:
         result = show_map(
             cache.carte_base_map(), key="carte_cooperations", height=640,
             returned_objects=["last_object_clicked_tooltip"],
-            layers=cache.carte_layers(tuple(ids), selected), center=centre, zoom=zoom,
+            layers=cache.carte_layers(tuple(ids), selected, key=catalogue_key), center=centre, zoom=zoom,
         )
         clicked = (result.get("last_object_clicked_tooltip") or "").strip()
         if clicked and clicked != st.session_state.get("dernier_clic"):

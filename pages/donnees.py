@@ -11,9 +11,10 @@ import streamlit as st
 from alliance import cache
 from alliance.auth import SESSION_KEY, check_password, editor_password, is_editor
 from alliance.catalogue import COLUMNS, TerritoryIndex
-from alliance.importer import MAX_BYTES, MAX_ROWS, check_upload, read_upload, template_csv
+from alliance.importer import MAX_BYTES, MAX_ROWS, check_in_chunks, read_upload, template_csv, template_xlsx
 from alliance.stats import neutralise
 from alliance.store import STATUSES, Store, StoreError
+from alliance.mapview import show_map
 from alliance.ui import md_escape, sources_footer
 
 geo, catalogue = cache.geodata(), cache.catalogue()
@@ -24,9 +25,27 @@ def territory_index() -> TerritoryIndex:
     return TerritoryIndex(geo)
 
 
-@st.cache_resource(show_spinner=False)
 def store() -> Store:
-    return Store()
+    db = cache.store()
+    if db is None:
+        st.error("Base des contributions inaccessible : vérifiez ALLIANCE_DB_PATH ou ALLIANCE_DATABASE_URL.")
+        st.stop()
+    return db
+
+
+def preview_layers(rows: pd.DataFrame):
+    """Map layers of the uploaded rows (built with the reference catalogue for coop: members)."""
+    from alliance.carte import cooperation_groups
+    from alliance.catalogue import CatalogueError, build_catalogue, read_catalogue_csv
+    from alliance.mapview import feature_group_js
+    from alliance.paths import DATA_DIR
+
+    try:
+        merged = build_catalogue(pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), rows],
+                                           ignore_index=True), catalogue.vocab, geo)
+    except CatalogueError:
+        return None
+    return feature_group_js(cooperation_groups(merged, geo, list(rows["id"])[:300]), control_title="Aperçu")
 
 
 st.title("Données : contribuer au catalogue")
@@ -34,10 +53,13 @@ st.markdown("Ajoutez vos coopérations sans toucher au code : téléchargez le m
             "Chaque ligne est vérifiée (vocabulaires, codes INSEE / SIREN, identifiants, source et citation) avant "
             "tout enregistrement.")
 
-cols = st.columns(2)
+cols = st.columns(3)
 cols[0].download_button("Modèle CSV", template_csv(), file_name="modele_cooperations.csv", mime="text/csv",
                         on_click="ignore", width="stretch")
-with cols[1].popover("Valeurs autorisées", width="stretch"):
+cols[1].download_button("Modèle XLSX", lambda: template_xlsx(), file_name="modele_cooperations.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        on_click="ignore", width="stretch")
+with cols[2].popover("Valeurs autorisées", width="stretch"):
     for family in ("type", "theme", "finalite", "portage", "territoires", "temporalite", "intensite", "statut"):
         fam = catalogue.vocab[family]
         st.markdown(f"**{md_escape(fam.libelle)}** : " + ", ".join(f"`{k}`" for k in fam.keys))
@@ -65,8 +87,10 @@ if is_editor():
     upload = st.file_uploader(f"CSV (séparateur , ou ;) ou XLSX — {MAX_BYTES // 1024 // 1024} Mio et "
                               f"{MAX_ROWS} lignes au plus", type=["csv", "xlsx"], key="fichier_import")
     if upload is not None:
-        with st.spinner("Lecture et vérification du fichier…"):
-            result = check_upload(read_upload(upload.name, upload.getvalue()), catalogue, territory_index())
+        bar = st.progress(0.0, text="Vérification du fichier…")
+        result = check_in_chunks(read_upload(upload.name, upload.getvalue()), catalogue, territory_index(),
+                                 progress=lambda f: bar.progress(f, text=f"Vérification du fichier… {round(100 * f)} %"))
+        bar.empty()
         if result.problems:
             st.error(f"{len(result.problems)} problème(s) : rien ne sera enregistré tant qu'ils ne sont pas corrigés.")
             st.dataframe(pd.DataFrame({"Problème": [str(p) for p in result.problems]}), hide_index=True,
@@ -75,6 +99,10 @@ if is_editor():
             st.success(f"{len(result.rows)} ligne(s) valides.")
             st.dataframe(result.rows[["id", "nom", "type", "membres", "annee", "statut"]], hide_index=True,
                          width="stretch")
+            preview = preview_layers(result.rows)
+            if preview is not None:
+                show_map(cache.carte_base_map(), key="apercu_import", height=420, layers=preview)
+                st.caption("Aperçu : les coopérations du fichier sur la carte (non enregistrées).")
             def save(rows=result.rows) -> None:
                 try:
                     counts = store().save_import(rows, author="éditeur")

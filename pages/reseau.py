@@ -13,7 +13,8 @@ from alliance.network import build_graph, rankings, systems
 from alliance.state import filter_sidebar
 from alliance.ui import sources_footer
 
-geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+geo = cache.geodata()
+catalogue, index, catalogue_key = cache.active()
 filters = filter_sidebar(catalogue, geo, index, page="reseau")
 ids = tuple(apply_filters(catalogue, index, filters))
 
@@ -35,7 +36,7 @@ if graph.number_of_nodes() == 0:
 
 left, right = st.columns([1.2, 1], gap="medium")
 with left:
-    show_map(cache.carte_base_map(), key="carte_reseau", height=560, layers=cache.network_layers(ids))
+    show_map(cache.carte_base_map(), key="carte_reseau", height=560, layers=cache.network_layers(ids, key=catalogue_key))
     st.caption("Cercles : territoires, taille selon le nombre de partenaires (degré). Traits : coopérations partagées.")
 with right:
     table = ranks.head(25).rename(columns={"nom": "Territoire", "degre": "Partenaires", "degre_pondere": "Liens pondérés",

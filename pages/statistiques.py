@@ -11,7 +11,8 @@ from alliance.fmt import fmt_int
 from alliance.state import current_filters, filter_sidebar
 from alliance.ui import chart_block, narrow_filters_from_selection, sources_footer
 
-geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+geo = cache.geodata()
+catalogue, index, catalogue_key = cache.active()
 filters = filter_sidebar(catalogue, geo, index, page="statistiques")
 ids = apply_filters(catalogue, index, filters)
 coops = catalogue.cooperations.loc[list(ids)]

@@ -12,7 +12,8 @@ from alliance.mapview import show_map
 from alliance.territory import build_profile, similar_epci, themes_of
 from alliance.ui import md_escape, sources_footer
 
-geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+geo = cache.geodata()
+catalogue, index, catalogue_key = cache.active()
 search = cache.territory_search()
 vocab = catalogue.vocab
 
@@ -62,7 +63,7 @@ else:
     with left:
         centre, zoom = territory_view(catalogue, geo, profile.ref, ids)
         show_map(cache.carte_base_map(), key="carte_territoire", height=520,
-                 layers=cache.carte_layers(tuple(sorted(ids)), None), center=centre, zoom=zoom)
+                 layers=cache.carte_layers(tuple(sorted(ids)), None, key=catalogue_key), center=centre, zoom=zoom)
         st.page_link("pages/carte.py", label="Ouvrir la carte filtrée sur ce territoire",
                      query_params={"q": profile.nom})
     with right:

@@ -1,9 +1,16 @@
 """Shared fixtures: committed geodata, the running app, headless Chromium with a network guard."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests (and the app servers they start) never touch a developer's contributions database.
+os.environ["ALLIANCE_DB_PATH"] = str(Path(tempfile.mkdtemp(prefix="alliance-tests-")) / "contributions.db")
+os.environ.pop("ALLIANCE_DATABASE_URL", None)
+os.environ.pop("ALLIANCE_EDITOR_PASSWORD", None)
 
 from alliance.geodata import load_geodata
 from alliance.paths import ROOT

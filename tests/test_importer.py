@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alliance.catalogue import COLUMNS, TerritoryIndex
-from alliance.importer import MAX_BYTES, check_upload, read_upload, template_csv
+from alliance.importer import MAX_BYTES, check_in_chunks, check_upload, read_upload, template_csv, template_xlsx
 from alliance.stats import catalogue_csv
 
 GOOD = {c: "" for c in COLUMNS}
@@ -99,3 +99,21 @@ def _index(geo):
     if "i" not in _INDEX:
         _INDEX["i"] = TerritoryIndex(geo)
     return _INDEX["i"]
+
+
+def test_xlsx_template_reads_back_valid(catalogue, geo):
+    result = check_upload(read_upload("modele.xlsx", template_xlsx()), catalogue, TerritoryIndex(geo))
+    assert result.ok, [str(p) for p in result.problems]
+
+
+def test_chunked_check_reports_progress_and_global_row_numbers(catalogue, geo):
+    rows = [{**GOOD, "id": f"c{i}"} for i in range(12)]
+    rows[9] = {**rows[9], "type": "alliance"}
+    rows[11] = {**rows[11], "id": "c1"}  # duplicate of a row in another chunk
+    seen = []
+    result = check_in_chunks(read_upload("x.csv", csv_bytes(rows)), catalogue, TerritoryIndex(geo),
+                             progress=seen.append, chunk=5)
+    messages = [str(p) for p in result.problems]
+    assert "x.csv, ligne 10, colonne « type » : type inconnu « alliance »" in messages
+    assert "x.csv, ligne 12, colonne « id » : identifiant « c1 » en double (déjà ligne 2)" in messages
+    assert seen[-1] == 1.0 and len(seen) == 3

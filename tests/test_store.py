@@ -44,11 +44,14 @@ def test_import_twice_creates_no_duplicate(store):
     assert list(store.history()["action"]) == ["proposée", "proposée", "modifiée"]
 
 
-def test_failing_row_writes_nothing(store):
-    bad = rows("a", "b")
-    bad.loc[1, "id"] = None  # NOT NULL violation on the second row
+def test_failure_after_some_writes_writes_nothing(store, monkeypatch):
+    import alliance.store as module
+
+    # The contributions are inserted, then writing the history fails: all must be rolled back.
+    monkeypatch.setattr(module.history, "insert", lambda: sa.text("INSERT INTO table_absente VALUES (1)"))
     with pytest.raises(StoreError, match="rien n'a été écrit"):
-        store.save_import(bad, "ed")
+        store.save_import(rows("a", "b"), "ed")
+    monkeypatch.undo()
     assert store.contributions().empty and store.history().empty
 
 

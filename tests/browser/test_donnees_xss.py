@@ -1,0 +1,61 @@
+"""An editor uploads a cooperation named <img src=x onerror=alert(1)>: no script runs, the
+name shows literally in the card and in the map popup."""
+import pandas as pd
+import pytest
+
+from alliance.browser import guard_network, map_frame, running_app, wait_for_links, wait_for_map
+from alliance.catalogue import COLUMNS
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def editor_app(tmp_path_factory):
+    db = tmp_path_factory.mktemp("db") / "contributions.db"
+    with running_app(env={"ALLIANCE_EDITOR_PASSWORD": "s3cret", "ALLIANCE_DB_PATH": str(db)}) as url:
+        yield url
+
+
+def test_xss_upload_is_shown_as_text(chromium, editor_app, tmp_path):
+    row = {c: "" for c in COLUMNS}
+    row.update(id="contribution-xss", nom=XSS, type="entente", membres="epci:242900314;epci:200068120",
+               themes="mobilites", statut="active", source="Délibération", citation=XSS, description=XSS)
+    path = tmp_path / "contribution.csv"
+    pd.DataFrame([row], columns=COLUMNS).to_csv(path, index=False, sep=";")
+
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    external = []
+    guard_network(context, external)
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    page.goto(f"{editor_app}/donnees")
+    page.get_by_label("Mot de passe éditeur").fill("s3cret")
+    page.get_by_role("button", name="Se connecter").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text("1 ligne(s) valides.").wait_for(timeout=30000)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Enregistré : 1 nouvelle(s)").wait_for(timeout=20000)
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("Validée").first.wait_for(timeout=20000)
+
+    page.goto(f"{editor_app}/carte?coop=contribution-xss&q=onerror")
+    wait_for_map(page)
+    card = page.get_by_role("heading", name=XSS)
+    card.wait_for(timeout=30000)
+    wait_for_links(page, 1)
+    link = map_frame(page).locator(".leaflet-container")
+    xy = link.evaluate(
+        "el => { const m = Object.values(window).find(v => v && v instanceof L.Map); let out = null;"
+        " (window.feature_group || []).filter(g => m.hasLayer(g)).forEach(g => g.eachLayer(l => {"
+        "  if (l instanceof L.Polyline && !(l instanceof L.Polygon)) { l.openPopup(); out = true; } })); return out; }")
+    assert xy
+    popup = map_frame(page).locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    assert XSS in popup.inner_text()
+    assert map_frame(page).locator(".leaflet-popup-content img").count() == 0
+    assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
+    page.wait_for_timeout(500)
+    context.close()
+    assert dialogs == [] and external == []

@@ -1,0 +1,56 @@
+"""Validated contributions appear on the pages (toggle on by default), marked, and escaped."""
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from alliance.catalogue import COLUMNS
+from alliance.paths import ROOT
+from alliance.store import Store
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def contribution(cid="contribution-xss", nom=XSS):
+    row = {c: "" for c in COLUMNS}
+    row.update(id=cid, nom=nom, type="entente", membres="epci:242900314;epci:200068120", themes="mobilites",
+               statut="active", source="Délibération", citation="Une citation", description=XSS)
+    return pd.DataFrame([row], columns=COLUMNS)
+
+
+def carte(monkeypatch, db, query=None):
+    monkeypatch.setenv("ALLIANCE_DB_PATH", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page("pages/carte.py")
+    return at
+
+
+def test_validated_contribution_is_merged_marked_and_escaped(monkeypatch, tmp_path, catalogue):
+    db = tmp_path / "c.db"
+    store = Store(f"sqlite:///{db}")
+    store.save_import(contribution(), "éditeur")
+    at = carte(monkeypatch, db).run()
+    n_reference = len(catalogue.cooperations)
+    assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference)  # only proposed
+    store.set_status("contribution-xss", "validee", "éditeur")
+    at = carte(monkeypatch, db, {"coop": "contribution-xss"}).run()
+    assert not at.exception
+    assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference + 1)
+    assert any(h.value == XSS for h in at.subheader)  # shown literally, as text
+    assert any("Contribution validée" in i.value for i in at.info)
+    at.toggle(key="inclure_contributions").set_value(False).run()
+    assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference)
+
+
+def test_popup_and_tooltip_escape_html(catalogue, geo, vocab):
+    from alliance.carte import cooperation_groups, popup_html
+    from alliance.catalogue import build_catalogue, read_catalogue_csv
+    from alliance.mapview import feature_group_js
+    from alliance.paths import DATA_DIR
+
+    merged = build_catalogue(pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), contribution()],
+                                       ignore_index=True), vocab, geo)
+    assert XSS not in popup_html(merged, "contribution-xss")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in popup_html(merged, "contribution-xss")
+    js = feature_group_js(cooperation_groups(merged, geo, ["contribution-xss"])).groups
+    assert "<img src=x" not in js
