@@ -21,7 +21,10 @@ selection = describe_selection(catalogue, ids)
 
 st.title("Carte des coopérations")
 cols = st.columns(4)
-cols[0].metric("Coopérations", fmt_int(len(ids)), help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue")
+contributed = int((catalogue.cooperations.loc[list(ids)].get("origine") == "contribution").sum()) \
+    if "origine" in catalogue.cooperations else 0
+cols[0].metric("Coopérations", fmt_int(len(ids)), help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue"
+               + (f", dont {fmt_int(contributed)} contributions validées" if contributed else ""))
 cols[1].metric("EPCI concernés", fmt_int(len(selection.epci)))
 cols[2].metric("Liens tracés", fmt_int(selection.n_links))
 cols[3].metric("Périmètres", fmt_int(len(selection.zone_ids)))

@@ -25,6 +25,10 @@ def territory_index() -> TerritoryIndex:
     return TerritoryIndex(geo)
 
 
+def editor_name() -> str:
+    return st.session_state.get("editeur_nom") or "éditeur"
+
+
 def store() -> Store:
     db = cache.store()
     if db is None:
@@ -75,7 +79,9 @@ elif not is_editor():
         st.session_state[SESSION_KEY] = ok
         st.session_state["connexion_refusee"] = not ok
         st.session_state["mot_de_passe"] = ""
+        st.session_state["editeur_nom"] = (st.session_state.get("nom_editeur") or "éditeur").strip()[:100]
 
+    st.text_input("Votre nom (inscrit dans l'historique)", key="nom_editeur", max_chars=100)
     st.text_input("Mot de passe éditeur", type="password", key="mot_de_passe")
     st.button("Se connecter", key="connexion", on_click=login)
     if st.session_state.pop("connexion_refusee", False):
@@ -105,7 +111,7 @@ if is_editor():
                 st.caption("Aperçu : les coopérations du fichier sur la carte (non enregistrées).")
             def save(rows=result.rows) -> None:
                 try:
-                    counts = store().save_import(rows, author="éditeur")
+                    counts = store().save_import(rows, author=editor_name())
                 except StoreError as exc:
                     st.session_state["resultat_import"] = ("error", str(exc))
                 else:
@@ -128,14 +134,16 @@ except Exception as exc:  # noqa: BLE001 - the page stays usable without a datab
 if stored.empty:
     st.caption("Aucune contribution pour l'instant.")
 else:
-    view = stored.assign(Statut=stored["_statut"].map(STATUSES))[["id", "nom", "type", "Statut", "_modifie_le"]]
-    st.dataframe(view.rename(columns={"_modifie_le": "Modifiée le"}), hide_index=True, width="stretch")
+    view = stored.assign(Statut=stored["_statut"].map(STATUSES))[["id", "nom", "type", "Statut", "_auteur",
+                                                                  "_modifie_le"]]
+    st.dataframe(view.rename(columns={"_auteur": "Par", "_modifie_le": "Modifiée le"}), hide_index=True,
+                 width="stretch")
     if is_editor():
         cols = st.columns([2, 1, 1, 1])
         chosen = cols[0].selectbox("Contribution", stored["id"], key="contribution_choisie")
         for col, (label, statut) in zip(cols[1:3], (("Valider", "validee"), ("Rejeter", "rejetee"))):
-            col.button(label, key=f"statut_{statut}", on_click=store().set_status, args=(chosen, statut, "éditeur"))
-        cols[3].button("Supprimer", key="supprimer", on_click=store().delete, args=(chosen, "éditeur"))
+            col.button(label, key=f"statut_{statut}", on_click=store().set_status, args=(chosen, statut, editor_name()))
+        cols[3].button("Supprimer", key="supprimer", on_click=store().delete, args=(chosen, editor_name()))
         with st.expander("Historique"):
             st.dataframe(store().history(), hide_index=True, width="stretch")
     merged = pd.concat([catalogue.cooperations[COLUMNS].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)

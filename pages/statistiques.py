@@ -20,9 +20,11 @@ vocab = catalogue.vocab
 
 st.title("Statistiques des coopérations")
 lead = st.columns([3, 1])
-lead[0].markdown(f"**{fmt_int(len(ids))}** coopérations sélectionnées sur {fmt_int(len(catalogue.cooperations))} "
-                 "au catalogue. Cliquez une barre pour restreindre la sélection ; les filtres sont partagés "
-                 "avec la carte.")
+contributed = int((coops["origine"] == "contribution").sum()) if "origine" in coops else 0
+origin = f" (dont {fmt_int(contributed)} contributions validées)" if contributed else ""
+lead[0].markdown(f"**{fmt_int(len(ids))}** coopérations sélectionnées{origin} sur "
+                 f"{fmt_int(len(catalogue.cooperations))} au catalogue. Cliquez une barre pour restreindre la "
+                 "sélection ; les filtres sont partagés avec la carte.")
 lead[1].page_link("pages/carte.py", label="Voir la sélection sur la carte", query_params=st.query_params.to_dict())
 
 if len(ids) == 0:

@@ -99,3 +99,33 @@ def test_older_database_is_upgraded_in_place(tmp_path):
     assert store.contributions("validee")["id"].tolist() == ["ancienne"]
     assert store.save_import(rows("ancienne"), "ed")["inchangees"] == 1
     assert fingerprint(row)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(batches=st.lists(st.tuples(st.lists(st.sampled_from(list("abcdef")), min_size=1, max_size=6),
+                                  st.booleans()), min_size=1, max_size=4))
+def test_imports_are_all_or_nothing(tmp_path_factory, batches):
+    """Whatever the sequence of imports, a failed one leaves the store exactly as before."""
+    import alliance.store as module
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('p') / 'p.db'}")
+    original = module.history.insert
+    for ids, fail in batches:
+        before = (store.contributions().to_dict("records"), len(store.history()))
+        if fail:
+            module.history.insert = lambda: sa.text("INSERT INTO table_absente VALUES (1)")
+        try:
+            counts = store.save_import(rows(*ids), "ed")
+            # With the failure injected, only an import with nothing to write may succeed.
+            assert not fail or counts["nouvelles"] == counts["modifiees"] == 0
+        except StoreError:
+            assert fail
+            assert (store.contributions().to_dict("records"), len(store.history())) == before
+        finally:
+            module.history.insert = original
+        ids_now = store.contributions()["id"].tolist()
+        assert len(ids_now) == len(set(ids_now))
