@@ -78,18 +78,22 @@ for jeu, theme in THEME_VOTES.items():
                 selectable=False)
 
 st.header("Repères nationaux")
-cols = st.columns(4)
-q = "Coopérations métropoles – territoires environnants (fin 2018)"
-cols[0].metric("Coopérations métropoles – territoires (fin 2018)", fmt_int(figure(atelier, "national", "recensées", q)["valeur"]))
-cols[1].metric("dont actives", fmt_pct(figure(atelier, "national", "active", q)["valeur"], 0))
-cols[2].metric("dont en projet", fmt_pct(figure(atelier, "national", "en_projet", q)["valeur"], 0))
-cols[3].metric("Systèmes interurbains", fmt_int(figure(atelier, "national", "nombre", "Systèmes interurbains")["valeur"]))
-cols = st.columns(4)
-q = "Territoires de projet (Pays, PETR)"
-cols[0].metric("Territoires de projet", fmt_int(figure(atelier, "national", "nombre", q)["valeur"]))
-cols[1].metric("Part du territoire national", fmt_pct(figure(atelier, "national", "part du territoire national", q)["valeur"], 0))
-cols[2].metric("Part de la population", fmt_pct(figure(atelier, "national", "part de la population française", q)["valeur"], 0))
-cols[3].metric("EPCI (vadémécum ANPP)", fmt_int(figure(atelier, "national", "EPCI", "Fragmentation institutionnelle")["valeur"]))
+COOPERATIONS_2018 = "Coopérations métropoles – territoires environnants (fin 2018)"
+TERRITOIRES_DE_PROJET = "Territoires de projet (Pays, PETR)"
+NATIONAL_METRICS = [  # (label, question, modalité, shown as a percentage)
+    ("Coopérations métropoles – territoires (fin 2018)", COOPERATIONS_2018, "recensées", False),
+    ("dont actives", COOPERATIONS_2018, "active", True),
+    ("dont en projet", COOPERATIONS_2018, "en_projet", True),
+    ("Systèmes interurbains", "Systèmes interurbains", "nombre", False),
+    ("Territoires de projet", TERRITOIRES_DE_PROJET, "nombre", False),
+    ("Part du territoire national", TERRITOIRES_DE_PROJET, "part du territoire national", True),
+    ("Part de la population", TERRITOIRES_DE_PROJET, "part de la population française", True),
+    ("EPCI (vadémécum ANPP)", "Fragmentation institutionnelle", "EPCI", False),
+]
+for start in (0, 4):
+    for col, (label, question, modalite, pct) in zip(st.columns(4), NATIONAL_METRICS[start:start + 4]):
+        value = figure(atelier, "national", modalite, question)["valeur"]
+        col.metric(label, fmt_pct(value, 0) if pct else fmt_int(value))
 national = atelier[atelier["jeu"] == "national"]
 st.caption("Sources : " + " · ".join(f"{md_escape(sources[s])} — « {md_escape(c)} »"
                                     for s, c in dict.fromkeys(zip(national["source"], national["citation"]))))
