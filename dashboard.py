@@ -1,6 +1,8 @@
 """Entry point: `streamlit run dashboard.py`."""
 import streamlit as st
 
+from alliance.errors import guard_page
+
 st.set_page_config(
     page_title="Alliance des territoires – carte des coopérations",
     layout="wide",
@@ -17,4 +19,4 @@ pages = [
     st.Page("pages/presentation.py", title="Présentation (colloque)", url_path="presentation"),
     st.Page("pages/donnees.py", title="Données", url_path="donnees"),
 ]
-st.navigation(pages).run()
+guard_page(st.navigation(pages).run)

@@ -1,13 +1,26 @@
 """Editor login: a password set by the deployment (environment variable ALLIANCE_EDITOR_PASSWORD
-or Streamlit secret `editor_password`), never stored in the repository."""
+or Streamlit secret `editor_password`), never stored in the repository.
+
+Failed attempts are throttled per session and per client address: after FREE_ATTEMPTS
+failures, each new attempt must wait a delay that doubles with every failure (up to
+MAX_DELAY_S); failures are logged with the client address, never the password.
+"""
 from __future__ import annotations
 
 import hmac
+import logging
 import os
+import threading
+import time
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 SESSION_KEY = "editeur_connecte"
+FREE_ATTEMPTS = 3
+BASE_DELAY_S = 2.0
+MAX_DELAY_S = 300.0
+logger = logging.getLogger("alliance.auth")
 
 
 def editor_password() -> str | None:
@@ -22,8 +35,77 @@ def editor_password() -> str | None:
 
 def check_password(candidate: str) -> bool:
     expected = editor_password()
-    return bool(expected) and hmac.compare_digest(candidate.encode(), expected.encode())
+    return bool(expected) and hmac.compare_digest(str(candidate).encode(), expected.encode())
 
 
 def is_editor() -> bool:
     return bool(st.session_state.get(SESSION_KEY)) and editor_password() is not None
+
+
+@dataclass
+class LoginThrottle:
+    """Failures per key (a session id, a client address) and the wait they impose."""
+
+    clock: object = time.monotonic
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def delay(self, failures: int) -> float:
+        if failures < FREE_ATTEMPTS:
+            return 0.0
+        return min(BASE_DELAY_S * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
+
+    def wait_s(self, *keys: str) -> float:
+        """Seconds before any of `keys` may try again (0 when allowed now)."""
+        now = self.clock()
+        with self._lock:
+            waits = [self.delay(n) - (now - last) for n, last in (self._failures.get(k, (0, 0.0)) for k in keys)]
+        return max([0.0, *waits])
+
+    def failed(self, *keys: str) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                count, _ = self._failures.get(key, (0, 0.0))
+                self._failures[key] = (count + 1, now)
+            if len(self._failures) > 10_000:  # bounded memory: forget the oldest
+                for key in sorted(self._failures, key=lambda k: self._failures[k][1])[:5_000]:
+                    del self._failures[key]
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+@st.cache_resource(show_spinner=False)
+def login_throttle() -> LoginThrottle:
+    """One throttle per server process, shared by every session."""
+    return LoginThrottle()
+
+
+def client_keys() -> tuple[str, ...]:
+    """Throttle keys of this request: the session and the client address (first forwarded
+    address behind a reverse proxy)."""
+    ctx = st.context
+    forwarded = (ctx.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+    address = forwarded or (getattr(ctx, "ip_address", None) or "inconnue")
+    session = st.session_state.setdefault("_session_login_key", os.urandom(8).hex())
+    return (f"session:{session}", f"client:{address}")
+
+
+def try_login(candidate: str) -> str | None:
+    """Log the session in if `candidate` is right and no wait is pending; return a French
+    refusal message otherwise."""
+    throttle, keys = login_throttle(), client_keys()
+    wait = throttle.wait_s(*keys)
+    if wait > 0:
+        return f"Trop de tentatives : réessayez dans {max(1, round(wait))} s."
+    if check_password(candidate):
+        throttle.succeeded(*keys)
+        st.session_state[SESSION_KEY] = True
+        return None
+    throttle.failed(*keys)
+    logger.warning("editor login failed (%s)", keys[1])
+    st.session_state[SESSION_KEY] = False
+    return "Mot de passe incorrect."

@@ -4,6 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from . import maps
+from .errors import DataError
+from .escaping import markdown_text
 from .geodata import GeoData, load_geodata
 from . import carte
 from .filters import FilterIndex, build_filter_index
@@ -104,31 +106,45 @@ REFERENCE = "reference"
 
 
 def store():
-    """The contributions database of this deployment, or None when it cannot be opened."""
-    from .store import database_url
+    """The contributions database of this deployment, or None when it cannot be opened
+    (the reason is in `store_problem()`); a failure is not cached: the next rerun retries."""
+    try:
+        return open_store()
+    except DataError:
+        return None
 
-    return _store(database_url())
+
+def open_store():
+    """The contributions database; raises DataError (French) when it cannot be opened."""
+    from .store import Store, database_url
+
+    try:
+        return _store(database_url())
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - unreachable server, unwritable path, corrupt file
+        raise DataError(f"Base des contributions inaccessible ({exc.__class__.__name__}) : vérifiez "
+                        "ALLIANCE_DB_PATH ou ALLIANCE_DATABASE_URL. Rien n'a été écrit.") from exc
 
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str):
+    """One Store per database URL and process (st.cache_resource does not keep exceptions)."""
     from .store import Store
 
-    try:
-        return Store(url)
-    except Exception:  # noqa: BLE001 - the app works without contributions
-        return None
+    return Store(url)
 
 
-def validated_contributions_csv() -> str:
-    """Validated contributions as catalogue CSV text ("" when none), re-read only after a change."""
+def validated_contributions_csv() -> str | None:
+    """Validated contributions as catalogue CSV text ("" when none, None when the database
+    cannot be read), re-read only after a change."""
     db = store()
     if db is None:
-        return ""
+        return None
     try:
         return _validated_csv(db.url, db.change_token())
-    except Exception:  # noqa: BLE001
-        return ""
+    except Exception:  # noqa: BLE001 - reported by the caller
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -155,16 +171,21 @@ def merged_bundle(rows_csv: str):
         merged = build_catalogue(pd.concat([reference, extra], ignore_index=True), vocabularies(), geodata())
     except CatalogueError as exc:
         return catalogue(), filter_index(), [str(p) for p in exc.problems]
-    merged.cooperations["origine"] = ["contribution" if i in set(extra["id"]) else "référence"
+    contributed = set(extra["id"])
+    merged.cooperations["origine"] = ["contribution" if i in contributed else "référence"
                                       for i in merged.cooperations.index]
     return merged, build_filter_index(merged, geodata()), []
 
 
 def active_key() -> str:
-    """Which catalogue the pages show: the reference one, or it plus validated contributions."""
+    """Which catalogue the pages show: the reference one, or it plus validated contributions
+    (with a French warning when they cannot be read)."""
     if not st.session_state.get(INCLUDE_KEY, True):
         return REFERENCE
     rows = validated_contributions_csv()
+    if rows is None:
+        st.warning("Les contributions validées ne peuvent pas être lues (base des contributions "
+                   "inaccessible) : seul le catalogue de référence est affiché.", icon="⚠️")
     return rows or REFERENCE
 
 
@@ -179,5 +200,5 @@ def active() -> tuple:
     key = active_key()
     cat, index, problems = bundle(key)
     for problem in problems[:5]:
-        st.warning(f"Contribution ignorée : {problem}")
+        st.warning(markdown_text(f"Contribution ignorée : {problem}"))
     return cat, index, key

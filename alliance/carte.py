@@ -12,7 +12,7 @@ import shapely
 from .catalogue import Catalogue, parse_ref
 from .fmt import fmt_int
 from .geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
-from .maps import MAP_FONT, escape, feature_collection, tooltip_html
+from .maps import MAP_FONT, escape, feature_collection, popup, tooltip, tooltip_html
 
 MAX_POPUP_MEMBERS = 8
 
@@ -99,8 +99,8 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
             json.loads(shapely.to_geojson(catalogue.shapes[cid])),
             style_function=lambda _, c=colour, w=weight: {"color": c, "weight": w, "fillColor": c, "fillOpacity": 0.22},
             highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.4},
-            tooltip=folium.Tooltip(escape(coop_label(catalogue, cid)), style=MAP_FONT),
-            popup=folium.Popup(popup_html(catalogue, cid), max_width=340),
+            tooltip=tooltip(escape(coop_label(catalogue, cid))),
+            popup=popup(popup_html(catalogue, cid)),
         ).add_to(zone_group)
     groups.append(zone_group)
 
@@ -112,8 +112,8 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
         weight = link_weight(len(row["themes"])) + (3 if link.coop_id == selected else 0)
         folium.PolyLine(
             coords, color=vocab["type"].colour(row["type"]), weight=weight, opacity=0.85,
-            tooltip=folium.Tooltip(escape(coop_label(catalogue, link.coop_id)), style=MAP_FONT),
-            popup=folium.Popup(popup_html(catalogue, link.coop_id), max_width=340),
+            tooltip=tooltip(escape(coop_label(catalogue, link.coop_id))),
+            popup=popup(popup_html(catalogue, link.coop_id)),
         ).add_to(link_group)
     groups.append(link_group)
 
@@ -125,9 +125,9 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
                           for c in members.loc[members["ref"] == text, "coop_id"].unique())
         folium.CircleMarker(
             [ref.lat, ref.lon], radius=7, color="#333333", weight=2, fill=True, fill_color="#ffffff", fill_opacity=1,
-            tooltip=folium.Tooltip(escape(ref.label), style=MAP_FONT),
-            popup=folium.Popup(f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>",
-                               max_width=300),
+            tooltip=tooltip(escape(ref.label)),
+            popup=popup(f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>",
+                        max_width=300),
         ).add_to(ext_group)
     groups.append(ext_group)
     return [g for g, name in zip(groups, ALL_LAYERS) if name in layers]
@@ -175,7 +175,7 @@ def network_groups(catalogue: Catalogue, graph) -> list[folium.FeatureGroup]:
         pa, pb = catalogue.anchors[a], catalogue.anchors[b]
         names = ", ".join(catalogue.cooperations.at[c, "nom"] for c in data["cooperations"][:4])
         folium.PolyLine([(pa.y, pa.x), (pb.y, pb.x)], color="#5b6770", weight=1 + 1.5 * data["weight"],
-                        opacity=0.55, tooltip=folium.Tooltip(escape(names), style=MAP_FONT)).add_to(edges)
+                        opacity=0.55, tooltip=tooltip(escape(names))).add_to(edges)
     nodes = folium.FeatureGroup(name="Territoires", show=True)
     for node, data in graph.nodes(data=True):
         point = catalogue.anchors[node]
@@ -183,6 +183,6 @@ def network_groups(catalogue: Catalogue, graph) -> list[folium.FeatureGroup]:
         folium.CircleMarker(
             (point.y, point.x), radius=4 + 2.2 * math.sqrt(degree), color="#8c1d40", weight=1.5, fill=True,
             fill_color="#c2185b", fill_opacity=0.75,
-            tooltip=folium.Tooltip(escape(f"{data.get('nom', node)} · {degree} partenaires"), style=MAP_FONT),
+            tooltip=tooltip(escape(f"{data.get('nom', node)} · {degree} partenaires")),
         ).add_to(nodes)
     return [edges, nodes]

@@ -32,7 +32,9 @@ MIN_YEAR = 1950
 COMMUNE_RADIUS_DEG = 0.02  # a commune member is drawn as a small disc around its point
 REF_KINDS = {"epci": "EPCI", "com": "Commune", "dep": "Département", "reg": "Région",
              "coop": "Coopération", "ext": "Partenaire hors code officiel"}
+MAX_ID_CHARS = 100  # the same limit on SQLite and PostgreSQL (column of 200)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_YEAR = re.compile(r"[0-9]{4}", re.ASCII)
 _EXT = re.compile(r"^(?P<label>[^@]+)@(?P<lat>-?\d+(?:\.\d+)?),(?P<lon>-?\d+(?:\.\d+)?)$")
 
 
@@ -158,7 +160,9 @@ def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
                 add(col, "valeur obligatoire manquante")
         cid = cells["id"]
         if cid:
-            if not _ID.match(cid):
+            if len(cid) > MAX_ID_CHARS:
+                add("id", f"identifiant trop long ({len(cid)} caractères, {MAX_ID_CHARS} au plus)")
+            elif not _ID.match(cid):
                 add("id", f"identifiant « {cid} » invalide (minuscules, chiffres et tirets)")
             if cid in seen:
                 add("id", f"identifiant « {cid} » en double (déjà ligne {seen[cid]})")
@@ -196,6 +200,8 @@ def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
             add("chef_de_file", f"le chef de file « {chef} » doit figurer parmi les membres")
         if cells["annee"]:
             try:
+                if not _YEAR.fullmatch(cells["annee"]):  # int() would accept "2_020" or "٢٠٢٠"
+                    raise ValueError
                 year = int(cells["annee"])
                 if not MIN_YEAR <= year <= this_year + 1:
                     raise ValueError

@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import os
 import re
+import subprocess
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
 
 import folium
 
@@ -47,25 +54,52 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                  "--hide-scrollbars", "--mute-audio")
+PNG_TIMEOUT_S = 60
+# One screenshot at a time per server process (a Chromium costs ~300 MB); results are kept so
+# that repeated clicks on the same scene cost nothing.
+_RENDER_SLOT = threading.BoundedSemaphore(1)
+_PNG_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_PNG_CACHE_SIZE = 16
+
+
 def html_to_png(html: str, width: int = 1600, height: int = 900) -> bytes:
-    """Screenshot of a standalone map in headless Chromium (Debian's /usr/bin/chromium)."""
-    import os
-
-    from .browser import CHROMIUM, launch_chromium
-
+    """Screenshot of a standalone map by Debian's headless Chromium (command line, no Python
+    dependency beyond the runtime requirements). Raises ExportUnavailable (French) when
+    Chromium is missing, busy with another export, or fails."""
+    key = hashlib.sha256(f"{width}x{height}:{html}".encode()).hexdigest()
+    if key in _PNG_CACHE:
+        _PNG_CACHE.move_to_end(key)
+        return _PNG_CACHE[key]
     if not os.path.exists(CHROMIUM):
         raise ExportUnavailable("Export PNG indisponible : Chromium n'est pas installé sur ce serveur "
                                 "(paquet Debian « chromium »). L'export HTML fonctionne, lui, partout.")
-    from playwright.sync_api import sync_playwright
+    if not _RENDER_SLOT.acquire(blocking=False):
+        raise ExportUnavailable("Un autre export PNG est en cours sur le serveur : réessayez dans quelques secondes.")
+    try:
+        png = _screenshot(html, width, height)
+    finally:
+        _RENDER_SLOT.release()
+    _PNG_CACHE[key] = png
+    while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
+        _PNG_CACHE.popitem(last=False)
+    return png
 
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
+
+def _screenshot(html: str, width: int, height: int) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="alliance-png-") as folder:
+        page, shot = Path(folder) / "carte.html", Path(folder) / "carte.png"
+        page.write_text(html, encoding="utf-8")
+        command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={folder}/profil", f"--window-size={width},{height}",
+                   "--virtual-time-budget=4000", f"--screenshot={shot}", page.as_uri()]
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.route("**/*", lambda route: route.abort() if route.request.url.startswith("http") else route.continue_())
-            page.set_content(html, wait_until="load")
-            page.wait_for_selector(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path", state="attached")
-            page.wait_for_timeout(400)
-            return page.screenshot(type="png")
-        finally:
-            browser.close()
+            subprocess.run(command, capture_output=True, timeout=PNG_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            raise ExportUnavailable("Export PNG interrompu : Chromium n'a pas répondu à temps.") from None
+        if not shot.is_file() or shot.stat().st_size == 0:
+            raise ExportUnavailable("Export PNG impossible : Chromium n'a pas produit d'image. "
+                                    "L'export HTML reste disponible.")
+        return shot.read_bytes()

@@ -1,6 +1,7 @@
 """Filtering the catalogue (AND across fields, OR within a field) and the URL form of filters."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
 
@@ -20,6 +21,30 @@ VOCAB_FIELDS = {
 }
 PLACE_FIELDS = {"regions": "region", "departements": "dep"}
 URL_KEYS = ("region", "dep", "type", "theme", "finalite", "portage", "statut", "de", "a", "q")
+MAX_PARAM_CHARS = 300      # longer URL values are cut before any work
+MAX_PARAMS = 20            # parameters beyond that are ignored
+MAX_LIST_VALUES = 30       # values of one list parameter beyond that are ignored
+MAX_WARNINGS = 8
+_YEAR = re.compile(r"-?[0-9]{1,4}", re.ASCII)
+
+
+def clip_params(params: dict[str, object]) -> tuple[dict[str, str], list[str]]:
+    """URL parameters bounded before any work: at most MAX_PARAMS keys, values cut to
+    MAX_PARAM_CHARS characters (a French warning says what was cut)."""
+    warnings: list[str] = []
+    clipped: dict[str, str] = {}
+    for pos, (key, value) in enumerate(params.items()):
+        key = str(key)[:40]
+        if pos >= MAX_PARAMS:
+            warnings.append(f"Adresse trop longue : {len(params) - MAX_PARAMS} paramètre(s) ignoré(s).")
+            break
+        text = value[-1] if isinstance(value, (list, tuple)) and value else value
+        text = "" if text is None else str(text)
+        if len(text) > MAX_PARAM_CHARS:
+            warnings.append(f"Paramètre « {key} » trop long ({len(text)} caractères) : tronqué à {MAX_PARAM_CHARS}.")
+            text = text[:MAX_PARAM_CHARS]
+        clipped[key] = text
+    return clipped, warnings
 
 
 @dataclass(frozen=True)
@@ -131,16 +156,21 @@ def to_query(filters: Filters) -> dict[str, str]:
     return out
 
 
-def from_query(params: dict[str, str], vocab: Vocabularies, geo: GeoData) -> tuple[Filters, list[str]]:
-    """Filters from URL parameters; invalid values are dropped with a French warning each."""
-    warnings: list[str] = []
+def from_query(params: dict[str, str], vocab: Vocabularies, geo: GeoData,
+               years: tuple[int, int] | None = None) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters; invalid values are dropped with a French warning each
+    (at most MAX_WARNINGS), years are clamped to `years` when given."""
+    params, warnings = clip_params(params)
     values: dict[str, object] = {}
 
     def keep_known(key: str, allowed, what: str) -> tuple[str, ...]:
         raw = [v.strip() for v in str(params.get(key, "")).split(",") if v.strip()]
+        if len(raw) > MAX_LIST_VALUES:
+            warnings.append(f"Paramètre « {key} » : {len(raw)} valeurs, seules les {MAX_LIST_VALUES} premières sont lues.")
+            raw = raw[:MAX_LIST_VALUES]
         good = tuple(dict.fromkeys(v for v in raw if v in allowed))
         for bad in [v for v in raw if v not in allowed]:
-            warnings.append(f"Paramètre « {key} » : {what} « {bad} » inconnu(e), ignoré(e).")
+            warnings.append(f"Paramètre « {key} » : {what} « {bad[:60]} » inconnu(e), ignoré(e).")
         return good
 
     for name, (key, _, family) in VOCAB_FIELDS.items():
@@ -148,16 +178,26 @@ def from_query(params: dict[str, str], vocab: Vocabularies, geo: GeoData) -> tup
     values["regions"] = keep_known("region", set(geo.regions.index), "région")
     values["departements"] = keep_known("dep", set(geo.departements.index), "département")
     for key, name in (("de", "annee_min"), ("a", "annee_max")):
-        if params.get(key):
-            try:
-                values[name] = int(params[key])
-            except ValueError:
-                warnings.append(f"Paramètre « {key} » : année « {params[key]} » invalide, ignorée.")
+        text = params.get(key, "").strip()
+        if not text:
+            continue
+        if not _YEAR.fullmatch(text):
+            warnings.append(f"Paramètre « {key} » : année « {text[:20]} » invalide, ignorée.")
+            continue
+        year = int(text)
+        if years is not None and not years[0] <= year <= years[1]:
+            clamped = min(max(year, years[0]), years[1])
+            warnings.append(f"Paramètre « {key} » : année {year} hors de la période connue "
+                            f"({years[0]}–{years[1]}), ramenée à {clamped}.")
+            year = clamped
+        values[name] = year
     values["texte"] = str(params.get("q", ""))[:200]
     for unknown in sorted(set(params) - set(URL_KEYS) - {"coop"}):
-        warnings.append(f"Paramètre « {unknown} » inconnu, ignoré.")
+        warnings.append(f"Paramètre « {unknown[:40]} » inconnu, ignoré.")
     filters = Filters(**values)
     if filters.annee_min is not None and filters.annee_max is not None and filters.annee_min > filters.annee_max:
         warnings.append("Période inversée : les années ont été échangées.")
         filters = replace(filters, annee_min=filters.annee_max, annee_max=filters.annee_min)
+    if len(warnings) > MAX_WARNINGS:
+        warnings = warnings[:MAX_WARNINGS - 1] + [f"… et {len(warnings) - MAX_WARNINGS + 1} autre(s) paramètre(s) ignoré(s)."]
     return filters, warnings

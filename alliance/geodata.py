@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .errors import DataError
 from .paths import GEODATA_DIR
 
 EPCI_TYPE_LABELS: dict[str, str] = {
@@ -46,7 +47,18 @@ def _read_layer(path: Path, index: str) -> gpd.GeoDataFrame:
 
 
 def load_geodata(folder: Path = GEODATA_DIR) -> GeoData:
-    """Read the four reference files; codes stay strings (leading zeros kept)."""
+    """Read the four reference files; codes stay strings (leading zeros kept).
+    Raises DataError (French) when a file is missing or unreadable."""
+    try:
+        return _load(folder)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same French message
+        raise DataError(
+            "La géographie de référence (dossier geodata/) est absente ou illisible : "
+            f"{exc.__class__.__name__}. Reconstruisez-la avec « make geodata » ou restaurez les fichiers "
+            "du dépôt.") from exc
+
+
+def _load(folder: Path) -> GeoData:
     communes = pd.read_csv(
         folder / "communes.csv",
         dtype={"code": str, "siren_epci": str, "departement": str, "region": str},

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,7 +18,18 @@ from .catalogue import COLUMNS, Catalogue, Problem, TerritoryIndex, validate
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-ENCODINGS = ("utf-8-sig", "cp1252")
+MAX_CELL_CHARS = 10_000
+# An XLSX is a zip archive: its uncompressed size and sheet are checked before parsing, so a
+# small "zip bomb" cannot take the server's memory or minutes of CPU.
+MAX_XLSX_UNCOMPRESSED = 40 * 1024 * 1024
+MAX_XLSX_ENTRIES = 200
+MAX_XLSX_COLUMNS = 50
+EXCEL_MAX_ROWS = 1_048_576
+LATIN_ENCODINGS = {"ascii", "utf_8", "cp1252", "cp1250", "cp1257", "latin_1", "iso8859_1", "iso8859_15",
+                   "iso8859_2", "mac_roman", "cp850", "cp437", "mac_latin2"}
+# UTF-8 bytes of an accented letter read as Windows-1252 ("Ã©" for "é"): a file mixing encodings.
+_MOJIBAKE = re.compile("[ÂÃ][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+                       "\u02dc\u2013-\u2122]")
 
 
 @dataclass
@@ -33,12 +46,26 @@ class ImportResult:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("encodage non reconnu (UTF-8 ou Windows-1252 attendu)")
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it; any other encoding
+    (Shift-JIS…) or a mix of UTF-8 and Windows-1252 is refused rather than read as garbage."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _MOJIBAKE.search(text):
+        raise ValueError("encodages mélangés (une partie en UTF-8, une partie en Windows-1252) : "
+                         "ré-enregistrez le fichier en « CSV UTF-8 »")
+    import charset_normalizer
+
+    guess = charset_normalizer.from_bytes(data[:200_000]).best()
+    if text is None or (guess is not None and guess.encoding not in LATIN_ENCODINGS):
+        found = f" (il semble encodé en {guess.encoding})" if guess is not None else ""
+        raise ValueError(f"encodage non reconnu{found} : UTF-8 ou Windows-1252 attendu")
+    return text
 
 
 def _read_csv(text: str) -> pd.DataFrame:
@@ -46,7 +73,13 @@ def _read_csv(text: str) -> pd.DataFrame:
     first_line = sample.splitlines()[0] if sample.splitlines() else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise ValueError(f"ligne {reader.line_num} : une cellule dépasse 128 Kio "
+                             f"({MAX_CELL_CHARS} caractères au plus par cellule)") from None
+        raise ValueError(f"CSV mal formé à la ligne {reader.line_num} ({exc})") from None
     if not rows:
         raise ValueError("fichier vide")
     header = [h.strip().lower() for h in rows[0]]
@@ -58,10 +91,67 @@ def _read_csv(text: str) -> pd.DataFrame:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=header, dtype=str)
 
 
+def _check_xlsx_archive(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ValueError("classeur XLSX illisible (archive invalide)") from None
+    entries = archive.infolist()
+    if len(entries) > MAX_XLSX_ENTRIES:
+        raise ValueError(f"classeur XLSX anormal ({len(entries)} éléments dans l'archive)")
+    # zipfile stops reading an entry at its declared size: the declared sizes bound the work.
+    total = sum(e.file_size for e in entries)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ValueError(f"classeur trop volumineux une fois décompressé ({total // 1024 // 1024} Mio, "
+                         f"{MAX_XLSX_UNCOMPRESSED // 1024 // 1024} Mio au plus)")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _read_xlsx(data: bytes) -> pd.DataFrame:
-    df = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl").fillna("")
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    return df[[any(str(v).strip() for v in row) for row in df.itertuples(index=False)]]
+    """First sheet of a workbook, read as a stream with bounded rows and columns."""
+    import openpyxl
+
+    _check_xlsx_archive(data)
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[str]] = []
+        physical = 0
+        for values in sheet.iter_rows(max_col=MAX_XLSX_COLUMNS, values_only=True):
+            physical += 1
+            if physical > EXCEL_MAX_ROWS:
+                raise ValueError("feuille anormale (plus de lignes qu'Excel n'en permet)")
+            cells = [_cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append(cells)
+            if len(rows) > MAX_ROWS + 1:
+                raise ValueError(f"trop de lignes (plus de {MAX_ROWS})")
+    finally:
+        workbook.close()
+    if not rows:
+        raise ValueError("fichier vide")
+    header = [c.strip().lower() for c in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    body = [(r + [""] * len(header))[:len(header)] for r in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _check_cells(df: pd.DataFrame) -> None:
+    for column in df.columns:
+        lengths = df[column].str.len()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            row = int(lengths.to_numpy().argmax()) + 1
+            raise ValueError(f"ligne {row}, colonne « {column} » : cellule trop longue "
+                             f"({int(lengths.max())} caractères, {MAX_CELL_CHARS} au plus)")
 
 
 def read_upload(name: str, data: bytes) -> ImportResult:
@@ -78,6 +168,7 @@ def read_upload(name: str, data: bytes) -> ImportResult:
             if b"\x00" in data:
                 raise ValueError("fichier binaire : CSV ou XLSX attendu")
             df = _read_csv(_decode(data))
+        _check_cells(df)
         if len(set(df.columns)) != len(df.columns):
             raise ValueError("colonnes en double dans l'en-tête")
         missing = [c for c in COLUMNS if c not in df.columns]

@@ -1,7 +1,6 @@
 """Building folium maps: offline base map (régions, départements) and reference layers."""
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from typing import Callable
@@ -11,6 +10,7 @@ import geopandas as gpd
 import shapely
 from branca.element import MacroElement, Template
 
+from .escaping import html_text, inert_markup
 from .fmt import fmt_int
 from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, outline_mesh
 from .offline import use_local_assets
@@ -37,9 +37,18 @@ class _Attribution(MacroElement):
         self.text = text
 
 
-def escape(value: object) -> str:
-    """HTML-escape any value shown in a popup or tooltip."""
-    return html.escape("" if value is None else str(value), quote=True)
+escape = html_text  # every variable part of a popup or tooltip goes through it
+
+
+def tooltip(markup: str) -> folium.Tooltip:
+    """A map tooltip from markup whose variable parts were escaped (made inert for folium's
+    JavaScript template literal)."""
+    return folium.Tooltip(inert_markup(markup), style=MAP_FONT)
+
+
+def popup(markup: str, max_width: int = 340) -> folium.Popup:
+    """A map popup, same guarantees as `tooltip`."""
+    return folium.Popup(inert_markup(markup), max_width=max_width)
 
 
 def tooltip_html(title: str, *lines: str) -> str:

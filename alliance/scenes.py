@@ -17,6 +17,35 @@ CHARTS = {
     "atelier_finalites": "Atelier 2019 : finalités citées", "aucun": "Aucun graphique",
 }
 SCENE_KEYS = {"id", "titre", "message", "filtres", "selection", "graphique", "couches", "vue"}
+MAX_SCENES_BYTES = 256 * 1024
+MAX_SCENES = 200
+MAX_TEXT_CHARS = {"id": 80, "titre": 200, "message": 1000, "selection": 200, "graphique": 40}
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a few hundred bytes of nested aliases ("billion laughs") would
+    otherwise expand to gigabytes. A scenes file never needs them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases are not allowed")
+        return super().compose_node(parent, index)
+
+
+def _text(item: dict, key: str, where: str, problems: list[str], default: str = "") -> str:
+    """A scalar field of a scene as text; lists and dictionaries are reported."""
+    value = item.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, (list, dict)):
+        problems.append(f"{where} : « {key} » doit être un texte, pas une liste.")
+        return default
+    text = str(value)
+    limit = MAX_TEXT_CHARS.get(key)
+    if limit and len(text) > limit:
+        problems.append(f"{where} : « {key} » trop long ({len(text)} caractères, {limit} au plus).")
+        return text[:limit]
+    return text
 
 
 class SceneError(ValueError):
@@ -41,14 +70,24 @@ class Scene:
 
 
 def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str]) -> list[Scene]:
-    """Parse and validate a scenes YAML text; raise SceneError listing every problem."""
+    """Parse and validate a scenes YAML text; raise SceneError listing every problem.
+    Bounded: size checked before parsing, no YAML alias, at most MAX_SCENES scenes."""
+    if len(text.encode("utf-8", "replace")) > MAX_SCENES_BYTES:
+        raise SceneError([f"Fichier de scènes trop volumineux ({len(text.encode('utf-8', 'replace')) // 1024} Kio, "
+                          f"{MAX_SCENES_BYTES // 1024} Kio au plus)."])
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader without aliases
     except yaml.YAMLError as exc:
-        raise SceneError([f"Fichier de scènes illisible (YAML invalide) : {exc.__class__.__name__}"]) from None
+        reason = ("les alias YAML (*, &) ne sont pas acceptés" if "aliases" in str(exc)
+                  else f"YAML invalide : {exc.__class__.__name__}")
+        raise SceneError([f"Fichier de scènes illisible ({reason})."]) from None
+    except RecursionError:
+        raise SceneError(["Fichier de scènes illisible (imbrication trop profonde)."]) from None
     items = data.get("scenes") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise SceneError(["Le fichier doit contenir une liste « scenes » non vide."])
+    if len(items) > MAX_SCENES:
+        raise SceneError([f"Trop de scènes ({len(items)}, {MAX_SCENES} au plus)."])
     problems: list[str] = []
     scenes: list[Scene] = []
     seen: set[str] = set()
@@ -56,12 +95,15 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
         if not isinstance(item, dict):
             problems.append(f"Scène n° {pos} : une scène doit être un dictionnaire.")
             continue
-        name = str(item.get("id") or f"n° {pos}")
+        where = f"Scène n° {pos}"
+        name = _text(item, "id", where, problems) or f"n° {pos}"
         where = f"Scène « {name} »"
-        for key in sorted(set(item) - SCENE_KEYS):
-            problems.append(f"{where} : clé inconnue « {key} ».")
-        for key in ("id", "titre"):
-            if not str(item.get(key) or "").strip():
+        for key in sorted(set(map(str, item)) - SCENE_KEYS):
+            problems.append(f"{where} : clé inconnue « {key[:40]} ».")
+        titre = _text(item, "titre", where, problems)
+        message = _text(item, "message", where, problems)
+        for key, value in (("id", name if item.get("id") else ""), ("titre", titre)):
+            if not value.strip():
                 problems.append(f"{where} : « {key} » manquant.")
         if name in seen:
             problems.append(f"{where} : identifiant en double.")
@@ -70,19 +112,19 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
         if not isinstance(raw, dict):
             problems.append(f"{where} : « filtres » doit être un dictionnaire.")
             raw = {}
-        for key in sorted(set(raw) - set(URL_KEYS)):
-            problems.append(f"{where} : filtre inconnu « {key} ».")
-        params = {k: str(v) for k, v in raw.items() if k in URL_KEYS}
+        for key in sorted(set(map(str, raw)) - set(URL_KEYS)):
+            problems.append(f"{where} : filtre inconnu « {key[:40]} ».")
+        params = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in raw.items() if k in URL_KEYS}
         filters, warnings = from_query(params, vocab, geo)
         problems.extend(f"{where} : {w}" for w in warnings)
-        selection = item.get("selection")
+        selection = _text(item, "selection", where, problems) or None
         if selection is not None and selection not in coop_ids:
             problems.append(f"{where} : coopération sélectionnée « {selection} » inconnue.")
-        chart = item.get("graphique", "themes")
+        chart = _text(item, "graphique", where, problems, default="themes")
         if chart not in CHARTS:
             problems.append(f"{where} : graphique inconnu « {chart} » (possibles : {', '.join(CHARTS)}).")
         layers = item.get("couches", list(LAYERS))
-        if not isinstance(layers, list) or any(layer not in LAYERS for layer in layers):
+        if not isinstance(layers, list) or any(not isinstance(layer, str) or layer not in LAYERS for layer in layers):
             problems.append(f"{where} : couches inconnues (possibles : {', '.join(LAYERS)}).")
             layers = list(LAYERS)
         view = item.get("vue")
@@ -92,10 +134,10 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 14):
                     raise ValueError
                 view = (lat, lon, zoom)
-            except (TypeError, KeyError, ValueError):
+            except (TypeError, KeyError, ValueError, OverflowError):
                 problems.append(f"{where} : « vue » attend lat, lon et zoom valides.")
                 view = None
-        scenes.append(Scene(id=name, titre=str(item.get("titre", "")), message=str(item.get("message", "")),
+        scenes.append(Scene(id=name, titre=titre, message=message,
                             filters=filters, selection=selection, graphique=chart, couches=tuple(layers),
                             vue=view, raw_filters=params))
     if problems:

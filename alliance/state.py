@@ -11,7 +11,8 @@ from dataclasses import replace
 import streamlit as st
 
 from .catalogue import Catalogue
-from .filters import Filters, FilterIndex, VOCAB_FIELDS, from_query, to_query
+from .escaping import markdown_text
+from .filters import Filters, FilterIndex, VOCAB_FIELDS, clip_params, from_query, to_query
 from .geodata import GeoData
 
 STATE_KEY = "filtres"
@@ -36,18 +37,23 @@ def reset_filters() -> None:
             del st.session_state[key]
 
 
-def init_from_url(catalogue: Catalogue, geo: GeoData) -> None:
+def url_params() -> tuple[dict[str, str], list[str]]:
+    """The page's URL parameters, bounded (see filters.clip_params), with French warnings."""
+    return clip_params({k: st.query_params.get(k) for k in list(st.query_params.keys())})
+
+
+def init_from_url(catalogue: Catalogue, geo: GeoData, years: tuple[int, int] | None = None) -> None:
     """On the first run of a session, read the filters (and selected cooperation) from the URL."""
     if STATE_KEY in st.session_state:
         return
-    params = {k: st.query_params.get(k) for k in st.query_params.keys()}
-    filters, warnings = from_query(params, catalogue.vocab, geo)
+    params, _ = url_params()
+    filters, warnings = from_query(params, catalogue.vocab, geo, years=years)
     coop = params.get(SELECTED_KEY)
     if coop:
         if coop in catalogue.cooperations.index:
             st.session_state[SELECTED_KEY] = coop
         else:
-            warnings.append(f"Paramètre « coop » : coopération « {coop} » inconnue, ignorée.")
+            warnings.append(f"Paramètre « coop » : coopération « {coop[:60]} » inconnue, ignorée.")
     st.session_state[STATE_KEY] = filters
     st.session_state["avertissements_url"] = warnings
 
@@ -69,18 +75,21 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
     `page` names the calling page: widgets belong to a page in Streamlit, so when the user
     arrives from another page they are re-seeded from the shared state (a plain default would
     be ignored for a key another page's widget used)."""
-    init_from_url(catalogue, geo)
+    years = index.years or (2000, 2025)
+    init_from_url(catalogue, geo, years)
     state = current_filters()
     vocab = catalogue.vocab
     for warning in st.session_state.pop("avertissements_url", []):
-        st.warning(warning, icon="⚠️")
+        st.warning(markdown_text(warning), icon="⚠️")
 
     # Seed the widgets from the canonical state (widgets of another page were dropped).
     seeds = {"regions": list(state.regions), "departements": list(state.departements), "texte": state.texte}
     for name in VOCAB_FIELDS:
         seeds[name] = list(getattr(state, name))
-    years = index.years or (2000, 2025)
-    seeds["periode"] = (state.annee_min or years[0], state.annee_max or years[1])
+    def clamp(year: int | None, default: int) -> int:
+        return default if year is None else min(max(year, years[0]), years[1])
+
+    seeds["periode"] = (clamp(state.annee_min, years[0]), clamp(state.annee_max, years[1]))
     arrived = st.session_state.get(PAGE_KEY) != page
     st.session_state[PAGE_KEY] = page
     for name, value in seeds.items():

@@ -11,7 +11,9 @@ import datetime as dt
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import sqlalchemy as sa
@@ -72,7 +74,8 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = url or database_url()
-        kwargs = {"connect_args": {"timeout": 30}} if self.url.startswith("sqlite") else {}
+        # SQLite waits for a concurrent writer; PostgreSQL gives up quickly when unreachable.
+        kwargs = {"connect_args": {"timeout": 30} if self.url.startswith("sqlite") else {"connect_timeout": 5}}
         self.engine = sa.create_engine(self.url, future=True, **kwargs)
         self.upgrade()
 
@@ -157,23 +160,37 @@ class Store:
     def set_status(self, contribution_id: str, statut: str, author: str) -> None:
         if statut not in STATUSES:
             raise StoreError(f"Statut inconnu « {statut} ».")
-        now = _now()
-        with self.engine.begin() as conn:
-            done = conn.execute(contributions.update().where(contributions.c.id == contribution_id)
-                                .values(statut=statut, modifie_le=now)).rowcount
-            if not done:
-                raise StoreError(f"Contribution « {contribution_id} » introuvable.")
-            conn.execute(history.insert().values(contribution_id=contribution_id, action=STATUSES[statut].lower(),
-                                                 auteur=author, quand=now, details=""))
+        with self._writing(f"Statut de « {contribution_id} » inchangé"):
+            now = _now()
+            with self.engine.begin() as conn:
+                done = conn.execute(contributions.update().where(contributions.c.id == contribution_id)
+                                    .values(statut=statut, modifie_le=now)).rowcount
+                if not done:
+                    raise StoreError(f"Contribution « {contribution_id} » introuvable (supprimée entre-temps ?) : "
+                                     "rien n'a été modifié.")
+                conn.execute(history.insert().values(contribution_id=contribution_id,
+                                                     action=STATUSES[statut].lower(), auteur=author, quand=now,
+                                                     details=""))
 
     def delete(self, contribution_id: str, author: str) -> None:
-        now = _now()
-        with self.engine.begin() as conn:
-            done = conn.execute(contributions.delete().where(contributions.c.id == contribution_id)).rowcount
-            if not done:
-                raise StoreError(f"Contribution « {contribution_id} » introuvable.")
-            conn.execute(history.insert().values(contribution_id=contribution_id, action="supprimée",
-                                                 auteur=author, quand=now, details=""))
+        with self._writing(f"« {contribution_id} » n'a pas été supprimée"):
+            now = _now()
+            with self.engine.begin() as conn:
+                done = conn.execute(contributions.delete().where(contributions.c.id == contribution_id)).rowcount
+                if not done:
+                    raise StoreError(f"Contribution « {contribution_id} » introuvable (déjà supprimée ?).")
+                conn.execute(history.insert().values(contribution_id=contribution_id, action="supprimée",
+                                                     auteur=author, quand=now, details=""))
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """Database failures of a write become a French StoreError (never the SQL)."""
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as exc:
+            reason = "base en lecture seule" if "readonly" in str(exc).lower() or "read-only" in str(exc).lower() \
+                else exc.__class__.__name__
+            raise StoreError(f"{what} : la base des contributions a refusé l'écriture ({reason}).") from exc
 
     def contributions(self, statut: str | None = None) -> pd.DataFrame:
         query = sa.select(contributions).order_by(contributions.c.id)

@@ -1,6 +1,7 @@
 """Small shared Streamlit widgets (layout only; logic lives in the other modules)."""
 import streamlit as st
 
+from .escaping import markdown_text
 from .maps import ATTRIBUTION
 
 
@@ -16,14 +17,6 @@ def sources_footer() -> None:
             "composition actuelle des intercommunalités."
         )
     st.caption(ATTRIBUTION)
-
-
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
-
-
-def md_escape(text: object) -> str:
-    """Escape Markdown so that user or catalogue text is shown literally."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
 def legend(items: list[tuple[str, str]], title: str) -> None:
@@ -49,31 +42,31 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
 
     vocab = catalogue.vocab
     row = catalogue.cooperations.loc[coop_id]
-    st.subheader(row["nom"], anchor=False)
+    st.subheader(markdown_text(row["nom"]), anchor=False)
     year = f" · créée en {int(row['annee'])}" if pd.notna(row["annee"]) else ""
-    st.markdown(f"**{md_escape(vocab['type'].label(row['type']))}** · {md_escape(vocab['statut'].label(row['statut']))}"
-                f"{md_escape(year)}")
-    st.write(row["description"])
+    st.markdown(f"**{markdown_text(vocab['type'].label(row['type']))}** · {markdown_text(vocab['statut'].label(row['statut']))}"
+                f"{markdown_text(year)}")
+    st.markdown(markdown_text(row["description"]))
     if row.get("origine") == "contribution":
         st.info("Contribution validée (page Données), hors catalogue de référence.")
     for column, family in (("themes", "theme"), ("finalites", "finalite"), ("portage", "portage"),
                            ("territoires", "territoires"), ("temporalite", "temporalite"), ("intensite", "intensite")):
         values = row[column]
         if values:
-            st.markdown(f"**{md_escape(vocab[family].libelle)}** : "
-                        + md_escape(", ".join(vocab[family].label(v) for v in values)))
+            st.markdown(f"**{markdown_text(vocab[family].libelle)}** : "
+                        + markdown_text(", ".join(vocab[family].label(v) for v in values)))
     table = member_table(catalogue, geo, coop_id)
     table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))
     st.markdown(f"**Membres** ({fmt_int(len(table))})")
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300))
     sources = cache.sources()
-    st.markdown(f"**Source** : {md_escape(sources.get(row['source'], row['source']))}")
-    st.markdown(f"> « {md_escape(row['citation'])} »")
+    st.markdown(f"**Source** : {markdown_text(sources.get(row['source'], row['source']))}")
+    st.markdown(f"> « {markdown_text(row['citation'])} »")
     related = related_cooperations(catalogue, coop_id)
     if len(related):
         st.markdown("**Autres coopérations de ses membres**")
         for i, rel in enumerate(related.itertuples()):
-            st.button(f"{rel.membre} → {catalogue.cooperations.at[rel.coop_id, 'nom']}", key=f"rel_{coop_id}_{i}",
+            st.button(markdown_text(f"{rel.membre} → {catalogue.cooperations.at[rel.coop_id, 'nom']}"), key=f"rel_{coop_id}_{i}",
                       on_click=select_cooperation, args=(rel.coop_id,), width="stretch")
 
 

@@ -77,7 +77,7 @@ def home_map_payload_bytes() -> int:
 
 def first_paint(browser, url: str, ready_selector: str | None = None) -> float:
     """Seconds from navigation to the first map shape painted (canvas pixels or SVG path)."""
-    from alliance.browser import guard_network
+    from tests.harness import guard_network
 
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     external: list[str] = []
@@ -134,7 +134,7 @@ def france_view_payload_bytes() -> int:
 def filter_change_s(browser, base: str) -> float:
     """A filter change (search box) to the updated map, each one a new selection (no cache hit)."""
     from alliance import cache
-    from alliance.browser import guard_network, wait_for_links, wait_for_map
+    from tests.harness import guard_network, wait_for_links, wait_for_map
     from alliance.carte import describe_selection
     from alliance.filters import Filters, apply_filters
 
@@ -252,7 +252,7 @@ def scene_paint_max_s(browser, base: str) -> float:
     mounted map (median of 5 tours of all scenes, then the maximum over scenes)."""
     import yaml
 
-    from alliance.browser import guard_network, map_frame, wait_for_map
+    from tests.harness import guard_network, map_frame, wait_for_map
 
     scenes = [s["id"] for s in yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]]
     context = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -346,7 +346,7 @@ def main() -> int:
     if browser_names:
         from playwright.sync_api import sync_playwright
 
-        from alliance.browser import launch_chromium, running_app
+        from tests.harness import launch_chromium, running_app
 
         with running_app() as base, sync_playwright() as pw:
             browser = launch_chromium(pw)

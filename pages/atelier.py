@@ -8,7 +8,8 @@ import streamlit as st
 from alliance import cache, charts
 from alliance.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure
 from alliance.fmt import fmt_int, fmt_pct
-from alliance.ui import chart_block, md_escape, sources_footer
+from alliance.escaping import markdown_text
+from alliance.ui import chart_block, sources_footer
 
 vocab = cache.vocabularies()
 atelier = cache.atelier()
@@ -19,8 +20,8 @@ PROFESSIONALS = "Professionnels d'autres horizons"
 
 def cite(table) -> str:
     """Source line under a chart: document title and the verbatim citations it rests on."""
-    quotes = " · ".join(f"« {md_escape(c)} »" for c in dict.fromkeys(table["citation"]))
-    return f"Source : {md_escape(sources.get(table['source'].iloc[0], table['source'].iloc[0]))} — {quotes}"
+    quotes = " · ".join(f"« {markdown_text(c)} »" for c in dict.fromkeys(table["citation"]))
+    return f"Source : {markdown_text(sources.get(table['source'].iloc[0], table['source'].iloc[0]))} — {quotes}"
 
 
 st.title("Atelier « L'alliance des territoires au défi des transitions »")
@@ -35,7 +36,7 @@ for col, (label, modalite) in zip(cols, [("Participants", "Participants à l'ate
                                          ("Élus", "Élus de collectivités locales"),
                                          ("Techniciens", "Techniciens")]):
     col.metric(label, fmt_int(figure(atelier, "participants", modalite)["valeur"]))
-st.caption(f"Source : {md_escape(sources[SEED])}. Également : "
+st.caption(f"Source : {markdown_text(sources[SEED])}. Également : "
            f"{fmt_int(figure(atelier, 'participants', 'Répondants au sondage préparatoire')['valeur'])} répondants "
            "au sondage préparatoire, "
            f"{fmt_int(figure(atelier, 'participants', 'Représentants des conseils de développement')['valeur'])} "
@@ -95,6 +96,6 @@ for start in (0, 4):
         value = figure(atelier, "national", modalite, question)["valeur"]
         col.metric(label, fmt_pct(value, 0) if pct else fmt_int(value))
 national = atelier[atelier["jeu"] == "national"]
-st.caption("Sources : " + " · ".join(f"{md_escape(sources[s])} — « {md_escape(c)} »"
+st.caption("Sources : " + " · ".join(f"{markdown_text(sources[s])} — « {markdown_text(c)} »"
                                     for s, c in dict.fromkeys(zip(national["source"], national["citation"]))))
 sources_footer()

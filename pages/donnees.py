@@ -9,13 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from alliance import cache
-from alliance.auth import SESSION_KEY, check_password, editor_password, is_editor
+from alliance.errors import DataError
+from alliance.auth import SESSION_KEY, editor_password, is_editor, try_login
 from alliance.catalogue import COLUMNS, TerritoryIndex
 from alliance.importer import MAX_BYTES, MAX_ROWS, check_in_chunks, read_upload, template_csv, template_xlsx
 from alliance.stats import neutralise
 from alliance.store import STATUSES, Store, StoreError
 from alliance.mapview import show_map
-from alliance.ui import md_escape, sources_footer
+from alliance.escaping import markdown_text
+from alliance.ui import sources_footer
 
 geo, catalogue = cache.geodata(), cache.catalogue()
 
@@ -29,12 +31,30 @@ def editor_name() -> str:
     return st.session_state.get("editeur_nom") or "éditeur"
 
 
+# Session state used by the callbacks below exists before any widget event is handled, so that
+# a replayed or out-of-order event finds it (a forged event then simply does nothing).
+for key, default in ((SESSION_KEY, False), ("editeur_nom", ""), ("resultat_import", None)):
+    st.session_state.setdefault(key, default)
+
+
 def store() -> Store:
-    db = cache.store()
-    if db is None:
-        st.error("Base des contributions inaccessible : vérifiez ALLIANCE_DB_PATH ou ALLIANCE_DATABASE_URL.")
+    try:
+        return cache.open_store()
+    except DataError as exc:
+        st.error(str(exc))
         st.stop()
-    return db
+
+
+def as_editor(action, *args) -> None:
+    """Run a write `action` for a logged-in editor only; any failure becomes a French message
+    shown on the next run (nothing is written by a failed action)."""
+    if not is_editor():
+        st.session_state["resultat_import"] = ("error", "Action réservée aux éditeurs connectés.")
+        return
+    try:
+        action(*args)
+    except (StoreError, DataError) as exc:
+        st.session_state["resultat_import"] = ("error", str(exc))
 
 
 def preview_layers(rows: pd.DataFrame):
@@ -66,7 +86,7 @@ cols[1].download_button("Modèle XLSX", lambda: template_xlsx(), file_name="mode
 with cols[2].popover("Valeurs autorisées", width="stretch"):
     for family in ("type", "theme", "finalite", "portage", "territoires", "temporalite", "intensite", "statut"):
         fam = catalogue.vocab[family]
-        st.markdown(f"**{md_escape(fam.libelle)}** : " + ", ".join(f"`{k}`" for k in fam.keys))
+        st.markdown(f"**{markdown_text(fam.libelle)}** : " + ", ".join(f"`{k}`" for k in fam.keys))
 
 # --- editor login -------------------------------------------------------------------------
 if editor_password() is None:
@@ -75,17 +95,16 @@ if editor_password() is None:
             ".streamlit/secrets.toml) sur le serveur.")
 elif not is_editor():
     def login() -> None:
-        ok = check_password(st.session_state.get("mot_de_passe", ""))
-        st.session_state[SESSION_KEY] = ok
-        st.session_state["connexion_refusee"] = not ok
+        st.session_state["connexion_refusee"] = try_login(st.session_state.get("mot_de_passe") or "")
         st.session_state["mot_de_passe"] = ""
         st.session_state["editeur_nom"] = (st.session_state.get("nom_editeur") or "éditeur").strip()[:100]
 
     st.text_input("Votre nom (inscrit dans l'historique)", key="nom_editeur", max_chars=100)
-    st.text_input("Mot de passe éditeur", type="password", key="mot_de_passe")
+    st.text_input("Mot de passe éditeur", type="password", key="mot_de_passe", max_chars=200)
     st.button("Se connecter", key="connexion", on_click=login)
-    if st.session_state.pop("connexion_refusee", False):
-        st.error("Mot de passe incorrect.")
+    refusal = st.session_state.pop("connexion_refusee", None)
+    if refusal:
+        st.error(refusal)
 
 # --- upload and report --------------------------------------------------------------------
 if is_editor():
@@ -110,16 +129,12 @@ if is_editor():
                 show_map(cache.carte_base_map(), key="apercu_import", height=420, layers=preview)
                 st.caption("Aperçu : les coopérations du fichier sur la carte (non enregistrées).")
             def save(rows=result.rows) -> None:
-                try:
-                    counts = store().save_import(rows, author=editor_name())
-                except StoreError as exc:
-                    st.session_state["resultat_import"] = ("error", str(exc))
-                else:
-                    st.session_state["resultat_import"] = ("success", (
-                        f"Enregistré : {counts['nouvelles']} nouvelle(s), {counts['modifiees']} modifiée(s), "
-                        f"{counts['inchangees']} inchangée(s). Statut : proposée."))
+                counts = cache.open_store().save_import(rows, author=editor_name())
+                st.session_state["resultat_import"] = ("success", (
+                    f"Enregistré : {counts['nouvelles']} nouvelle(s), {counts['modifiees']} modifiée(s), "
+                    f"{counts['inchangees']} inchangée(s). Statut : proposée."))
 
-            st.button("Enregistrer", type="primary", key="enregistrer", on_click=save)
+            st.button("Enregistrer", type="primary", key="enregistrer", on_click=as_editor, args=(save,))
     outcome = st.session_state.pop("resultat_import", None)
     if outcome:
         (st.error if outcome[0] == "error" else st.success)(outcome[1])
@@ -142,8 +157,9 @@ else:
         cols = st.columns([2, 1, 1, 1])
         chosen = cols[0].selectbox("Contribution", stored["id"], key="contribution_choisie")
         for col, (label, statut) in zip(cols[1:3], (("Valider", "validee"), ("Rejeter", "rejetee"))):
-            col.button(label, key=f"statut_{statut}", on_click=store().set_status, args=(chosen, statut, editor_name()))
-        cols[3].button("Supprimer", key="supprimer", on_click=store().delete, args=(chosen, editor_name()))
+            col.button(label, key=f"statut_{statut}", on_click=as_editor,
+                       args=(store().set_status, chosen, statut, editor_name()))
+        cols[3].button("Supprimer", key="supprimer", on_click=as_editor, args=(store().delete, chosen, editor_name()))
         with st.expander("Historique"):
             st.dataframe(store().history(), hide_index=True, width="stretch")
     merged = pd.concat([catalogue.cooperations[COLUMNS].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)

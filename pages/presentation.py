@@ -4,6 +4,8 @@ from alliance.navigation import ensure_navigation
 ensure_navigation()
 
 import html
+import math
+import time
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -12,10 +14,12 @@ from alliance import cache, charts
 from alliance.export import ExportUnavailable, html_to_png, standalone_html
 from alliance.filters import apply_filters
 from alliance.mapview import show_map
-from alliance.scenes import SceneError, parse_scenes, scene_chart, scene_map, scene_view
-from alliance.ui import md_escape
+from alliance.state import url_params
+from alliance.scenes import MAX_SCENES_BYTES, SceneError, parse_scenes, scene_chart, scene_map, scene_view
+from alliance.escaping import markdown_text
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+PNG_COOLDOWN_S = 10  # per session; the server renders one PNG at a time (alliance.export)
 
 # Projector layout: no sidebar nor Streamlit chrome, large type readable from the back of a room.
 st.markdown("""<style>
@@ -30,11 +34,11 @@ h1 {font-size: 2.4rem !important; line-height: 1.15 !important; padding-top: 0 !
 
 scenes = st.session_state.get("scenes_chargees") or cache.scenes()
 ids_of = [s.id for s in scenes]
-wanted = st.query_params.get("scene")
+wanted = url_params()[0].get("scene")
 if "scene_index" not in st.session_state:
     st.session_state["scene_index"] = ids_of.index(wanted) if wanted in ids_of else 0
     if wanted and wanted not in ids_of:
-        st.warning(f"Scène « {wanted} » inconnue : retour à la première scène.")
+        st.warning(markdown_text(f"Scène « {wanted[:60]} » inconnue : retour à la première scène."))
 position = min(st.session_state["scene_index"], len(scenes) - 1)
 
 
@@ -47,7 +51,7 @@ st.query_params.from_dict({"scene": scene.id})
 ids = apply_filters(catalogue, index, scene.filters)
 
 title_col, prev_col, count_col, next_col = st.columns([5.5, 1.5, 0.8, 1.5], vertical_alignment="center")
-title_col.title(scene.titre)
+title_col.title(markdown_text(scene.titre), anchor=False)
 prev_col.button("◀ Précédente", on_click=go, args=(-1,), key="scene_prev", width="stretch")
 count_col.markdown(f"<div class='scene-counter'>{position + 1} / {len(scenes)}</div>", unsafe_allow_html=True)
 next_col.button("Suivante ▶", on_click=go, args=(1,), key="scene_next", width="stretch")
@@ -66,7 +70,7 @@ with chart_col:
         st.vega_lite_chart(final.to_dict(validate=False), width="stretch", key=f"graphique_scene_{scene.id}")
     if scene.selection:
         row = catalogue.cooperations.loc[scene.selection]
-        st.markdown(f"**{md_escape(row['nom'])}** — {md_escape(row['description'])}")
+        st.markdown(f"**{markdown_text(row['nom'])}** — {markdown_text(row['description'])}")
 
 
 # Keyboard: ← and → click the buttons above (the component's iframe shares the app's origin).
@@ -91,11 +95,17 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
         data=lambda: standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre).encode("utf-8"),
         file_name=f"{scene.id}.html", mime="text/html", on_click="ignore", key="export_html")
     if cols[1].button("Préparer la carte en PNG", key="prepare_png"):
-        try:
-            st.session_state["png_scene"] = (scene.id, html_to_png(
-                standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre)))
-        except ExportUnavailable as exc:
-            st.error(str(exc))
+        waited = time.monotonic() - st.session_state.get("png_dernier", -PNG_COOLDOWN_S)
+        if waited < PNG_COOLDOWN_S:
+            st.warning(f"Un export PNG vient d'être lancé : réessayez dans {math.ceil(PNG_COOLDOWN_S - waited)} s.")
+        else:
+            st.session_state["png_dernier"] = time.monotonic()
+            try:
+                with st.spinner("Préparation de l'image…"):
+                    st.session_state["png_scene"] = (scene.id, html_to_png(
+                        standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre)))
+            except ExportUnavailable as exc:
+                st.error(str(exc))
     ready = st.session_state.get("png_scene")
     if ready and ready[0] == scene.id:
         cols[1].download_button("Télécharger la carte PNG", ready[1], file_name=f"{scene.id}.png",
@@ -106,14 +116,16 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
         cols[2].download_button("Graphique (SVG)", data=lambda: charts.to_svg(final), file_name=f"{scene.id}.svg",
                                 mime="image/svg+xml", on_click="ignore", key="export_chart_svg")
     uploaded = st.file_uploader("Charger un fichier de scènes (YAML)", type=["yaml", "yml"], key="fichier_scenes")
-    if uploaded is not None:
+    if uploaded is not None and uploaded.size > MAX_SCENES_BYTES:
+        st.error(f"Fichier de scènes trop volumineux ({uploaded.size // 1024} Kio, {MAX_SCENES_BYTES // 1024} Kio au plus).")
+    elif uploaded is not None:
         try:
             text = uploaded.getvalue().decode("utf-8-sig")
             loaded = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
         except UnicodeDecodeError:
             st.error("Le fichier doit être encodé en UTF-8.")
         except SceneError as exc:
-            st.error("Ce fichier de scènes n'a pas été chargé :\n\n" + "\n".join(f"- {md_escape(p)}" for p in exc.problems))
+            st.error("Ce fichier de scènes n'a pas été chargé :\n\n" + "\n".join(f"- {markdown_text(p)}" for p in exc.problems))
         else:
             if st.button(f"Utiliser ces {len(loaded)} scènes", key="utiliser_scenes"):
                 st.session_state["scenes_chargees"] = loaded

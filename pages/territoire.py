@@ -9,8 +9,10 @@ from alliance import cache
 from alliance.carte import territory_view
 from alliance.fmt import fmt_int
 from alliance.mapview import show_map
+from alliance.state import url_params
 from alliance.territory import build_profile, similar_epci, themes_of
-from alliance.ui import md_escape, sources_footer
+from alliance.escaping import markdown_text
+from alliance.ui import sources_footer
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
@@ -22,18 +24,18 @@ st.markdown("Que fait **mon territoire** en coopération, avec qui, et comment s
             "semblables ? Cherchez une commune, un EPCI, un PETR / Pays / pôle, un département ou une région "
             "(accents facultatifs, fautes de frappe tolérées, codes INSEE ou SIREN acceptés).")
 
-url_ref = st.query_params.get("t")
+url_ref = url_params()[0].get("t")
 if url_ref and "territoire_ref" not in st.session_state:
     if url_ref in search.labels:
         st.session_state["territoire_ref"] = url_ref
     else:
-        st.warning(f"Paramètre « t » : territoire « {url_ref} » inconnu, ignoré.")
+        st.warning(markdown_text(f"Paramètre « t » : territoire « {url_ref[:60]} » inconnu, ignoré."))
 
 query = st.text_input("Rechercher un territoire", key="territoire_q", placeholder="ex. Brest, Gers, 29019, Pays de Retz…")
 if query:
     matches = search.search(query, limit=12)
     if not matches:
-        st.info(f"Aucun territoire ne ressemble à « {query} ». Essayez un autre nom ou un code.")
+        st.info(f"Aucun territoire ne ressemble à « {markdown_text(query)} ». Essayez un autre nom ou un code.")
     else:
         refs = [m.ref for m in matches]
         current = st.session_state.get("territoire_ref")
@@ -49,10 +51,10 @@ if not ref:
 st.query_params["t"] = ref
 
 profile = build_profile(ref, catalogue, geo, index.places)
-st.header(profile.nom)
+st.header(markdown_text(profile.nom), anchor=False)
 if profile.note:
     st.caption(profile.note)
-st.markdown(" · ".join(f"**{md_escape(label)}** : {md_escape(value)}" for label, value in profile.identity.items()))
+st.markdown(" · ".join(f"**{markdown_text(label)}** : {markdown_text(value)}" for label, value in profile.identity.items()))
 
 ids = list(profile.cooperations["coop_id"])
 if not ids:
@@ -68,16 +70,16 @@ else:
                      query_params={"q": profile.nom})
     with right:
         if len(profile.groupings):
-            st.markdown("**Groupements dont il est membre** : " + ", ".join(profile.groupings["nom"]))
+            st.markdown("**Groupements dont il est membre** : " + ", ".join(map(markdown_text, profile.groupings["nom"])))
         st.markdown(f"**{fmt_int(len(ids))} coopérations**, directes ou via un groupement, par type :")
         coops = profile.cooperations.assign(type_libelle=profile.cooperations["type"].map(vocab["type"].label))
         for type_label, group in coops.sort_values(["type_libelle", "nom"]).groupby("type_libelle", sort=False):
             lines = []
             for row in group.itertuples():
                 themes = ", ".join(vocab["theme"].label(t) for t in row.themes) or "thèmes non précisés"
-                how = "" if row.appartenance == "directe" else f" — *{md_escape(row.appartenance)}*"
-                lines.append(f"- {md_escape(row.nom)} ({md_escape(themes)}){how}")
-            st.markdown(f"**{md_escape(type_label)}** ({fmt_int(len(group))})\n" + "\n".join(lines))
+                how = "" if row.appartenance == "directe" else f" — *{markdown_text(row.appartenance)}*"
+                lines.append(f"- {markdown_text(row.nom)} ({markdown_text(themes)}){how}")
+            st.markdown(f"**{markdown_text(type_label)}** ({fmt_int(len(group))})\n" + "\n".join(lines))
         themes = themes_of(catalogue, ids)
         st.markdown("**Thèmes** : " + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in themes.items()))
     st.subheader("Ses partenaires")

@@ -11,6 +11,8 @@ import pytest
 os.environ["ALLIANCE_DB_PATH"] = str(Path(tempfile.mkdtemp(prefix="alliance-tests-")) / "contributions.db")
 os.environ.pop("ALLIANCE_DATABASE_URL", None)
 os.environ.pop("ALLIANCE_EDITOR_PASSWORD", None)
+# Exceptions propagate (alliance.errors.guard_page): a test cannot pass over a crash.
+os.environ["ALLIANCE_DEBUG"] = "1"
 
 from alliance.geodata import load_geodata
 from alliance.paths import ROOT
@@ -56,7 +58,7 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def app_url():
-    from alliance.browser import running_app
+    from tests.harness import running_app
 
     with running_app() as url:
         yield url
@@ -66,7 +68,7 @@ def app_url():
 def chromium():
     from playwright.sync_api import sync_playwright
 
-    from alliance.browser import launch_chromium
+    from tests.harness import launch_chromium
 
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
@@ -77,7 +79,7 @@ def chromium():
 @pytest.fixture()
 def page(chromium):
     """A fresh page; the test fails if any request tried to leave the machine."""
-    from alliance.browser import guard_network
+    from tests.harness import guard_network
 
     context = chromium.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
     external: list[str] = []

@@ -36,7 +36,9 @@ def test_validated_contribution_is_merged_marked_and_escaped(monkeypatch, tmp_pa
     at = carte(monkeypatch, db, {"coop": "contribution-xss"}).run()
     assert not at.exception
     assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference + 1)
-    assert any(h.value == XSS for h in at.subheader)  # shown literally, as text
+    from alliance.escaping import markdown_text
+
+    assert any(h.value == markdown_text(XSS) for h in at.subheader)  # Markdown-escaped: shown literally
     assert any("Contribution validée" in i.value for i in at.info)
     at.toggle(key="inclure_contributions").set_value(False).run()
     assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference)

@@ -3,7 +3,7 @@ name shows literally in the card and in the map popup."""
 import pandas as pd
 import pytest
 
-from alliance.browser import guard_network, map_frame, running_app, wait_for_links, wait_for_map
+from tests.harness import guard_network, map_frame, running_app, wait_for_links, wait_for_map
 from alliance.catalogue import COLUMNS
 
 XSS = "<img src=x onerror=alert(1)>"

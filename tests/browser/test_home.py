@@ -1,5 +1,5 @@
 """Home page in headless Chromium, with every non-local request refused and recorded."""
-from alliance.browser import wait_for_map
+from tests.harness import wait_for_map
 
 
 def test_home_draws_regions_and_epci_offline(page, app_url):

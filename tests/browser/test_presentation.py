@@ -1,7 +1,7 @@
 """Présentation in headless Chromium: arrow keys, every scene paints, offline HTML export."""
 import yaml
 
-from alliance.browser import wait_for_map
+from tests.harness import wait_for_map
 from alliance.paths import ROOT
 
 SCENES = [s["id"] for s in yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]]

@@ -1,5 +1,5 @@
 """Statistiques and Atelier pages in headless Chromium, offline."""
-from alliance.browser import wait_for_map
+from tests.harness import wait_for_map
 
 
 def errors(page):

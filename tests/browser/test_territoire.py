@@ -1,5 +1,5 @@
 """Searching "Brest" in the browser shows Brest Métropole, its pôle, ententes and contract."""
-from alliance.browser import wait_for_map
+from tests.harness import wait_for_map
 
 
 def test_search_brest(page, app_url):

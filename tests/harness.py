@@ -1,4 +1,4 @@
-"""Run the app and drive Debian's Chromium headless (tests, benchmarks, PNG exports)."""
+"""Test and benchmark harness: run the app and drive Debian's Chromium headless through playwright."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
 
-from .paths import ROOT
+from alliance.paths import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -1,0 +1,48 @@
+"""Output encoding: text from the catalogue, contributions, files or the URL made inert for
+each context where it reaches the browser.
+
+- HTML built for map tooltips and popups is written by folium into JavaScript *template
+  literals* (`` bindTooltip(`<div>…</div>`) ``): besides `<`, `>`, `&` and quotes, a backtick,
+  `${` or a backslash would end or evaluate the literal. `html_text` encodes all of them as
+  HTML entities (the browser shows the same characters), and `inert_markup` re-checks a whole
+  fragment before it is handed to folium, so a forgotten call cannot open a hole.
+- Streamlit renders labels, headings, messages and button texts as Markdown: `markdown_text`
+  escapes every active punctuation character, so that no link, image, autolink, HTML, LaTeX or
+  emphasis can come out of user text.
+"""
+from __future__ import annotations
+
+import html
+
+# Characters that are harmless in HTML but active inside a JavaScript template literal.
+_TEMPLATE_LITERAL_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+# Every ASCII punctuation character with a meaning in CommonMark, GFM (tables, strikethrough,
+# autolinks www. / http:// / user@host) or Streamlit (LaTeX $, :colour[...] and :emoji:);
+# apostrophes, quotes, commas and the like stay as they are.
+_MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]()#+-.!|<>~$:/@&^")
+
+
+def html_text(value: object) -> str:
+    """Text safe in HTML content, in a quoted attribute and inside a JS template literal."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.translate(_TEMPLATE_LITERAL_ENTITIES)
+
+
+def inert_markup(markup: str) -> str:
+    """HTML markup (built with `html_text` for its variable parts) made safe to embed in a
+    JavaScript template literal: any backtick, `$` or backslash left becomes an entity."""
+    return markup.translate(_TEMPLATE_LITERAL_ENTITIES)
+
+
+def markdown_text(value: object) -> str:
+    """Text shown literally by Streamlit's Markdown (no link, image, HTML or formatting)."""
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if ch in _MARKDOWN_PUNCTUATION:
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("  \n")  # keep the line break, never a new block (list, quote, table)
+        else:
+            out.append(ch)
+    return "".join(out)
