@@ -7,12 +7,13 @@ each context where it reaches the browser.
   HTML entities (the browser shows the same characters), and `inert_markup` re-checks a whole
   fragment before it is handed to folium, so a forgotten call cannot open a hole.
 - Streamlit renders labels, headings, messages and button texts as Markdown: `markdown_text`
-  escapes every active punctuation character, so that no link, image, autolink, HTML, LaTeX or
-  emphasis can come out of user text.
+  escapes every active punctuation character and breaks bare URLs with an invisible word
+  joiner, so that no link, image, autolink, HTML, LaTeX or emphasis can come out of user text.
 """
 from __future__ import annotations
 
 import html
+import re
 
 # Characters that are harmless in HTML but active inside a JavaScript template literal.
 _TEMPLATE_LITERAL_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
@@ -34,9 +35,15 @@ def inert_markup(markup: str) -> str:
     return markup.translate(_TEMPLATE_LITERAL_ENTITIES)
 
 
+WORD_JOINER = "\u2060"
+# GFM turns bare http(s)://…, www.… and user@host into links *after* parsing, whatever the
+# escapes: an invisible word joiner inside each of those patterns keeps them plain text.
+_AUTOLINKS = re.compile(r"(?i)(https?(?=:)|\bwww(?=\.)|@)")
+
+
 def markdown_text(value: object) -> str:
     """Text shown literally by Streamlit's Markdown (no link, image, HTML or formatting)."""
-    text = "" if value is None else str(value)
+    text = _AUTOLINKS.sub(lambda m: m.group(0) + WORD_JOINER, "" if value is None else str(value))
     out = []
     for ch in text:
         if ch in _MARKDOWN_PUNCTUATION:

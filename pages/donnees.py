@@ -135,9 +135,9 @@ if is_editor():
                     f"{counts['inchangees']} inchangée(s). Statut : proposée."))
 
             st.button("Enregistrer", type="primary", key="enregistrer", on_click=as_editor, args=(save,))
-    outcome = st.session_state.pop("resultat_import", None)
-    if outcome:
-        (st.error if outcome[0] == "error" else st.success)(outcome[1])
+outcome = st.session_state.pop("resultat_import", None)
+if outcome:
+    (st.error if outcome[0] == "error" else st.success)(markdown_text(outcome[1]))
 
 # --- stored contributions -----------------------------------------------------------------
 st.subheader("Contributions enregistrées")

@@ -1,0 +1,326 @@
+"""Hostile input: text reaching generated JavaScript or Markdown, URLs, scenes and spreadsheet
+files built to exhaust the server, forged login attempts. Each test failed before the fix."""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pandas as pd
+import pytest
+
+from alliance.catalogue import COLUMNS, TerritoryIndex, build_catalogue, read_catalogue_csv
+from alliance.escaping import html_text, inert_markup, markdown_text
+from alliance.paths import DATA_DIR
+
+# One payload per context a string can reach: HTML, attribute, JS string, template literal, URL.
+PAYLOADS = {
+    "html": "<img src=x onerror=alert(1)>",
+    "attribute": "\" onmouseover=\"alert(2)\" x='",
+    "js_string": "'); alert(3); ('",
+    "template_literal": "Tick` + alert(201) + `",
+    "template_expression": "Tpl ${alert(101)} fin",
+    "backslash": "fin\\",
+    "script_end": "</script><script>alert(4)</script>",
+    "url": "javascript:alert(5)",
+}
+
+
+def contribution(cid: str, nom: str, ext_label: str = "Partenaire") -> dict:
+    row = {c: "" for c in COLUMNS}
+    row.update(id=cid, nom=nom, type="entente", statut="active", source="Délibération", citation=nom,
+               description=nom, membres=f"epci:242900314;epci:200068120;ext:{ext_label}@47.2,-1.5")
+    return row
+
+
+def layers_js(geo, vocab, name: str, ext_label: str) -> str:
+    from alliance.carte import cooperation_groups, network_groups
+    from alliance.mapview import feature_group_js
+    from alliance.network import build_graph
+
+    rows = pd.DataFrame([contribution("essai", name, ext_label), {**contribution("zone", name, ext_label),
+                         "type": "petr", "membres": "epci:242900314;epci:200068120"}], columns=COLUMNS)
+    merged = build_catalogue(pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), rows],
+                                       ignore_index=True), vocab, geo)
+    groups = cooperation_groups(merged, geo, ["essai", "zone"], selected="essai")
+    groups += network_groups(merged, build_graph(merged, ("essai", "zone")))
+    return feature_group_js(groups, control_title="Coopérations").groups
+
+
+@pytest.fixture(scope="module")
+def benign_js(geo, vocab):
+    return layers_js(geo, vocab, "Nom ordinaire", "Partenaire ordinaire")
+
+
+@pytest.mark.parametrize("context", sorted(PAYLOADS))
+def test_payload_cannot_leave_its_string_in_map_javascript(geo, vocab, benign_js, context):
+    """The generated JavaScript has exactly the structure it has for a benign name: no extra
+    backtick, `${`, quote or backslash, no tag; the payload is there only as entities."""
+    payload = PAYLOADS[context]
+    js = layers_js(geo, vocab, payload, f"Ext {payload}".replace(";", ","))  # ; separates members
+    for token in ("`", "${", "\\", "<script", "<img", "\"", "'"):
+        assert js.count(token) == benign_js.count(token), (context, token)
+    assert html_text(payload) in js
+
+
+def test_escaping_functions():
+    assert html_text("a`b${c}\\d<e>&\"'") == "a&#96;b&#36;{c}&#92;d&lt;e&gt;&amp;&quot;&#x27;"
+    assert inert_markup("<b>`${x}`</b>") == "<b>&#96;&#36;{x}&#96;</b>"
+    text = markdown_text("![pixel](http://evil.example/pixel.png) [clic](http://evil.example/phish) "
+                         "www.evil.example a@evil.example <b>x</b> $x$ :red[x]")
+    for active in ("](", "![", "http://", "www.e", "a@evil", "<b>", "$x$", ":red["):
+        assert active not in text
+    assert markdown_text("l'axe Seine, « oui »") == "l'axe Seine, « oui »"
+
+
+# --- URL parameters ------------------------------------------------------------------------
+
+PAGES = ["carte", "statistiques", "territoire", "reseau", "presentation", "accueil", "atelier", "donnees"]
+HOSTILE_URLS = [
+    {"de": "999"}, {"de": "-1"}, {"a": "99999"}, {"de": "2030", "a": "1900"}, {"de": "٢٠٢٠"}, {"de": "2_020"},
+    {"q": "x" * 100_000}, {"theme": ",".join(["inconnu"] * 5000)}, {"region": "x" * 100_000},
+    {"coop": "x" * 100_000}, {"coop": "![p](http://evil.example/p.png)"}, {"t": "[clic](http://evil.example/)"},
+    {"scene": "${alert(1)}`"}, {"scene": "x" * 100_000}, {"t": "epci:" + "9" * 5000},
+    {f"p{i}": "1" for i in range(200)}, {"type": "<img src=x onerror=alert(1)>"}, {"dep": "../../etc/passwd"},
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_urls_never_crash(page):
+    from streamlit.testing.v1 import AppTest
+
+    from alliance.errors import UNEXPECTED_MESSAGE
+    from alliance.paths import ROOT
+
+    for params in HOSTILE_URLS:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page(f"pages/{page}.py")
+        start = time.monotonic()
+        at.run()
+        assert not at.exception, (page, list(params)[:2])
+        assert not any(UNEXPECTED_MESSAGE in e.value for e in at.error), (page, list(params)[:2])
+        assert time.monotonic() - start < 30
+        shown = " ".join(w.value for w in at.warning)
+        assert "evil.example/" not in shown.replace("\\", "")  or "](" not in shown
+
+
+def test_out_of_range_years_are_clamped_with_a_warning():
+    from streamlit.testing.v1 import AppTest
+
+    from alliance.paths import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["de"] = "999"
+    at.switch_page("pages/carte.py")
+    at.run()
+    assert not at.exception
+    assert any("ramenée à" in w.value for w in at.warning)
+
+
+# --- scenes (YAML) ---------------------------------------------------------------------------
+
+BILLION_LAUGHS = """a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+scenes: [*h]
+"""
+
+
+def test_yaml_alias_bomb_is_refused_at_once(vocab, geo, catalogue):
+    from alliance.scenes import SceneError, parse_scenes
+
+    start = time.monotonic()
+    with pytest.raises(SceneError, match="alias"):
+        parse_scenes(BILLION_LAUGHS, vocab, geo, set(catalogue.cooperations.index))
+    assert time.monotonic() - start < 1
+
+
+@pytest.mark.parametrize("text", [
+    "scenes:\n- {id: a, titre: T, selection: [x, y]}\n",
+    "scenes:\n- {id: [a], titre: T}\n",
+    "scenes:\n- {id: a, titre: {x: 1}}\n",
+    "scenes:\n- {id: a, titre: T, graphique: [themes]}\n",
+    "scenes:\n- {id: a, titre: T, couches: [[epci]]}\n",
+    "scenes:\n- {id: a, titre: T, filtres: {theme: [alimentation, inconnu]}}\n",
+    "scenes:\n- {id: a, titre: T, vue: [1, 2, 3]}\n",
+    "scenes:\n" + "- " * 3000 + "x\n",
+    "[" * 5000,
+])
+def test_malformed_scenes_get_french_problems(vocab, geo, catalogue, text):
+    from alliance.scenes import SceneError, parse_scenes
+
+    with pytest.raises(SceneError) as err:
+        parse_scenes(text, vocab, geo, set(catalogue.cooperations.index))
+    assert err.value.problems and all(isinstance(p, str) for p in err.value.problems)
+
+
+# --- spreadsheets ----------------------------------------------------------------------------
+
+def xlsx_with_sheet(sheet_xml: bytes) -> bytes:
+    """A minimal valid workbook whose first sheet is `sheet_xml` (deflated)."""
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = sheet_xml if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
+              b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def test_xlsx_zip_bomb_is_refused_before_parsing():
+    from alliance.importer import read_upload
+
+    row = b'<row><c t="inlineStr"><is><t>' + b"a" * 1000 + b"</t></is></c></row>"
+    bomb = xlsx_with_sheet(SHEET_HEAD + row * 60_000 + SHEET_TAIL)  # ~60 MB of XML
+    assert len(bomb) < 1_000_000
+    start = time.monotonic()
+    result = read_upload("bombe.xlsx", bomb)
+    assert time.monotonic() - start < 2
+    assert "décompressé" in str(result.problems[0])
+
+
+def test_xlsx_with_a_row_far_away_is_refused_quickly():
+    from alliance.importer import read_upload
+
+    sheet = SHEET_HEAD + b'<row r="1"><c t="inlineStr"><is><t>id</t></is></c></row><row r="900000000">' \
+        b'<c t="inlineStr"><is><t>x</t></is></c></row>' + SHEET_TAIL
+    start = time.monotonic()
+    result = read_upload("loin.xlsx", xlsx_with_sheet(sheet))
+    assert time.monotonic() - start < 10
+    assert "anormale" in str(result.problems[0])
+
+
+def test_xlsx_over_the_row_limit_stops_reading(monkeypatch):
+    from alliance import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 50)
+    rows = b"".join(b'<row><c t="inlineStr"><is><t>v%d</t></is></c></row>' % i for i in range(200))
+    result = importer.read_upload("long.xlsx", xlsx_with_sheet(SHEET_HEAD + rows + SHEET_TAIL))
+    assert "trop de lignes" in str(result.problems[0])
+
+
+def csv_of(rows: list[dict], encoding="utf-8") -> bytes:
+    return pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False).encode(encoding)
+
+
+def test_other_and_mixed_encodings_are_refused():
+    from alliance.importer import read_upload
+
+    japanese = csv_of([{**contribution("a", "協力テスト"), "source": "Deliberation"}], encoding="shift_jis")
+    assert "encodage non reconnu" in str(read_upload("sj.csv", japanese).problems[0])
+    mixed = csv_of([contribution("a", "Coopération")]) + "b,Défi\n".encode("cp1252")
+    assert "mélangés" in str(read_upload("mixte.csv", mixed).problems[0])
+    french = csv_of([contribution("a", "Coopération « Pays » – été")], encoding="cp1252")
+    result = read_upload("fr.csv", french)
+    assert not result.problems and result.rows.at[0, "nom"] == "Coopération « Pays » – été"
+
+
+def test_huge_cell_gets_a_precise_message():
+    from alliance.importer import read_upload
+
+    for name, data in (("a.csv", csv_of([contribution("a", "x" * 200_000)])),
+                       ("b.csv", csv_of([contribution("a", "x" * 20_000)]))):
+        message = str(read_upload(name, data).problems[0])
+        assert "cellule" in message and "illisible" not in message
+
+
+@pytest.mark.parametrize("year", ["2_020", "٢٠٢٠", "+2020", " 2020.0", "２０２０"])
+def test_exotic_years_are_rejected(catalogue, geo, year):
+    from alliance.importer import check_upload, read_upload
+
+    row = {**contribution("annee-exotique", "Essai"), "annee": year}
+    result = check_upload(read_upload("a.csv", csv_of([row])), catalogue, TerritoryIndex(geo))
+    assert any(p.colonne == "annee" for p in result.problems), year
+
+
+def test_overlong_id_is_rejected_the_same_way_everywhere(catalogue, geo):
+    from alliance.importer import check_upload, read_upload
+
+    result = check_upload(read_upload("a.csv", csv_of([contribution("a" * 300, "Essai")])), catalogue,
+                          TerritoryIndex(geo))
+    assert any(p.colonne == "id" and "trop long" in p.message for p in result.problems)
+
+
+# --- login ----------------------------------------------------------------------------------
+
+def test_throttle_delay_grows_and_resets():
+    from alliance.auth import FREE_ATTEMPTS, LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for _ in range(FREE_ATTEMPTS):
+        assert throttle.wait_s("s", "c") == 0
+        throttle.failed("s", "c")
+    assert throttle.wait_s("s", "c") == pytest.approx(2.0)
+    throttle.failed("s", "c")
+    assert throttle.wait_s("other-session", "c") == pytest.approx(4.0)  # same client, new session
+    now[0] += 4.0
+    assert throttle.wait_s("s", "c") == 0
+    throttle.succeeded("s", "c")
+    throttle.failed("s", "c")
+    assert throttle.wait_s("s", "c") == 0
+
+
+def test_repeated_wrong_passwords_are_slowed_down_and_logged(monkeypatch, tmp_path, caplog):
+    from streamlit.testing.v1 import AppTest
+
+    from alliance.auth import login_throttle
+    from alliance.paths import ROOT
+
+    monkeypatch.setenv("ALLIANCE_DB_PATH", str(tmp_path / "c.db"))
+    monkeypatch.setenv("ALLIANCE_EDITOR_PASSWORD", "s3cret")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/donnees.py")
+    at.run()
+    try:
+        for _ in range(4):
+            at.text_input(key="mot_de_passe").input("mauvais")
+            at.button(key="connexion").click().run()
+        assert any("Trop de tentatives" in e.value for e in at.error)
+        at.text_input(key="mot_de_passe").input("s3cret")  # right, but too soon
+        at.button(key="connexion").click().run()
+        assert not at.get("file_uploader")
+        assert "mauvais" not in caplog.text and "editor login failed" in caplog.text
+    finally:
+        login_throttle()._failures.clear()
+
+
+def test_write_callbacks_refuse_a_visitor(monkeypatch, tmp_path):
+    """A forged 'Valider' event from a visitor's session: nothing written, a French message."""
+    from streamlit.testing.v1 import AppTest
+
+    from alliance.paths import ROOT
+    from alliance.store import Store
+
+    db = tmp_path / "c.db"
+    store = Store(f"sqlite:///{db}")
+    store.save_import(pd.DataFrame([contribution("a-valider", "Essai")], columns=COLUMNS), "ed")
+    monkeypatch.setenv("ALLIANCE_DB_PATH", str(db))
+    monkeypatch.setenv("ALLIANCE_EDITOR_PASSWORD", "s3cret")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/donnees.py")
+    at.run()
+    at.text_input(key="mot_de_passe").input("s3cret")
+    at.button(key="connexion").click().run()
+    at.session_state["editeur_connecte"] = False  # the session is no longer an editor's
+    del at.session_state["editeur_nom"]
+    at.button(key="statut_validee").click().run()
+    assert not at.exception
+    assert store.contributions("validee").empty
+    assert any("réservée aux éditeurs" in e.value for e in at.error)
