@@ -1,12 +1,12 @@
 # Two commands for a fresh machine (Debian, Python 3.11):
 #   make run    install the app's dependencies in .venv and start it on http://localhost:8501
-#   make test   install what the tests need (Debian chromium included) and run every test
+#   make test   install what the tests need (Debian chromium, postgresql, nginx) and run every test
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv deps dev-deps system-deps postgres bench geodata
+.PHONY: run test venv deps dev-deps system-deps postgres bench load geodata
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 
 system-deps:
-	@command -v /usr/bin/chromium >/dev/null && command -v pg_ctlcluster >/dev/null || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium postgresql; }
+	@command -v /usr/bin/chromium >/dev/null && command -v pg_ctlcluster >/dev/null && test -x /usr/sbin/nginx || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium postgresql nginx-light; }
 
 # A local PostgreSQL for the storage tests (same tests as SQLite): start the cluster, create
 # a test role and database (idempotent).
@@ -43,6 +43,9 @@ test: system-deps postgres dev-deps
 
 bench: system-deps dev-deps
 	$(PY) benchmarks/run.py
+
+load: system-deps postgres dev-deps
+	ALLIANCE_TEST_POSTGRES_URL=$(PG_URL) $(PY) benchmarks/load.py
 
 geodata: deps
 	$(PY) scripts/build_geodata.py

@@ -24,9 +24,19 @@ logger = logging.getLogger("alliance.auth")
 
 
 def editor_password() -> str | None:
+    """The editor password: ALLIANCE_EDITOR_PASSWORD, a file named by ALLIANCE_EDITOR_PASSWORD_FILE
+    (a container secret), or the Streamlit secret `editor_password`."""
     password = os.environ.get("ALLIANCE_EDITOR_PASSWORD")
     if password:
         return password
+    path = os.environ.get("ALLIANCE_EDITOR_PASSWORD_FILE")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as secret:
+                return secret.read().strip() or None
+        except OSError:
+            logger.error("ALLIANCE_EDITOR_PASSWORD_FILE is not readable: editing disabled")
+            return None
     try:
         return st.secrets.get("editor_password")
     except Exception:  # noqa: BLE001 - no secrets file configured

@@ -1,0 +1,148 @@
+"""The deployment's nginx configuration (deploy/nginx/alliance.conf), run natively by Debian's
+nginx in front of two replicas sharing one PostgreSQL: a contribution validated through
+replica A appears through replica B and through nginx without a restart; WebSockets pass the
+proxy; each browser stays on one replica (sticky cookie)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from alliance.catalogue import COLUMNS
+from alliance.paths import ROOT
+from tests.harness import free_port, guard_network, running_app, wait_for_map
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not (POSTGRES and os.path.exists(NGINX)),
+                                reason="needs PostgreSQL and nginx (installed by `make test`)")
+NAME = "Coopération saisie sur la réplique A"
+
+
+def nginx_config(folder: Path, port: int, upstreams: list[int]) -> Path:
+    """deploy/nginx/alliance.conf with local replicas and port, inside a minimal nginx.conf."""
+    snippet = (ROOT / "deploy" / "nginx" / "alliance.conf").read_text()
+    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in upstreams)
+    snippet, n_servers = re.subn(r"^\s*server app:8501.*# REPLICAS$", servers, snippet, flags=re.M)
+    snippet, n_listen = re.subn(r"listen 8080;", f"listen 127.0.0.1:{port};", snippet)
+    assert n_servers == 1 and n_listen == 1, "deploy/nginx/alliance.conf changed its markers"
+    (folder / "alliance.conf").write_text(snippet)
+    temp = "\n".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    conf = folder / "nginx.conf"
+    conf.write_text(f"""worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+daemon off;
+events {{ worker_connections 512; }}
+http {{
+    log_format routes '$cookie_alliance_route $upstream_addr $request_uri';
+    access_log {folder}/access.log routes;
+    {temp}
+    include {folder}/alliance.conf;
+}}
+""")
+    return conf
+
+
+@contextmanager
+def running_nginx(folder: Path, upstreams: list[int]):
+    port = free_port()
+    conf = nginx_config(folder, port, upstreams)
+    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def drop_tables() -> None:
+    with sa.create_engine(POSTGRES).begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta"))
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    drop_tables()
+    env = {"ALLIANCE_DATABASE_URL": POSTGRES, "ALLIANCE_EDITOR_PASSWORD": "s3cret",
+           "STREAMLIT_SERVER_COOKIE_SECRET": "secret-partage-par-les-repliques", "ALLIANCE_DEBUG": "0"}
+    port_a, port_b = free_port(), free_port()
+    folder = tmp_path_factory.mktemp("nginx")
+    with running_app(port_a, env=env) as a, running_app(port_b, env=env) as b, \
+            running_nginx(folder, [port_a, port_b]) as proxy:
+        yield {"a": a, "b": b, "proxy": proxy, "log": folder / "access.log"}
+    drop_tables()
+
+
+def cooperations_shown(page) -> int:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Coopérations").first
+    metric.wait_for(timeout=30000)
+    return int(re.sub(r"\D", "", metric.locator('[data-testid="stMetricValue"]').inner_text()))
+
+
+def test_contribution_validated_on_a_appears_on_b_and_through_nginx(chromium, cluster, tmp_path):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    external: list[str] = []
+    guard_network(context, external)
+    page = context.new_page()
+
+    page.goto(f"{cluster['b']}/carte")
+    wait_for_map(page)
+    before = cooperations_shown(page)
+
+    row = {c: "" for c in COLUMNS}
+    row.update(id="replique-a", nom=NAME, type="entente", membres="epci:242900314;epci:200068120",
+               themes="mobilites", statut="active", source="Délibération", citation="Une citation")
+    path = tmp_path / "contribution.csv"
+    pd.DataFrame([row], columns=COLUMNS).to_csv(path, index=False)
+    page.goto(f"{cluster['a']}/donnees")
+    page.get_by_label("Mot de passe éditeur").fill("s3cret")
+    page.get_by_role("button", name="Se connecter").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text("1 ligne(s) valides.").wait_for(timeout=30000)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Enregistré : 1 nouvelle(s)").wait_for(timeout=20000)
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("Validée").first.wait_for(timeout=20000)
+
+    for base in (cluster["b"], cluster["proxy"]):
+        page.goto(f"{base}/carte?coop=replique-a")
+        wait_for_map(page)  # through nginx: the component's WebSocket traffic passed the proxy
+        page.get_by_role("heading", name=NAME).wait_for(timeout=30000)
+        assert cooperations_shown(page) == before + 1, base
+    context.close()
+    assert external == []
+
+
+def test_each_browser_stays_on_one_replica(chromium, cluster):
+    for _ in range(3):
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(f"{cluster['proxy']}/carte")
+        wait_for_map(page)
+        assert any(c["name"] == "alliance_route" for c in context.cookies())
+        context.close()
+    routes: dict[str, set[str]] = {}
+    for line in cluster["log"].read_text().splitlines():
+        route, upstream, _uri = (line.split(" ", 2) + ["", ""])[:3]
+        if route != "-" and upstream != "-":
+            routes.setdefault(route, set()).add(upstream)
+    assert routes and all(len(upstreams) == 1 for upstreams in routes.values()), routes
