@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +15,8 @@ from typing import Iterator
 from urllib.parse import urlparse
 
 from alliance.paths import ROOT
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,9 +32,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class AppURL(str):
+    """Base URL of a running app; `pid` is its server process (for memory readings)."""
+
+    pid: int = 0
+
+
 @contextmanager
 def running_app(port: int | None = None, env: dict[str, str] | None = None,
-                timeout_s: float = 60.0) -> Iterator[str]:
+                timeout_s: float = 60.0) -> Iterator[AppURL]:
     """Start `streamlit run dashboard.py` on a free port; yield its base URL; stop it after."""
     port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
@@ -39,7 +49,8 @@ def running_app(port: int | None = None, env: dict[str, str] | None = None,
     with open(log_path, "w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, **(env or {})})
-    base = f"http://127.0.0.1:{port}"
+    base = AppURL(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout_s
         while True:
@@ -59,6 +70,52 @@ def running_app(port: int | None = None, env: dict[str, str] | None = None,
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def nginx_config(folder: Path, port: int, upstreams: list[int]) -> Path:
+    """deploy/nginx/alliance.conf with local replicas and port, inside a minimal nginx.conf."""
+    snippet = (ROOT / "deploy" / "nginx" / "alliance.conf").read_text()
+    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in upstreams)
+    snippet, n_servers = re.subn(r"^\s*server app:8501.*# REPLICAS$", servers, snippet, flags=re.M)
+    snippet, n_listen = re.subn(r"listen 8080;", f"listen 127.0.0.1:{port};", snippet)
+    assert n_servers == 1 and n_listen == 1, "deploy/nginx/alliance.conf changed its markers"
+    (folder / "alliance.conf").write_text(snippet)
+    temp = "\n".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    conf = folder / "nginx.conf"
+    conf.write_text(f"""worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+daemon off;
+events {{ worker_connections 512; }}
+http {{
+    log_format routes '$cookie_alliance_route $upstream_addr $request_uri';
+    access_log {folder}/access.log routes;
+    {temp}
+    include {folder}/alliance.conf;
+}}
+""")
+    return conf
+
+
+@contextmanager
+def running_nginx(folder: Path, upstreams: list[int]):
+    port = free_port()
+    conf = nginx_config(folder, port, upstreams)
+    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def launch_chromium(playwright):

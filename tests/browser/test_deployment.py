@@ -6,72 +6,18 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from alliance.catalogue import COLUMNS
-from alliance.paths import ROOT
-from tests.harness import free_port, guard_network, running_app, wait_for_map
+from tests.harness import NGINX, free_port, guard_network, running_app, running_nginx, wait_for_map
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not (POSTGRES and os.path.exists(NGINX)),
                                 reason="needs PostgreSQL and nginx (installed by `make test`)")
 NAME = "Coopération saisie sur la réplique A"
-
-
-def nginx_config(folder: Path, port: int, upstreams: list[int]) -> Path:
-    """deploy/nginx/alliance.conf with local replicas and port, inside a minimal nginx.conf."""
-    snippet = (ROOT / "deploy" / "nginx" / "alliance.conf").read_text()
-    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in upstreams)
-    snippet, n_servers = re.subn(r"^\s*server app:8501.*# REPLICAS$", servers, snippet, flags=re.M)
-    snippet, n_listen = re.subn(r"listen 8080;", f"listen 127.0.0.1:{port};", snippet)
-    assert n_servers == 1 and n_listen == 1, "deploy/nginx/alliance.conf changed its markers"
-    (folder / "alliance.conf").write_text(snippet)
-    temp = "\n".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    conf = folder / "nginx.conf"
-    conf.write_text(f"""worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-daemon off;
-events {{ worker_connections 512; }}
-http {{
-    log_format routes '$cookie_alliance_route $upstream_addr $request_uri';
-    access_log {folder}/access.log routes;
-    {temp}
-    include {folder}/alliance.conf;
-}}
-""")
-    return conf
-
-
-@contextmanager
-def running_nginx(folder: Path, upstreams: list[int]):
-    port = free_port()
-    conf = nginx_config(folder, port, upstreams)
-    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def drop_tables() -> None:
