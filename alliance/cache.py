@@ -38,6 +38,30 @@ def vocabularies() -> Vocabularies:
     return load_vocabularies()
 
 
+@st.cache_resource(show_spinner=False)
+def register_perimeters() -> dict:
+    """Precomputed perimeters of the national register rows (read-only)."""
+    from .catalogue import register_perimeters as read_perimeters
+
+    return read_perimeters()
+
+
+@st.cache_resource(show_spinner=False)
+def zonages():
+    """Study zones of communes and the CRTE of each EPCI (read-only)."""
+    from .territory import load_zonages
+
+    return load_zonages()
+
+
+@st.cache_resource(show_spinner=False)
+def register_matches():
+    """Documented rows that are also in a national register (data/registres/correspondances.csv)."""
+    from .catalogue import register_matches as read_matches
+
+    return read_matches()
+
+
 @st.cache_resource(show_spinner="Chargement du catalogue des coopérations…")
 def catalogue() -> Catalogue:
     """The validated curated catalogue of data/ (read-only, shared between sessions)."""
@@ -162,18 +186,14 @@ def merged_bundle(rows_csv: str):
 
     import pandas as pd
 
-    from .catalogue import CatalogueError, build_catalogue, read_catalogue_csv
-    from .paths import DATA_DIR
+    from .catalogue import CatalogueError, build_catalogue, read_catalogue_csv, reference_rows
 
-    reference = read_catalogue_csv(DATA_DIR / "cooperations.csv")
-    extra = read_catalogue_csv(io.StringIO(rows_csv))
+    extra = read_catalogue_csv(io.StringIO(rows_csv)).assign(provenance="contribution")
     try:
-        merged = build_catalogue(pd.concat([reference, extra], ignore_index=True), vocabularies(), geodata())
+        merged = build_catalogue(pd.concat([reference_rows(), extra], ignore_index=True), vocabularies(), geodata(),
+                                 known_shapes=register_perimeters())
     except CatalogueError as exc:
         return catalogue(), filter_index(), [str(p) for p in exc.problems]
-    contributed = set(extra["id"])
-    merged.cooperations["origine"] = ["contribution" if i in contributed else "référence"
-                                      for i in merged.cooperations.index]
     return merged, build_filter_index(merged, geodata()), []
 
 

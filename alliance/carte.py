@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import shapely
 
@@ -52,23 +53,65 @@ class Selection:
     """What the map shows for a filtered selection."""
 
     ids: tuple[str, ...]
-    zone_ids: tuple[str, ...]
+    zone_ids: tuple[str, ...]         # documented zones, drawn one by one (registers: register_groups)
     link_ids: tuple[str, ...]
     epci: tuple[str, ...]
     n_links: int
+    n_register: int                   # register rows (perimeters drawn by register_groups)
+    n_epci: int                       # EPCI members of any selected row, directly or via a grouping
 
 
 def describe_selection(catalogue: Catalogue, ids) -> Selection:
     coops = catalogue.cooperations.loc[list(ids)]
-    zone = tuple(i for i, t in coops["type"].items() if catalogue.vocab.forme(t) == "zone")
+    documented = coops[coops["provenance"] != "registre"]
+    zone = tuple(i for i, t in documented["type"].items() if catalogue.vocab.forme(t) == "zone")
     links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
-    members = catalogue.members[catalogue.members["coop_id"].isin(list(ids))]
+    # Member EPCI are highlighted for documented cooperations only: the register layers cover
+    # most of France and draw their own perimeters.
+    members = catalogue.members[catalogue.members["coop_id"].isin(list(documented.index))]
     epci = tuple(sorted(set(members.loc[members["kind"] == "epci", "code"])))
+    every = catalogue.members[catalogue.members["coop_id"].isin(list(ids)) & (catalogue.members["kind"] == "epci")]
     return Selection(ids=tuple(ids), zone_ids=zone, link_ids=tuple(links["coop_id"].unique()),
-                     epci=epci, n_links=len(links))
+                     epci=epci, n_links=len(links), n_register=len(coops) - len(documented),
+                     n_epci=every["code"].nunique())
 
 
-ALL_LAYERS = ("epci", "perimetres", "liens", "partenaires")
+ALL_LAYERS = ("registres", "epci", "perimetres", "liens", "partenaires")
+# Register rows are drawn as one GeoJSON layer per family (hundreds of perimeters at France
+# zoom): name, types, shown by default. A family hidden by default is shown when the selection
+# holds no row of the families shown by default (e.g. a filter on Territoires d'industrie).
+REGISTER_FAMILIES = (
+    ("Registres : PETR, Pays, pôles métropolitains", ("petr", "pays", "pole_metropolitain"), True),
+    ("Registres : CRTE signés par plusieurs EPCI", ("crte",), True),
+    ("Registres : Territoires d'industrie", ("territoire_industrie",), False),
+    ("Registres : parcs naturels régionaux (EPCI membres)", ("pnr",), False),
+)
+
+
+def register_groups(catalogue: Catalogue, ids) -> list[folium.FeatureGroup]:
+    """The register rows of `ids` as light perimeters coloured by type, one layer per family."""
+    coops = catalogue.cooperations.loc[list(ids)]
+    register = coops[coops["provenance"] == "registre"]
+    vocab = catalogue.vocab["type"]
+    default_types = {t for _, types, shown in REGISTER_FAMILIES if shown for t in types}
+    any_default = register["type"].isin(default_types).any()
+    groups = []
+    for name, types, shown in REGISTER_FAMILIES:
+        rows = register[register["type"].isin(types)]
+        group = folium.FeatureGroup(name=name, show=shown or not any_default)
+        if len(rows):
+            shapes = catalogue.shapes.loc[list(rows.index)]
+            features = gpd.GeoDataFrame({"type": rows["type"].to_numpy(), "infobulle": [
+                escape(coop_label(catalogue, cid)) for cid in rows.index]}, geometry=shapes.to_numpy(), crs="EPSG:4326")
+            folium.GeoJson(
+                feature_collection(features, lambda r: {"infobulle": r.infobulle, "type": r.type}),
+                style_function=lambda f: {"color": vocab.colour(f["properties"]["type"]), "weight": 1.2,
+                                          "fillColor": vocab.colour(f["properties"]["type"]), "fillOpacity": 0.12},
+                highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.3},
+                tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+            ).add_to(group)
+        groups.append(group)
+    return groups
 
 
 def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None,
@@ -77,7 +120,7 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
     (only those named in `layers`)."""
     vocab = catalogue.vocab
     sel = describe_selection(catalogue, ids)
-    groups = []
+    groups = register_groups(catalogue, ids) if "registres" in layers else []
 
     epci_group = folium.FeatureGroup(name="EPCI membres", show=True)
     if sel.epci:
@@ -130,7 +173,8 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
                         max_width=300),
         ).add_to(ext_group)
     groups.append(ext_group)
-    return [g for g, name in zip(groups, ALL_LAYERS) if name in layers]
+    named = dict(zip(ALL_LAYERS[1:], groups[-4:]))
+    return groups[:-4] + [named[name] for name in ALL_LAYERS[1:] if name in layers]
 
 
 def view_of(catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: int = 560

@@ -19,7 +19,7 @@ import shapely
 from rapidfuzz import process, utils
 
 from .geodata import GeoData
-from .paths import DATA_DIR
+from .paths import DATA_DIR, GEODATA_DIR
 from .vocab import Vocabularies
 
 COLUMNS = ["id", "nom", "type", "membres", "chef_de_file", "themes", "finalites", "portage",
@@ -27,6 +27,10 @@ COLUMNS = ["id", "nom", "type", "membres", "chef_de_file", "themes", "finalites"
 LIST_COLUMNS = {"membres": None, "themes": "theme", "finalites": "finalite", "portage": "portage",
                 "territoires": "territoires", "temporalite": "temporalite", "intensite": "intensite"}
 REQUIRED = ("id", "nom", "type", "membres", "statut", "source", "citation")
+# A register row (data/registres/) cites a dataset and a record identifier, not a sentence.
+REGISTER_REQUIRED = ("id", "nom", "type", "membres", "statut", "source", "identifiant")
+# Provenance of each row: documentee (a seed), registre (a national register), contribution.
+PROVENANCE_COLUMNS = ["provenance", "jeu_de_donnees", "millesime", "identifiant", "membres_partiels"]
 MAX_CITATION_WORDS = 25
 MIN_YEAR = 1950
 COMMUNE_RADIUS_DEG = 0.02  # a commune member is drawn as a small disc around its point
@@ -155,7 +159,10 @@ def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
             problems.append(Problem(fichier, pos, col, msg))
 
         cells = {c: ("" if pd.isna(getattr(row, c)) else str(getattr(row, c)).strip()) for c in COLUMNS}
-        for col in REQUIRED:
+        register = getattr(row, "provenance", "") == "registre"
+        if register:
+            cells["identifiant"] = str(getattr(row, "identifiant", "") or "").strip()
+        for col in (REGISTER_REQUIRED if register else REQUIRED):
             if not cells[col]:
                 add(col, "valeur obligatoire manquante")
         cid = cells["id"]
@@ -270,21 +277,27 @@ def _ref_shape(ref: Ref, geo: GeoData, shapes: dict[str, object]):
 
 
 def build_catalogue(df: pd.DataFrame, vocab: Vocabularies, geo: GeoData,
-                    fichier: str = "cooperations.csv") -> Catalogue:
-    """Validate `df` and build the tables of the catalogue; raise CatalogueError if invalid."""
+                    fichier: str = "cooperations.csv", known_shapes: dict[str, object] | None = None) -> Catalogue:
+    """Validate `df` and build the tables of the catalogue; raise CatalogueError if invalid.
+    `known_shapes` (id -> geometry) are used as they are (precomputed register perimeters)."""
     index = TerritoryIndex(geo)
     problems = validate(df, vocab, index, fichier)
     if problems:
         raise CatalogueError(problems)
     coops = df.copy()
+    for column in PROVENANCE_COLUMNS:
+        if column not in coops:
+            coops[column] = ""
+    coops["provenance"] = coops["provenance"].replace("", "documentee")
+    coops = coops[COLUMNS + PROVENANCE_COLUMNS + [c for c in coops.columns if c not in COLUMNS + PROVENANCE_COLUMNS]]
     for col in LIST_COLUMNS:
         coops[col] = coops[col].map(lambda cell: tuple(split_list(cell)))
     coops["annee"] = pd.to_numeric(coops["annee"].replace("", None), errors="coerce").astype("Int64")
     coops = coops.set_index("id", drop=False).rename_axis(None)
 
     # Shapes, resolving coop: members after their own members (the graph has no cycle).
-    shapes: dict[str, object] = {}
-    pending = list(coops.index)
+    shapes: dict[str, object] = {cid: shape for cid, shape in (known_shapes or {}).items() if cid in coops.index}
+    pending = [cid for cid in coops.index if cid not in shapes]
     while pending:
         for cid in list(pending):
             refs = [parse_ref(m) for m in coops.at[cid, "membres"]]
@@ -345,9 +358,44 @@ def link_pairs(members: list[str], chef: str | None) -> list[tuple[str, str]]:
     return [(members[0], m) for m in members[1:]]
 
 
+def reference_rows(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The reference catalogue as one table: the documented rows (data/cooperations.csv) and
+    the national register rows (data/registres/, built by scripts/build_registers.py), each row
+    with its provenance."""
+    documented = read_catalogue_csv(data_dir / "cooperations.csv").assign(provenance="documentee")
+    path = data_dir / "registres" / "cooperations_registres.csv"
+    if not path.exists():
+        return documented
+    registers = read_catalogue_csv(path)
+    registers = registers.reindex(columns=sorted(set(COLUMNS) | set(registers.columns)), fill_value="")
+    registers["statut"] = "active"
+    registers["provenance"] = "registre"
+    table = pd.concat([documented, registers[[c for c in registers.columns if c in COLUMNS + PROVENANCE_COLUMNS]]],
+                      ignore_index=True)
+    return table.fillna("")
+
+
+def register_perimeters(folder: Path = GEODATA_DIR) -> dict[str, object]:
+    """Precomputed perimeters of the register rows (geodata/perimetres_registres.geojson)."""
+    path = folder / "perimetres_registres.geojson"
+    if not path.exists():
+        return {}
+    layer = gpd.read_file(path, engine="pyogrio")
+    return dict(zip(layer["id"].astype(str), layer.geometry))
+
+
+def register_matches(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Documented rows that are also register rows, with the register's membership."""
+    path = data_dir / "registres" / "correspondances.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["id_catalogue", "id_registre", "nom_registre", "identifiant", "jeu_de_donnees",
+                                     "millesime", "membres_registre"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("id_catalogue", drop=False)
+
+
 def load_catalogue(geo: GeoData, vocab: Vocabularies, data_dir: Path = DATA_DIR) -> Catalogue:
-    """Read data/cooperations.csv and build the validated catalogue."""
-    return build_catalogue(read_catalogue_csv(data_dir / "cooperations.csv"), vocab, geo)
+    """Read the documented and register rows and build the validated catalogue."""
+    return build_catalogue(reference_rows(data_dir), vocab, geo, known_shapes=register_perimeters())
 
 
 def territory_figures(catalogue: Catalogue, geo: GeoData, ident: str) -> dict[str, int]:

@@ -36,4 +36,7 @@ def related_cooperations(catalogue: Catalogue, coop_id: str) -> pd.DataFrame:
     direct = members[(members["coop_id"] == coop_id) & members["via"].isna() & (members["kind"] != "ext")]
     refs = set(direct["ref"]) | {f"coop:{coop_id}"}
     others = members[members["ref"].isin(refs) & members["via"].isna() & (members["coop_id"] != coop_id)]
-    return others[["nom", "coop_id"]].drop_duplicates().rename(columns={"nom": "membre"}).reset_index(drop=True)
+    table = others[["nom", "coop_id"]].drop_duplicates().rename(columns={"nom": "membre"})
+    documented_first = (catalogue.cooperations.loc[table["coop_id"], "provenance"] == "registre").to_numpy()
+    return table.assign(_registre=documented_first).sort_values("_registre", kind="stable") \
+        .drop(columns="_registre").reset_index(drop=True)

@@ -18,9 +18,10 @@ VOCAB_FIELDS = {
     "finalites": ("finalite", "finalites", "finalite"),
     "portages": ("portage", "portage", "portage"),
     "statuts": ("statut", "statut", "statut"),
+    "provenances": ("source", "provenance", "provenance"),
 }
 PLACE_FIELDS = {"regions": "region", "departements": "dep"}
-URL_KEYS = ("region", "dep", "type", "theme", "finalite", "portage", "statut", "de", "a", "q")
+URL_KEYS = ("region", "dep", "type", "theme", "finalite", "portage", "statut", "source", "de", "a", "q")
 MAX_PARAM_CHARS = 300      # longer URL values are cut before any work
 MAX_PARAMS = 20            # parameters beyond that are ignored
 MAX_LIST_VALUES = 30       # values of one list parameter beyond that are ignored
@@ -58,6 +59,7 @@ class Filters:
     finalites: tuple[str, ...] = ()
     portages: tuple[str, ...] = ()
     statuts: tuple[str, ...] = ()
+    provenances: tuple[str, ...] = ()
     annee_min: int | None = None
     annee_max: int | None = None
     texte: str = ""

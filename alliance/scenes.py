@@ -10,7 +10,9 @@ from .geodata import GeoData
 from .paths import DATA_DIR
 from .vocab import Vocabularies
 
-LAYERS = {"epci": "EPCI membres", "perimetres": "Périmètres", "liens": "Liens", "partenaires": "Partenaires"}
+LAYERS = {"epci": "EPCI membres", "perimetres": "Périmètres", "liens": "Liens", "partenaires": "Partenaires",
+          "registres": "Registres nationaux"}
+DEFAULT_LAYERS = ("epci", "perimetres", "liens", "partenaires")
 CHARTS = {
     "themes": "Thèmes", "portage": "Portage", "types": "Types de coopération", "finalites": "Finalités",
     "statuts": "Statut", "chronologie": "Chronologie", "atelier_themes": "Atelier 2019 : thèmes cités",
@@ -64,7 +66,7 @@ class Scene:
     filters: Filters
     selection: str | None = None
     graphique: str = "themes"
-    couches: tuple[str, ...] = tuple(LAYERS)
+    couches: tuple[str, ...] = DEFAULT_LAYERS
     vue: tuple[float, float, float] | None = None   # lat, lon, zoom; None = frame the selection
     raw_filters: dict = field(default_factory=dict)
 
@@ -115,6 +117,7 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
         for key in sorted(set(map(str, raw)) - set(URL_KEYS)):
             problems.append(f"{where} : filtre inconnu « {key[:40]} ».")
         params = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in raw.items() if k in URL_KEYS}
+        params.setdefault("source", "documentee")  # scenes tell the documented catalogue unless they say
         filters, warnings = from_query(params, vocab, geo)
         problems.extend(f"{where} : {w}" for w in warnings)
         selection = _text(item, "selection", where, problems) or None
@@ -123,10 +126,10 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
         chart = _text(item, "graphique", where, problems, default="themes")
         if chart not in CHARTS:
             problems.append(f"{where} : graphique inconnu « {chart} » (possibles : {', '.join(CHARTS)}).")
-        layers = item.get("couches", list(LAYERS))
+        layers = item.get("couches", list(DEFAULT_LAYERS))
         if not isinstance(layers, list) or any(not isinstance(layer, str) or layer not in LAYERS for layer in layers):
             problems.append(f"{where} : couches inconnues (possibles : {', '.join(LAYERS)}).")
-            layers = list(LAYERS)
+            layers = list(DEFAULT_LAYERS)
         view = item.get("vue")
         if view is not None:
             try:
@@ -152,7 +155,9 @@ def load_scenes(vocab: Vocabularies, geo: GeoData, coop_ids: set[str], path=DATA
 def scene_yaml(scene_id: str, titre: str, message: str, filters: Filters, selection: str | None,
                graphique: str = "themes") -> str:
     """The YAML entry of a new scene (to append to a scenes file)."""
-    entry = {"id": scene_id, "titre": titre, "message": message, "filtres": to_query(filters),
+    query = to_query(filters)
+    query.setdefault("source", "documentee,registre")  # what the Carte shows when no source is chosen
+    entry = {"id": scene_id, "titre": titre, "message": message, "filtres": query,
              "graphique": graphique, "couches": list(LAYERS)}
     if selection:
         entry["selection"] = selection

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import shapely
 
-from .catalogue import COLUMNS, Catalogue
+from .catalogue import COLUMNS, LIST_COLUMNS, PROVENANCE_COLUMNS, Catalogue
 from .fmt import fmt_int, fmt_pct
 from .geodata import GeoData
 from .vocab import Family
@@ -28,10 +28,13 @@ def _exploded(coops: pd.DataFrame, column: str) -> pd.Series:
 def distribution(coops: pd.DataFrame, column: str, family: Family) -> pd.DataFrame:
     """Cooperations per value of `column` (a cooperation with three themes counts once in each).
 
-    Columns: cle, libelle, couleur, n, part (share of the selected cooperations, in %), n_texte,
-    part_texte. Sorted by decreasing count; values absent from the selection are left out; values
-    unknown to the vocabulary are kept under their key (so nothing is silently dropped)."""
-    total = len(coops)
+    Columns: cle, libelle, couleur, n, part (share in %), n_texte, part_texte. For a list column
+    (themes, portage…) the share is taken over the documented cooperations (and contributions):
+    the national register rows state no theme, portage or finalité and do not dilute the shares.
+    Sorted by decreasing count; values absent from the selection are left out; values unknown to
+    the vocabulary are kept under their key (so nothing is silently dropped)."""
+    is_list = column in LIST_COLUMNS and "provenance" in coops
+    total = int((coops["provenance"] != "registre").sum()) if is_list else len(coops)
     counts = _exploded(coops, column).value_counts() if total else pd.Series(dtype="int64")
     rows = [{"cle": key, "libelle": family.label(key), "couleur": family.colour(key), "n": int(n)}
             for key, n in counts.items()]
@@ -42,6 +45,41 @@ def distribution(coops: pd.DataFrame, column: str, family: Family) -> pd.DataFra
         ["n", "_o"], ascending=[False, True]).drop(columns="_o").reset_index(drop=True)
     out["n_texte"] = out["n"].map(fmt_int)
     out["part_texte"] = out["part"].map(fmt_pct)
+    return out
+
+
+def coverage(coops: pd.DataFrame, column: str) -> tuple[int, int]:
+    """(cooperations where `column` is filled in, cooperations) of a selection."""
+    filled = coops[column].map(lambda v: bool(v) if isinstance(v, tuple) else pd.notna(v) and v != "")
+    return int(filled.sum()), len(coops)
+
+
+COVERAGE_TYPES = ("petr", "pole_metropolitain", "pays", "crte")
+
+
+def register_coverage(catalogue: Catalogue, geo: GeoData, ids=None) -> pd.DataFrame:
+    """Per région: EPCI, communes and population inside at least one PETR, pôle métropolitain,
+    Pays or CRTE signed by several EPCI (documented or register rows among `ids`)."""
+    coops = catalogue.cooperations if ids is None else catalogue.cooperations.loc[list(ids)]
+    chosen = coops.index[coops["type"].isin(COVERAGE_TYPES)]
+    members = catalogue.members[catalogue.members["coop_id"].isin(chosen) & (catalogue.members["kind"] == "epci")]
+    covered = set(members["code"])
+    communes = geo.communes[geo.communes["siren_epci"] != ""].assign(couverte=lambda d: d["siren_epci"].isin(covered))
+    epci = geo.epci.assign(couvert=geo.epci.index.isin(list(covered)))
+    rows = []
+    for code, name in geo.regions["nom"].items():
+        com = communes[communes["region"] == code]
+        ep = epci[epci["region"] == code]
+        if com.empty:
+            continue
+        population = com["population"].sum()
+        rows.append({"region": name, "epci": len(ep), "epci_couverts": int(ep["couvert"].sum()),
+                     "part_epci": 100 * ep["couvert"].mean() if len(ep) else 0.0,
+                     "part_communes": 100 * com["couverte"].mean(),
+                     "part_population": 100 * com.loc[com["couverte"], "population"].sum() / population if population else 0.0})
+    out = pd.DataFrame(rows).sort_values("part_population", ascending=False).reset_index(drop=True)
+    for column in ("part_epci", "part_communes", "part_population"):
+        out[column + "_texte"] = out[column].map(fmt_pct)
     return out
 
 
@@ -94,7 +132,7 @@ def neutralise(cell: object) -> object:
 
 def catalogue_csv(catalogue: Catalogue, ids) -> bytes:
     """The selected cooperations in the catalogue's own CSV format (lists joined by `;`)."""
-    coops = catalogue.cooperations.loc[list(ids), COLUMNS].copy()
+    coops = catalogue.cooperations.loc[list(ids), COLUMNS + PROVENANCE_COLUMNS].copy()
     for column in coops.columns:
         coops[column] = coops[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
     coops["annee"] = coops["annee"].map(lambda v: "" if pd.isna(v) else str(int(v)))
@@ -110,7 +148,8 @@ def catalogue_geojson(catalogue: Catalogue, ids) -> bytes:
         props = {"id": cid, "nom": row["nom"], "type": row["type"], "type_libelle": vocab["type"].label(row["type"]),
                  "themes": ";".join(row["themes"]), "annee": None if pd.isna(row["annee"]) else int(row["annee"]),
                  "statut": row["statut"], "membres": ";".join(row["membres"]), "source": row["source"],
-                 "citation": row["citation"]}
+                 "citation": row["citation"], "provenance": row["provenance"],
+                 "jeu_de_donnees": row["jeu_de_donnees"], "identifiant": row["identifiant"]}
         features.append({"type": "Feature", "properties": {**props, "objet": "perimetre"},
                          "geometry": json.loads(shapely.to_geojson(catalogue.shapes[cid]))})
     links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]

@@ -3,6 +3,7 @@ cooperates on, with whom, directly or through its groupings, compared with simil
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -10,6 +11,7 @@ from rapidfuzz import fuzz, process
 from .catalogue import Catalogue
 from .filters import fold
 from .geodata import EPCI_TYPE_LABELS, GeoData
+from .paths import DATA_DIR, GEODATA_DIR
 
 KIND_LABELS = {"com": "Commune", "epci": "EPCI", "coop": "Groupement", "dep": "Département", "reg": "Région"}
 POPULATION_BANDS = [0, 20_000, 50_000, 100_000, 250_000, 10**9]
@@ -136,6 +138,57 @@ def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
     return {"Type": "Région", "Code": code, "Population": fmt_int(pop)}
 
 
+@dataclass(frozen=True)
+class Zonages:
+    """Study zones and contracts of communes and EPCI (geodata/zonages_communes.csv,
+    data/registres/crte_par_epci.csv), read-only."""
+
+    communes: pd.DataFrame   # index code: aav, aav_nom, aav_categorie, ze, ze_nom, bv, bv_nom
+    crte: pd.DataFrame       # index siren: id_crte, nom, signataires
+
+
+def load_zonages(geodata_dir: Path = GEODATA_DIR, data_dir: Path = DATA_DIR) -> Zonages:
+    communes = pd.read_csv(geodata_dir / "zonages_communes.csv", dtype=str, keep_default_na=False).set_index("code")
+    crte = pd.read_csv(data_dir / "registres" / "crte_par_epci.csv", dtype=str, keep_default_na=False).set_index("siren")
+    return Zonages(communes=communes, crte=crte)
+
+
+def zonage_lines(ref: str, geo: GeoData, zonages: Zonages) -> dict[str, str]:
+    """Aire d'attraction des villes (and category), zone d'emploi, bassin de vie and CRTE of a
+    commune or an EPCI (for an EPCI: the zone holding most of its population, with the share)."""
+    from .fmt import fmt_int, fmt_pct
+
+    kind, code = ref.split(":", 1)
+    if kind == "com":
+        if code not in zonages.communes.index:
+            return {}
+        z = zonages.communes.loc[code]
+        lines = {"Aire d'attraction des villes": f"{z['aav_nom']} ({z['aav_categorie']})" if z["aav_nom"]
+                 else "hors attraction des villes",
+                 "Zone d'emploi": z["ze_nom"], "Bassin de vie": z["bv_nom"]}
+        epci = geo.communes.at[code, "siren_epci"]
+    elif kind == "epci":
+        communes = geo.communes[geo.communes["siren_epci"] == code][["population"]].join(zonages.communes, how="inner")
+        total = communes["population"].sum() or 1
+        lines = {}
+        for label, column, name in (("Aire d'attraction des villes", "aav", "aav_nom"), ("Zone d'emploi", "ze", "ze_nom"),
+                                    ("Bassin de vie", "bv", "bv_nom")):
+            share = communes.groupby([column, name])["population"].sum().sort_values(ascending=False)
+            if share.empty:
+                continue
+            (zone_code, zone_name), population = share.index[0], share.iloc[0]
+            zone_name = zone_name or "hors attraction des villes"
+            lines[label] = f"{zone_name} ({fmt_pct(100 * population / total)} de sa population)"
+        lines["Communes en couronne d'une aire"] = fmt_int(int((communes["aav_categorie"] == "couronne").sum()))
+        epci = code
+    else:
+        return {}
+    if epci in zonages.crte.index:
+        crte = zonages.crte.loc[epci]
+        lines["CRTE"] = crte["nom"] + (" (signé avec d'autres EPCI)" if crte["signataires"] == "pluri" else "")
+    return lines
+
+
 def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataFrame | None = None) -> Profile:
     """Everything the Territoire page shows about `ref` (`places` from the filter index, for
     départements and régions: cooperations that touch them)."""
@@ -153,6 +206,11 @@ def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataF
             text = "directe" if pd.isna(r.via) else f"via {coops.at[r.via, 'nom']}"
             if how.get(r.coop_id) != "directe":
                 how[r.coop_id] = text
+        if kind == "com" and geo.communes.at[code, "siren_epci"]:
+            # A commune takes part in what its EPCI is a member of (PETR, CRTE, pôle…).
+            epci = geo.communes.at[code, "siren_epci"]
+            for coop_id in members.loc[members["ref"] == f"epci:{epci}", "coop_id"]:
+                how.setdefault(coop_id, f"via son EPCI, {geo.epci.at[epci, 'nom']}")
         ids = sorted(how)
         how = pd.Series(how, dtype=object)
     zone = coops["type"].map(catalogue.vocab.forme) == "zone"

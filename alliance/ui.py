@@ -31,6 +31,9 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
                 unsafe_allow_html=True)
 
 
+MAX_RELATED = 12
+
+
 def cooperation_card(catalogue, geo, coop_id: str) -> None:
     """The card of one cooperation: every field in French, members, source and related ones."""
     import pandas as pd
@@ -47,7 +50,7 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     st.markdown(f"**{markdown_text(vocab['type'].label(row['type']))}** · {markdown_text(vocab['statut'].label(row['statut']))}"
                 f"{markdown_text(year)}")
     st.markdown(markdown_text(row["description"]))
-    if row.get("origine") == "contribution":
+    if row["provenance"] == "contribution":
         st.info("Contribution validée (page Données), hors catalogue de référence.")
     for column, family in (("themes", "theme"), ("finalites", "finalite"), ("portage", "portage"),
                            ("territoires", "territoires"), ("temporalite", "temporalite"), ("intensite", "intensite")):
@@ -59,13 +62,34 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))
     st.markdown(f"**Membres** ({fmt_int(len(table))})")
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300))
+    if row["membres_partiels"]:
+        st.caption("Membres incomplets : le registre ne connaît que les EPCI adhérents (les communes qui adhèrent "
+                   "directement n'y figurent pas).")
     sources = cache.sources()
-    st.markdown(f"**Source** : {markdown_text(sources.get(row['source'], row['source']))}")
-    st.markdown(f"> « {markdown_text(row['citation'])} »")
+    source = markdown_text(sources.get(row["source"], row["source"]))
+    if row["provenance"] == "registre":
+        st.markdown(f"**Source** : {source}  \n**Membres** : d'après {markdown_text(row['jeu_de_donnees'])} "
+                    f"({markdown_text(row['millesime'])}) · identifiant {markdown_text(row['identifiant'])}")
+    else:
+        st.markdown(f"**Source** : {source}")
+        if row["citation"]:
+            st.markdown(f"> « {markdown_text(row['citation'])} »")
+    matches = cache.register_matches()
+    if coop_id in matches.index:
+        match = matches.loc[coop_id]
+        theirs = set(match["membres_registre"].split(";"))
+        ours = {m for m in row["membres"] if m.startswith("epci:")}
+        same = "mêmes EPCI que ci-dessus" if theirs == ours else (
+            f"{fmt_int(len(theirs))} EPCI, contre {fmt_int(len(ours))} d'après le document source — les deux sont "
+            "montrés, aucun n'écrase l'autre")
+        st.caption(markdown_text(f"Aussi au registre : {match['nom_registre']} ({match['identifiant']}, "
+                                 f"{match['millesime']}) : {same}."))
     related = related_cooperations(catalogue, coop_id)
     if len(related):
         st.markdown("**Autres coopérations de ses membres**")
-        for i, rel in enumerate(related.itertuples()):
+        if len(related) > MAX_RELATED:
+            st.caption(f"Les {MAX_RELATED} premières sur {fmt_int(len(related))} (les coopérations documentées d'abord).")
+        for i, rel in enumerate(related.head(MAX_RELATED).itertuples()):
             st.button(markdown_text(f"{rel.membre} → {catalogue.cooperations.at[rel.coop_id, 'nom']}"), key=f"rel_{coop_id}_{i}",
                       on_click=select_cooperation, args=(rel.coop_id,), width="stretch")
 

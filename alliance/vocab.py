@@ -9,7 +9,7 @@ import yaml
 
 from .paths import DATA_DIR
 
-FAMILIES = ("type", "theme", "finalite", "portage", "territoires", "temporalite", "intensite", "statut")
+FAMILIES = ("type", "theme", "finalite", "portage", "territoires", "temporalite", "intensite", "statut", "provenance")
 FORMES = ("zone", "liens")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

@@ -21,13 +21,13 @@ selection = describe_selection(catalogue, ids)
 
 st.title("Carte des coopérations")
 cols = st.columns(4)
-contributed = int((catalogue.cooperations.loc[list(ids)].get("origine") == "contribution").sum()) \
-    if "origine" in catalogue.cooperations else 0
+contributed = int((catalogue.cooperations.loc[list(ids), "provenance"] == "contribution").sum())
 cols[0].metric("Coopérations", fmt_int(len(ids)), help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue"
                + (f", dont {fmt_int(contributed)} contributions validées" if contributed else ""))
-cols[1].metric("EPCI concernés", fmt_int(len(selection.epci)))
+cols[1].metric("EPCI concernés", fmt_int(selection.n_epci))
 cols[2].metric("Liens tracés", fmt_int(selection.n_links))
-cols[3].metric("Périmètres", fmt_int(len(selection.zone_ids)))
+cols[3].metric("Périmètres", fmt_int(len(selection.zone_ids) + selection.n_register),
+               help=f"dont {fmt_int(selection.n_register)} issus des registres nationaux (BANATIC, ANCT)")
 
 if len(ids) == 0:
     st.info("Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.")
@@ -58,8 +58,9 @@ def explorer() -> None:
         vocab = catalogue.vocab["type"]
         legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in set(types)], "Types de coopération")
         st.caption("Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
-                   "d'un PETR, d'un Pays, d'un pôle… En jaune : EPCI membres. Cliquez un lien ou un périmètre "
-                   "pour afficher sa fiche.")
+                   "d'un PETR, d'un Pays, d'un pôle… En jaune : EPCI membres des coopérations documentées. "
+                   "Contours clairs : groupements et contrats des registres nationaux (Territoires d'industrie et "
+                   "parcs naturels dans le sélecteur de couches). Cliquez un lien ou un périmètre pour afficher sa fiche.")
     with card_col:
         st.session_state["choix_coop"] = selected
         st.selectbox(

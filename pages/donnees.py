@@ -60,13 +60,13 @@ def as_editor(action, *args) -> None:
 def preview_layers(rows: pd.DataFrame):
     """Map layers of the uploaded rows (built with the reference catalogue for coop: members)."""
     from alliance.carte import cooperation_groups
-    from alliance.catalogue import CatalogueError, build_catalogue, read_catalogue_csv
+    from alliance.catalogue import CatalogueError, build_catalogue, reference_rows
     from alliance.mapview import feature_group_js
-    from alliance.paths import DATA_DIR
 
     try:
-        merged = build_catalogue(pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), rows],
-                                           ignore_index=True), catalogue.vocab, geo)
+        merged = build_catalogue(pd.concat([reference_rows(), rows.assign(provenance="contribution")],
+                                           ignore_index=True), catalogue.vocab, geo,
+                                 known_shapes=cache.register_perimeters())
     except CatalogueError:
         return None
     return feature_group_js(cooperation_groups(merged, geo, list(rows["id"])[:300]), control_title="Aperçu")

@@ -16,12 +16,17 @@ from alliance.ui import sources_footer
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
 filters = filter_sidebar(catalogue, geo, index, page="reseau")
-ids = tuple(apply_filters(catalogue, index, filters))
+selected = apply_filters(catalogue, index, filters)
+# The network links partners of documented cooperations (and contributions): a register
+# grouping makes all its members "partners" at once, which would drown the documented links.
+ids = tuple(i for i in selected if catalogue.cooperations.at[i, "provenance"] != "registre")
 
 st.title("Réseau des territoires")
 st.markdown("Deux territoires sont reliés lorsqu'ils prennent part à une même coopération ; l'épaisseur du lien "
             "compte les coopérations partagées. Le réseau suit les filtres de la barre latérale (par exemple, le "
-            "réseau des seules coopérations « Mobilités »).")
+            "réseau des seules coopérations « Mobilités »). Il porte sur les coopérations documentées et les "
+            f"contributions ({fmt_int(len(ids))}) ; les {fmt_int(len(selected) - len(ids))} groupements et contrats des "
+            "registres nationaux de la sélection sont sur la Carte et le Territoire.")
 graph = build_graph(catalogue, ids)
 ranks = rankings(graph)
 cols = st.columns(4)

@@ -20,7 +20,7 @@ vocab = catalogue.vocab
 
 st.title("Statistiques des coopérations")
 lead = st.columns([3, 1])
-contributed = int((coops["origine"] == "contribution").sum()) if "origine" in coops else 0
+contributed = int((coops["provenance"] == "contribution").sum())
 origin = f" (dont {fmt_int(contributed)} contributions validées)" if contributed else ""
 lead[0].markdown(f"**{fmt_int(len(ids))}** coopérations sélectionnées{origin} sur "
                  f"{fmt_int(len(catalogue.cooperations))} au catalogue. Cliquez une barre pour restreindre la "
@@ -35,15 +35,18 @@ if len(ids) == 0:
 NOTE_MULTI = "Une coopération qui porte sur plusieurs {what} compte une fois pour chacun ; les parts peuvent dépasser 100 % au total."
 NOTE_SINGLE = "Chaque coopération compte une fois ; part = nombre de coopérations / coopérations sélectionnées."
 
-VIEWS = ["Thèmes et portage", "Types, finalités, statuts", "Chronologie", "Croisements et territoires"]
+VIEWS = ["Thèmes et portage", "Types, finalités, statuts", "Chronologie", "Croisements et territoires",
+         "Couverture nationale"]
 view = st.segmented_control("Vue", VIEWS, default=VIEWS[0], key="vue_statistiques", label_visibility="collapsed") \
     or VIEWS[0]
 if view == VIEWS[0]:
     left, right = st.columns(2)
     with left:
         data = stats.distribution(coops, "themes", vocab["theme"])
+        filled, total = stats.coverage(coops, "themes")
         event = chart_block("themes", charts.bar_distribution(data, "Thèmes"), data,
-                            NOTE_MULTI.format(what="thèmes"))
+                            NOTE_MULTI.format(what="thèmes") + f" Thèmes renseignés pour {fmt_int(filled)} "
+                            f"coopérations sur {fmt_int(total)} (les registres nationaux n'en indiquent pas).")
         narrow_filters_from_selection(event, "themes", current_filters())
     with right:
         data = stats.distribution(coops, "portage", vocab["portage"])
@@ -76,6 +79,16 @@ elif view == VIEWS[2]:
     chart_block("chronologie", charts.timeline_chart(data, colours), data,
                 f"Année de création connue pour {fmt_int(known)} coopérations sur {fmt_int(len(coops))} ; "
                 "les autres n'apparaissent pas ici.", selectable=False)
+elif view == VIEWS[4]:
+    data = stats.register_coverage(catalogue, geo, ids)
+    st.markdown("**Part des EPCI, des communes et de la population couverts par au moins un PETR, un pôle "
+                "métropolitain, un Pays ou un CRTE signé par plusieurs EPCI** (coopérations de la sélection).")
+    st.dataframe(data.rename(columns={"region": "Région", "epci": "EPCI", "epci_couverts": "EPCI couverts",
+                                      "part_epci_texte": "Part des EPCI", "part_communes_texte": "Part des communes",
+                                      "part_population_texte": "Part de la population"})
+                 [["Région", "EPCI", "EPCI couverts", "Part des EPCI", "Part des communes", "Part de la population"]],
+                 hide_index=True, width="stretch")
+    st.caption("Sources : BANATIC (DGCL), adhésions 2025 ; ANCT, CRTE 2023 ; population municipale INSEE (COG 2026).")
 else:
     data = stats.theme_by_type(coops, vocab["theme"], vocab["type"])
     event = chart_block("croisement", charts.heatmap(data), data,

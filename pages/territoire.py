@@ -10,7 +10,7 @@ from alliance.carte import territory_view
 from alliance.fmt import fmt_int
 from alliance.mapview import show_map
 from alliance.state import url_params
-from alliance.territory import build_profile, similar_epci, themes_of
+from alliance.territory import build_profile, similar_epci, themes_of, zonage_lines
 from alliance.escaping import markdown_text
 from alliance.ui import sources_footer
 
@@ -55,6 +55,10 @@ st.header(markdown_text(profile.nom), anchor=False)
 if profile.note:
     st.caption(profile.note)
 st.markdown(" · ".join(f"**{markdown_text(label)}** : {markdown_text(value)}" for label, value in profile.identity.items()))
+zones = zonage_lines(profile.ref, geo, cache.zonages())
+if zones:
+    st.markdown(" · ".join(f"**{markdown_text(label)}** : {markdown_text(value)}" for label, value in zones.items()))
+    st.caption("Zonages d'études : INSEE, table d'appartenance géographique des communes (2022) ; CRTE : ANCT (2023).")
 
 ids = list(profile.cooperations["coop_id"])
 if not ids:

@@ -26,12 +26,23 @@ def test_search_brest_shows_profile():
     assert any("Se comparer" in s.value for s in at.subheader)
 
 
-def test_unknown_territory_in_url_and_empty_state():
+def test_unknown_territory_in_url_and_empty_state(catalogue, geo):
     at = page("pages/territoire.py", {"t": "epci:000000000"}).run()
     assert any("inconnu" in w.value for w in at.warning)
-    at = page("pages/territoire.py", {"t": "epci:200039865"}).run()  # Metz Métropole
+    members = set(catalogue.members.loc[catalogue.members["kind"] == "epci", "code"])
+    alone = next(siren for siren in geo.epci.index if siren not in members)
+    at = page("pages/territoire.py", {"t": f"epci:{alone}"}).run()
     assert not at.exception
     assert any("Aucune coopération" in i.value for i in at.info)
+
+
+def test_national_registers_fill_a_territory_the_seeds_never_mention():
+    at = page("pages/territoire.py", {"t": "epci:200039865"}).run()  # Metz Métropole
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Pôle métropolitain" in text and "Territoire d'industrie" in text
+    identity = next(m.value for m in at.markdown if "Aire d'attraction" in m.value)
+    assert "Metz" in identity and "CRTE" in identity
 
 
 def test_no_match():

@@ -52,7 +52,7 @@ def test_saved_view_round_trips(catalogue, geo):
     text = scene_yaml("ma-vue", "Ma vue", "Un message", Filters(themes=("alimentation",), regions=("76",)),
                       "cr-toulouse-portes-de-gascogne")
     [scene] = parse(text, catalogue, geo)
-    assert scene.filters == Filters(themes=("alimentation",), regions=("76",))
+    assert scene.filters == Filters(themes=("alimentation",), regions=("76",), provenances=("documentee", "registre"))
     assert scene.selection == "cr-toulouse-portes-de-gascogne"
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from alliance import charts
 from alliance.atelier import chart_table, figure, load_atelier
-from alliance.catalogue import COLUMNS, build_catalogue, read_catalogue_csv
+from alliance.catalogue import (COLUMNS, PROVENANCE_COLUMNS, build_catalogue, read_catalogue_csv,
+                                register_perimeters)
 from alliance.stats import (catalogue_csv, catalogue_geojson, distribution, most_connected, neutralise,
                             theme_by_type, timeline)
 
@@ -71,8 +72,8 @@ def test_most_connected_counts_groupings(catalogue, geo):
 def test_csv_export_round_trips_and_neutralises(catalogue, geo, vocab):
     data = catalogue_csv(catalogue, catalogue.cooperations.index)
     back = read_catalogue_csv(io.BytesIO(data))
-    assert list(back.columns) == COLUMNS
-    rebuilt = build_catalogue(back, vocab, geo)
+    assert list(back.columns) == COLUMNS + PROVENANCE_COLUMNS
+    rebuilt = build_catalogue(back, vocab, geo, known_shapes=register_perimeters())
     pd.testing.assert_frame_equal(rebuilt.cooperations, catalogue.cooperations)
     assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)" and neutralise("-1") == "'-1" and neutralise("ok") == "ok"
 

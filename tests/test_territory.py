@@ -50,7 +50,10 @@ def test_brest_profile_direct_and_via(catalogue, geo):
     how = dict(zip(p.cooperations["coop_id"], p.cooperations["appartenance"]))
     assert how["cr-brest-cob"] == "directe"
     assert how["tepcv-pays-de-brest"] == "via Pôle métropolitain du Pays de Brest"
-    assert set(p.groupings["coop_id"]) == {"pm-pays-de-brest", "pm-loire-bretagne"}
+    documented = p.groupings[p.groupings["coop_id"].map(catalogue.cooperations["provenance"]) == "documentee"]
+    assert set(documented["coop_id"]) == {"pm-pays-de-brest", "pm-loire-bretagne"}
+    # The national registers add Brest's CRTE and Territoire d'industrie (none named by the seeds).
+    assert {"crte-53-29-2", "ti-5304"} <= set(p.groupings["coop_id"])
     assert {"entente-brest-quimper", "entente-brest-lannion-morlaix"} <= set(how)
     assert "epci:200068120" in set(p.partners["ref"])  # Quimper
     assert "coop:pm-pays-de-brest" not in set(p.partners["ref"])
@@ -66,7 +69,9 @@ def test_member_of_a_petr_reaches_the_contract(catalogue, geo):
 def test_departement_profile_and_empty_state(catalogue, geo):
     places = build_filter_index(catalogue, geo).places
     assert "cr-brest-cob" in set(build_profile("dep:29", catalogue, geo, places).cooperations["coop_id"])
-    empty = build_profile("epci:200039865", catalogue, geo, places)  # Metz Métropole: none recorded
+    members = set(catalogue.members.loc[catalogue.members["kind"] == "epci", "code"])
+    alone = next(siren for siren in geo.epci.index if siren not in members)
+    empty = build_profile(f"epci:{alone}", catalogue, geo, places)
     assert empty.cooperations.empty and empty.partners.empty
 
 
@@ -74,7 +79,8 @@ def test_similar_epci(catalogue, geo):
     peers = similar_epci("242900314", catalogue, geo)
     assert set(geo.epci.loc[peers["siren"], "type"]) == {"METRO"}
     assert peers["population"].between(*population_band(213403)).all()
-    assert peers.loc[peers["est_le_territoire"], "cooperations"].iloc[0] == 9
+    # 9 documented cooperations, plus its CRTE, Territoire d'industrie and PNR from the registers
+    assert peers.loc[peers["est_le_territoire"], "cooperations"].iloc[0] == 12
 
 
 def small_catalogue(vocab, geo):
