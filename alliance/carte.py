@@ -82,7 +82,7 @@ ALL_LAYERS = ("registres", "epci", "perimetres", "liens", "partenaires")
 # holds no row of the families shown by default (e.g. a filter on Territoires d'industrie).
 REGISTER_FAMILIES = (
     ("Registres : PETR, Pays, pôles métropolitains", ("petr", "pays", "pole_metropolitain"), True),
-    ("Registres : CRTE signés par plusieurs EPCI", ("crte",), True),
+    ("Registres : CRTE signés par plusieurs EPCI ou communes", ("crte",), True),
     ("Registres : Territoires d'industrie", ("territoire_industrie",), False),
     ("Registres : parcs naturels régionaux (EPCI membres)", ("pnr",), False),
 )

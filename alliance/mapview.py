@@ -75,7 +75,13 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     """JavaScript adding `groups` to the mounted map (what st_folium's feature_group_to_add sends),
     with a layer control listing them when `control_title` is given."""
     scratch = folium.Map(tiles=None)
-    js = "".join(sf._get_feature_group_string(group, map=scratch, idx=idx) for idx, group in enumerate(groups))
+    parts = []
+    for idx, group in enumerate(groups):
+        part = sf._get_feature_group_string(group, map=scratch, idx=idx)
+        if not group.show:  # streamlit-folium adds every group to the map: a hidden one waits for the control
+            part = part.replace(f"map_div.addLayer(feature_group_feature_group_{idx});", "")
+        parts.append(part)
+    js = "".join(parts)
     control = None
     if control_title is not None:
         control = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)

@@ -68,6 +68,7 @@ class Codes:
         self.epci = {e["code"]: e for e in read_json(base / "epci.json")}
         self.epci_of_commune = {m["code"]: e["code"] for e in self.epci.values() for m in e["membres"]}
         self.population = {c["code"]: int(c.get("population") or 0) for c in communes}
+        self.commune_by_siren = {c["siren"]: c["code"] for c in communes if c.get("siren")}
 
     def current_commune(self, code: str) -> str | None:
         if code in self.commune:
@@ -154,7 +155,7 @@ def _description(kind: str) -> str:
         "pays": "Syndicat mixte de Pays inscrit au registre national des groupements (BANATIC).",
         "pnr": "Syndicat mixte d'un parc naturel régional (BANATIC). Seuls les EPCI membres sont connus : "
                "les communes adhérant directement au parc ne figurent pas dans le registre.",
-        "crte": "Contrat de relance et de transition écologique signé par plusieurs EPCI (ANCT).",
+        "crte": "Contrat de relance et de transition écologique signé par plusieurs EPCI ou communes (ANCT).",
         "territoire_industrie": "Territoire d'industrie du programme national (ANCT) ; le registre ne donne pas son nom.",
     }[kind]
 
@@ -176,25 +177,42 @@ def crte(raw: Path, codes: Codes, natures: dict[str, dict], grouping_members: di
         first = rows[0]
         members = []
         for row in rows:
-            siren = row["siren_groupement"]
+            siren, nature = row["siren_groupement"], row["nature_juridique"]
             if siren in codes.epci:
-                members.append(siren)
+                members.append(f"epci:{siren}")
                 crte_of_epci[siren] = (cid, first["lib_crte"], first["type_grp_crte"])
+            elif nature == "COM" and siren in codes.commune_by_siren:
+                members.append(f"com:{codes.commune_by_siren[siren]}")  # a commune that signed on its own
+            elif nature == "COM":
+                report.append(_issue("commune_disparue", cid, first["lib_crte"],
+                                     f"commune {siren} ({row['lib_groupement']}) absente du COG 2026 (fusionnée ?) : ignorée"))
+            elif nature == "EPT":
+                report.append(_issue("ept_hors_epci", cid, first["lib_crte"],
+                                     f"{row['lib_groupement']} est un établissement public territorial (Grand Paris), "
+                                     "pas un EPCI à fiscalité propre : non tracé"))
             else:
                 report.append(_issue("epci_disparu", cid, first["lib_crte"],
                                      f"EPCI {siren} ({row['lib_groupement']}) absent du COG 2026 : ignoré"))
-        if first["type_grp_crte"] != "pluri" or len(set(members)) < 2:
+        epci_members = {m[5:] for m in members if m.startswith("epci:")}
+        # A commune whose EPCI signed too is already inside the EPCI's perimeter.
+        members = sorted({m for m in members if m.startswith("epci:")
+                          or codes.epci_of_commune.get(m[4:]) not in epci_members})
+        if len(members) < 2:
             continue
+        if first["type_grp_crte"] != "pluri":
+            report.append(_issue("crte_type_incoherent", cid, first["lib_crte"],
+                                 f"marqué « {first['type_grp_crte']} » mais signé par {len(members)} collectivités : "
+                                 "traité comme un contrat entre plusieurs signataires"))
         carrier = first["siren_grp_supra"]
-        if carrier in grouping_members and grouping_members[carrier] != set(members):
+        if carrier in grouping_members and grouping_members[carrier] != epci_members:
             report.append(_issue("crte_vs_porteur", cid, first["lib_crte"],
                                  f"porté par {first['lib_grp_supra']} ({carrier}) dont les EPCI membres au registre "
-                                 f"BANATIC diffèrent : {len(set(members))} EPCI au CRTE (2023), "
+                                 f"BANATIC diffèrent : {len(epci_members)} EPCI au CRTE (2023), "
                                  f"{len(grouping_members[carrier])} au registre (2025)"))
         porteur = f"siren:{carrier}" if re.fullmatch(r"\d{9}", carrier or "") else ""
         out.append({
             "id": cid.lower(), "nom": first["lib_crte"], "type": "crte",
-            "membres": ";".join(f"epci:{m}" for m in sorted(set(members))), "description": _description("crte")
+            "membres": ";".join(members), "description": _description("crte")
             + (f" Porteur : {first['lib_grp_supra']}." if first["lib_grp_supra"] else ""),
             "source": "registre_anct_crte", "jeu_de_donnees": CRTE_DATASET[0], "millesime": CRTE_DATASET[1],
             "identifiant": cid, "porteur": porteur, "membres_source": "crte", "membres_partiels": "",
@@ -384,6 +402,15 @@ def build(raw: Path, root: Path = ROOT) -> dict[str, int]:
     contracts, crte_of_epci = crte(raw, codes, natures, members_of, report)
     industry = territoires_industrie(raw, codes, report)
     rows = grouped + contracts + industry
+    petr_of: dict[str, list[str]] = defaultdict(list)
+    for row in grouped:
+        if row["type"] == "petr":
+            for member in row["membres"].split(";"):
+                petr_of[member].append(row["nom"])
+    for member, names in sorted(petr_of.items()):
+        if len(names) > 1:
+            report.append(_issue("epci_dans_plusieurs_petr", member[5:], codes.epci[member[5:]]["nom"],
+                                 "membre de " + " et de ".join(sorted(names)) + " d'après le registre"))
     matches = match_seed_rows(rows, root, report)
     kept = [r for r in rows if not r.get("doublon_de")]
     out = root / "data" / "registres"

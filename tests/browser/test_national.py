@@ -1,0 +1,35 @@
+"""The national layers in the browser: a region the seeds never mention (Hauts-de-France) shows
+its PETR, pôles and CRTE from the registers, and a click on a perimeter opens its card with
+the register's provenance."""
+from tests.harness import map_frame, wait_for_map
+
+CENTRE_OF_A_REGISTER_SHAPE = """el => {
+    const map = Object.values(window).find(v => v && v instanceof L.Map);
+    const groups = (window.feature_group || []).filter(g => map.hasLayer(g));
+    let target = null;
+    groups.forEach(g => g.eachLayer(geojson => { if (!target && geojson.eachLayer) geojson.eachLayer(shape => {
+        if (!target && shape.getBounds && shape.feature && shape.feature.properties.type === 'petr') target = shape; }); }));
+    if (!target) return null;
+    const point = map.latLngToContainerPoint(target.getCenter ? target.getCenter() : target.getBounds().getCenter());
+    const box = el.getBoundingClientRect();
+    return {x: point.x + box.left, y: point.y + box.top, name: target.feature.properties.infobulle};
+}"""
+
+
+def test_hauts_de_france_shows_register_groupings_and_a_click_opens_the_card(page, app_url):
+    page.goto(f"{app_url}/carte?region=32&type=petr")
+    wait_for_map(page)
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Coopérations").first
+    metric.wait_for(timeout=30000)
+    assert int(metric.locator('[data-testid="stMetricValue"]').inner_text()) >= 3
+    frame = map_frame(page)
+    page.wait_for_timeout(1500)  # the map flies to the region
+    target = frame.locator(".leaflet-container").evaluate(CENTRE_OF_A_REGISTER_SHAPE)
+    assert target is not None
+    iframe_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    page.mouse.click(iframe_box["x"] + target["x"], iframe_box["y"] + target["y"])
+    card = page.locator('[data-testid="stMain"] h3').first
+    card.wait_for(timeout=30000)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "BANATIC" in text and "SIREN" in text
+    assert "coop=petr-" in page.url

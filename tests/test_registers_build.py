@@ -1,0 +1,97 @@
+"""The national layers (data/registres/, geodata/perimetres_registres.geojson, zonages) equal a
+fresh build of scripts/build_registers.py, and hold the register's invariants."""
+import csv
+import json
+import shutil
+import sys
+
+import pytest
+
+from alliance.paths import DATA_DIR, GEODATA_DIR, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_registers  # noqa: E402
+
+OUTPUTS = ["data/registres/cooperations_registres.csv", "data/registres/desaccords.csv",
+           "data/registres/correspondances.csv", "data/registres/crte_par_epci.csv",
+           "geodata/perimetres_registres.geojson", "geodata/zonages_communes.csv"]
+
+
+def rows(name: str) -> list[dict]:
+    with (DATA_DIR / "registres" / name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_committed_registers_equal_a_fresh_build(tmp_path, raw_dir):
+    for name in ("geodata/epci.geojson", "geodata/communes.csv", "data/cooperations.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    build_registers.build(raw_dir, tmp_path)
+    for name in OUTPUTS:
+        assert (tmp_path / name).read_bytes() == (ROOT / name).read_bytes(), (
+            f"{name} differs from a fresh build: run python scripts/build_registers.py")
+
+
+def test_counts_of_the_registers(raw_dir):
+    registered = rows("cooperations_registres.csv")
+    matches = rows("correspondances.csv")
+    counted = {}
+    for row in registered:
+        counted[row["type"]] = counted.get(row["type"], 0) + 1
+    matched = {}
+    for m in matches:
+        kind = m["id_registre"].split("-")[0]
+        matched[kind] = matched.get(kind, 0) + 1
+    # 123 PETR with members in the 2025 adhesions, plus the PETR du Lévézou whose members only
+    # the newer Docurba 2026 list gives; 25 pôles métropolitains (one, Nord Lorrain, also has a
+    # syndicat member); 170 CRTE signed by several EPCI; 183 Territoires d'industrie.
+    assert counted["petr"] + matched.get("petr", 0) == 124
+    assert counted["pole_metropolitain"] + matched.get("pole", 0) == 25
+    assert counted["crte"] == 170  # 169 marked "pluri", and crte-53-29-7 marked "mono" with 4 EPCI (reported)
+    assert counted["territoire_industrie"] + matched.get("ti", 0) == 183
+    assert counted["pays"] >= 30 and counted["pnr"] >= 50
+
+
+def test_every_member_resolves_and_every_row_has_provenance(geo):
+    for row in rows("cooperations_registres.csv"):
+        assert row["jeu_de_donnees"] and row["millesime"] and row["identifiant"], row["id"]
+        for ref in row["membres"].split(";"):
+            kind, code = ref.split(":", 1)
+            assert code in (geo.epci.index if kind == "epci" else geo.communes.index), (row["id"], ref)
+    perimeters = json.loads((GEODATA_DIR / "perimetres_registres.geojson").read_text())
+    assert {f["properties"]["id"] for f in perimeters["features"]} == {r["id"] for r in rows("cooperations_registres.csv")}
+
+
+def test_an_epci_in_two_petr_is_reported():
+    petr_of = {}
+    matched = {m["id_registre"]: m["membres_registre"] for m in rows("correspondances.csv")}
+    for row in rows("cooperations_registres.csv"):
+        if row["type"] == "petr":
+            for member in row["membres"].split(";"):
+                petr_of.setdefault(member, []).append(row["id"])
+    for rid, members in matched.items():
+        if rid.startswith("petr-"):
+            for member in members.split(";"):
+                petr_of.setdefault(member, []).append(rid)
+    reported = {r["identifiant"] for r in rows("desaccords.csv") if r["categorie"] == "epci_dans_plusieurs_petr"}
+    assert {m[5:] for m, ids in petr_of.items() if len(ids) > 1} == reported
+
+
+def test_seed_and_register_memberships_both_kept(catalogue):
+    """The seed gives the Pôle Loire-Bretagne five EPCI, the register four: the catalogue keeps
+    the seed's row and the register's membership is shown beside it, never overwriting it."""
+    matches = {m["id_catalogue"]: m for m in rows("correspondances.csv")}
+    assert len(catalogue.cooperations.at["pm-loire-bretagne", "membres"]) == 5
+    assert len(matches["pm-loire-bretagne"]["membres_registre"].split(";")) == 4
+    assert "pole-metropolitain-200032936" not in catalogue.cooperations.index
+    assert len(matches["pm-le-mans-sarthe"]["membres_registre"].split(";")) == 7
+    report = " ".join(r["detail"] for r in rows("desaccords.csv") if r["categorie"] == "correspondance_catalogue")
+    assert "pm-loire-bretagne" in report and "epci:244400644" in report
+
+
+@pytest.mark.parametrize("code,aav,category", [("29019", "Brest", "commune-centre du pôle"),
+                                               ("31555", "Toulouse", "commune-centre du pôle")])
+def test_zonages_of_communes(code, aav, category):
+    with (GEODATA_DIR / "zonages_communes.csv").open(encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["code"] == code)
+    assert row["aav_nom"] == aav and row["aav_categorie"] == category and row["ze_nom"] and row["bv_nom"]
