@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv deps dev-deps system-deps postgres bench load geodata
+.PHONY: run test venv deps dev-deps system-deps postgres bench load geodata registers
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,6 @@ load: system-deps postgres dev-deps
 
 geodata: deps
 	$(PY) scripts/build_geodata.py
+
+registers: deps
+	$(PY) scripts/build_registers.py

@@ -15,7 +15,8 @@ from .fmt import fmt_int
 from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, outline_mesh
 from .offline import use_local_assets
 
-ATTRIBUTION = "Contours © IGN ADMIN EXPRESS 2018 · Codes © INSEE COG · Licence Ouverte"
+ATTRIBUTION = ("Contours © IGN ADMIN EXPRESS 2018 · Codes © INSEE COG · Groupements © BANATIC/DGCL, ANCT · "
+               "Licence Ouverte")
 REGION_STYLE = {"color": "#5b6770", "weight": 1.6, "fillColor": "#eef1f4", "fillOpacity": 1.0}
 DEPARTEMENT_STYLE = {"color": "#9aa5ad", "weight": 0.7, "opacity": 0.9}
 METROPOLE_STYLE = {"color": "#8c1d40", "weight": 1.2, "fillColor": "#c2185b", "fillOpacity": 0.55}

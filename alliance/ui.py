@@ -14,7 +14,13 @@ def sources_footer() -> None:
             "- **Codes officiels, communes et EPCI** : INSEE, Code officiel géographique, via le "
             "paquet *@etalab/decoupage-administratif* 6.0.0 (Licence Ouverte).\n"
             "- Les périmètres des EPCI sont reconstitués en agrégeant les communes 2018 selon la "
-            "composition actuelle des intercommunalités."
+            "composition actuelle des intercommunalités.\n"
+            "- **Groupements et contrats nationaux** : BANATIC (DGCL, ministère de l'Intérieur) — nature des "
+            "groupements 2022, adhésions 2025, liste Docurba 2026 ; ANCT — CRTE 2023 et Territoires d'industrie "
+            "(Licence Ouverte).\n"
+            "- **Zonages d'études** (aires d'attraction des villes, zones d'emploi, bassins de vie) : INSEE, table "
+            "d'appartenance géographique des communes 2022 (Licence Ouverte).\n"
+            "- **Coopérations documentées** : les cinq documents sources, cités ligne par ligne."
         )
     st.caption(ATTRIBUTION)
 

@@ -1,8 +1,15 @@
-"""Load benchmark: K concurrent headless sessions on the Carte, directly on one server and
-through nginx in front of two replicas sharing PostgreSQL. Prints ONE JSON object.
+"""Load benchmark: K concurrent sessions on the Carte, directly on one server and through nginx
+in front of two replicas sharing PostgreSQL. Prints ONE JSON object.
 
-    python benchmarks/load.py                    # K = 10, 25, 50 on both set-ups
-    python benchmarks/load.py --sessions 5,10    # smaller
+    python benchmarks/load.py                         # protocol clients, K = 10, 25, 50, both set-ups
+    python benchmarks/load.py --client browser --sessions 5,10
+
+Two kinds of client, because on this 2-core machine the load generator competes with the
+servers for the same cores:
+- `protocol` (default): each session speaks Streamlit's own WebSocket protocol (protobuf
+  BackMsg / ForwardMsg, as the browser does) and waits for the server to finish each run —
+  what the server costs, without K browsers parsing Streamlit's bundle on the same cores;
+- `browser`: each session is a headless Chromium context (end to end, map painted).
 
 Each session (one browser context of one headless Chromium): load /carte and wait for the map
 drawn, type a search and wait for the updated layers, open the card of the first cooperation
@@ -107,6 +114,75 @@ async def one_session(browser, base: str, links: int, steps_done: asyncio.Event,
     return out
 
 
+class ProtocolSession:
+    """One user as the Streamlit frontend talks to the server: open the Carte, type a search,
+    pick the first cooperation of the list. Times are server round trips (rerun sent ->
+    script_finished received), the map component's payload included."""
+
+    def __init__(self, base: str):
+        self.ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
+        self.elements: dict[str, object] = {}
+        self.bytes = 0
+
+    async def _run(self, ws, widgets: list | None = None, query: str = "") -> float:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = "carte"
+        for state in widgets or []:
+            msg.rerun_script.widget_states.widgets.append(state)
+        start = time.perf_counter()
+        await ws.send(msg.SerializeToString())
+        while True:
+            raw = await asyncio.wait_for(ws.recv(), STEP_TIMEOUT_MS / 1000)
+            self.bytes += len(raw)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                which = element.WhichOneof("type")
+                if which in ("text_input", "selectbox"):
+                    self.elements[getattr(element, which).label] = getattr(element, which)
+                if which == "component_instance":
+                    self.elements["carte"] = element.component_instance
+                if which == "exception":
+                    raise RuntimeError(f"exception in the app: {element.exception.message[:80]}")
+            elif kind == "script_finished":
+                return time.perf_counter() - start
+
+    async def visit(self, steps_done: asyncio.Event, idle: asyncio.Event) -> dict:
+        import websockets
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        out: dict = {}
+        try:
+            async with websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
+                                          open_timeout=STEP_TIMEOUT_MS / 1000) as ws:
+                try:
+                    start = time.perf_counter()
+                    await self._run(ws)
+                    if "carte" not in self.elements:
+                        raise RuntimeError("no map component in the page")
+                    out["map_s"] = time.perf_counter() - start
+                    box = self.elements["Recherche (coopération, territoire)"]
+                    out["filter_s"] = await self._run(ws, [WidgetState(id=box.id, string_value=QUERY)])
+                    fiche = next(e for label, e in self.elements.items() if label.startswith("Fiche"))
+                    out["card_s"] = await self._run(ws, [WidgetState(id=box.id, string_value=QUERY),
+                                                         WidgetState(id=fiche.id, string_value=fiche.options[0])])
+                except Exception as exc:  # noqa: BLE001 - counted as an error of this session
+                    out["error"] = f"{exc.__class__.__name__}: {str(exc)[:120]}"
+                steps_done.set()
+                await idle.wait()
+        except Exception as exc:  # noqa: BLE001
+            out.setdefault("error", f"{exc.__class__.__name__}: {str(exc)[:120]}")
+            steps_done.set()
+        out["bytes"] = self.bytes
+        return out
+
+
 def quantile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -114,25 +190,35 @@ def quantile(values: list[float], q: float) -> float | None:
     return round(values[min(len(values) - 1, int(round(q * (len(values) - 1))))], 3)
 
 
-async def round_of(base: str, pids: list[int], k: int, links: int) -> dict:
-    from playwright.async_api import async_playwright
+async def round_of(base: str, pids: list[int], k: int, links: int, client: str) -> dict:
+    from contextlib import AsyncExitStack
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    async with AsyncExitStack() as stack:
+        if client == "browser":
+            from playwright.async_api import async_playwright
+
+            pw = await stack.enter_async_context(async_playwright())
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            stack.push_async_callback(browser.close)
+
+            def session(done, idle):
+                return one_session(browser, base, links, done, idle)
+        else:
+            def session(done, idle):
+                return ProtocolSession(base).visit(done, idle)
         warm = asyncio.Event()
         warm.set()
-        await one_session(browser, base, links, asyncio.Event(), warm)  # warm caches: we measure users
+        await session(asyncio.Event(), warm)  # warm caches: we measure users, not start-up
         await asyncio.sleep(2)
         rss_before = [rss_mb(p) for p in pids]
         idle = asyncio.Event()
         steps = [asyncio.Event() for _ in range(k)]
-        tasks = [asyncio.create_task(one_session(browser, base, links, steps[i], idle)) for i in range(k)]
+        tasks = [asyncio.create_task(session(steps[i], idle)) for i in range(k)]
         await asyncio.gather(*(event.wait() for event in steps))
         await asyncio.sleep(3)
         rss_idle = [rss_mb(p) for p in pids]
         idle.set()
         results = await asyncio.gather(*tasks)
-        await browser.close()
     errors = [r["error"] for r in results if "error" in r]
     row = {"sessions": k, "errors": len(errors)}
     for step in ("map_s", "filter_s", "card_s"):
@@ -143,20 +229,22 @@ async def round_of(base: str, pids: list[int], k: int, links: int) -> dict:
     row["rss_growth_per_session_mb"] = round((sum(rss_idle) - sum(rss_before)) / k, 2)
     if errors:
         row["first_errors"] = errors[:3]
+    if client == "protocol":
+        row["kB_per_session"] = round(statistics.median(r.get("bytes", 0) for r in results) / 1024)
     return row
 
 
-def measure(base: str, pids: list[int], sizes: list[int], links: int) -> dict:
+def measure(base: str, pids: list[int], sizes: list[int], links: int, client: str) -> dict:
     single = []
     for _ in range(3):
-        row = asyncio.run(round_of(base, pids, 1, links))
+        row = asyncio.run(round_of(base, pids, 1, links, client))
         if row["map_p50_s"] is not None:
             single.append(row)
     out: dict = {"single_session_map_median_s": statistics.median(r["map_p50_s"] for r in single) if single else None,
                  "single_session_filter_median_s": statistics.median(r["filter_p50_s"] for r in single if r["filter_p50_s"])
                  if single else None, "rounds": []}
     for k in sizes:
-        row = asyncio.run(round_of(base, pids, k, links))
+        row = asyncio.run(round_of(base, pids, k, links, client))
         if out["single_session_map_median_s"] and row["map_p95_s"]:
             row["map_p95_over_single_median"] = round(row["map_p95_s"] / out["single_session_map_median_s"], 2)
         out["rounds"].append(row)
@@ -168,13 +256,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default="10,25,50")
     parser.add_argument("--only", choices=["direct", "nginx"])
+    parser.add_argument("--client", choices=["protocol", "browser"], default="protocol")
     args = parser.parse_args()
     sizes = [int(k) for k in args.sessions.split(",")]
     links = expected_links()
-    results: dict = {"machine_cores": os.cpu_count()}
+    results: dict = {"machine_cores": os.cpu_count(), "client": args.client}
     if args.only in (None, "direct"):
         with running_app() as base:
-            results["direct_1_server"] = measure(base, [base.pid], sizes, links)
+            results["direct_1_server"] = measure(base, [base.pid], sizes, links, args.client)
     postgres = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
     if args.only in (None, "nginx") and postgres:
         env = {"ALLIANCE_DATABASE_URL": postgres, "STREAMLIT_SERVER_COOKIE_SECRET": "charge-" + str(os.getpid())}
@@ -182,7 +271,7 @@ def main() -> int:
             ports = [free_port(), free_port()]
             replicas = [stack.enter_context(running_app(p, env=env)) for p in ports]
             proxy = stack.enter_context(running_nginx(Path(folder), ports))
-            results["nginx_2_replicas"] = measure(proxy, [r.pid for r in replicas], sizes, links)
+            results["nginx_2_replicas"] = measure(proxy, [r.pid for r in replicas], sizes, links, args.client)
     elif args.only == "nginx":
         results["nginx_2_replicas"] = "ALLIANCE_TEST_POSTGRES_URL manquant"
     print(json.dumps(results, ensure_ascii=False, indent=1))
