@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/statistiques.py", title="Statistiques", url_path="statistiques"),
     st.Page("pages/territoire.py", title="Territoire", url_path="territoire"),
     st.Page("pages/reseau.py", title="Réseau", url_path="reseau"),
+    st.Page("pages/alliances.py", title="Alliances ville–campagne", url_path="alliances"),
     st.Page("pages/atelier.py", title="Atelier Loire-Bretagne 2019", url_path="atelier"),
     st.Page("pages/presentation.py", title="Présentation (colloque)", url_path="presentation"),
     st.Page("pages/donnees.py", title="Données", url_path="donnees"),

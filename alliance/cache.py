@@ -55,6 +55,36 @@ def zonages():
 
 
 @st.cache_resource(show_spinner=False)
+def aires_attraction():
+    """The aires d'attraction des villes (pôle and couronne of each), read-only."""
+    import geopandas as gpd
+
+    from .paths import GEODATA_DIR
+
+    return gpd.read_file(GEODATA_DIR / "aires_attraction.geojson", engine="pyogrio")
+
+
+@st.cache_resource(show_spinner=False)
+def epci_in_aires():
+    from .alliances import epci_in_aires as compute
+
+    return compute(geodata(), zonages())
+
+
+@st.cache_resource(show_spinner="Analyse de l'aire d'attraction…", max_entries=64)
+def city_alliances(siren: str):
+    from .alliances import city_alliances as compute
+
+    return compute(siren, catalogue(), geodata(), epci_in_aires(), aires_attraction())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def alliance_layers(siren: str) -> DynamicLayers:
+    return feature_group_js(carte.alliance_groups(city_alliances(siren), catalogue(), geodata()),
+                            control_title="Alliances")
+
+
+@st.cache_resource(show_spinner=False)
 def register_matches():
     """Documented rows that are also in a national register (data/registres/correspondances.csv)."""
     from .catalogue import register_matches as read_matches
@@ -81,9 +111,11 @@ def carte_base_map() -> RenderedMap:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def carte_layers(ids: tuple[str, ...], selected: str | None, layers: tuple[str, ...] = carte.ALL_LAYERS,
-                 key: str = "reference") -> DynamicLayers:
-    """JavaScript of the cooperation layers for one selection (cached per selection and catalogue)."""
-    groups = carte.cooperation_groups(bundle(key)[0], geodata(), ids, selected, layers)
+                 key: str = "reference", context: bool = False) -> DynamicLayers:
+    """JavaScript of the cooperation layers for one selection (cached per selection and catalogue);
+    `context` adds the aires d'attraction des villes under them."""
+    groups = carte.cooperation_groups(bundle(key)[0], geodata(), ids, selected, layers,
+                                      aires=aires_attraction() if context else None)
     return feature_group_js(groups, control_title="Coopérations")
 
 

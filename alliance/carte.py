@@ -114,13 +114,39 @@ def register_groups(catalogue: Catalogue, ids) -> list[folium.FeatureGroup]:
     return groups
 
 
+MAX_CONTEXT_AIRES = 150  # parts of aires drawn at once (the largest first): a light context layer
+
+
+def aire_context_group(aires: gpd.GeoDataFrame, bounds) -> folium.FeatureGroup:
+    """Context: the aires d'attraction des villes (pôle darker, couronne lighter) over `bounds`."""
+    group = folium.FeatureGroup(name="Contexte : aires d'attraction des villes (INSEE)", show=True)
+    minx, miny, maxx, maxy = bounds
+    near = aires.cx[minx:maxx, miny:maxy]
+    near = near.sort_values("population", ascending=False).head(MAX_CONTEXT_AIRES)
+    if len(near):
+        folium.GeoJson(
+            feature_collection(near, lambda r: {"partie": r.partie, "infobulle": tooltip_html(
+                f"Aire d'attraction de {r.nom}", f"{r.partie} · {fmt_int(r.population)} habitants")}),
+            style_function=lambda f: {"color": "#5b6770", "weight": 0.6, "fillColor": "#5b6770",
+                                      "fillOpacity": 0.3 if f["properties"]["partie"] == "pôle" else 0.1},
+            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+        ).add_to(group)
+    return group
+
+
 def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None,
-                       layers: tuple[str, ...] = ALL_LAYERS) -> list[folium.FeatureGroup]:
+                       layers: tuple[str, ...] = ALL_LAYERS, aires: gpd.GeoDataFrame | None = None
+                       ) -> list[folium.FeatureGroup]:
     """Feature groups for the cooperations `ids`: member EPCI, perimeters, links, partners
-    (only those named in `layers`)."""
+    (only those named in `layers`), and the aires d'attraction as context when `aires` is given."""
     vocab = catalogue.vocab
     sel = describe_selection(catalogue, ids)
-    groups = register_groups(catalogue, ids) if "registres" in layers else []
+    groups = []
+    if aires is not None:
+        bounds = catalogue.shapes.loc[list(ids)].total_bounds if len(ids) else geo.regions.total_bounds
+        groups.append(aire_context_group(aires, bounds))
+    if "registres" in layers:
+        groups += register_groups(catalogue, ids)
 
     epci_group = folium.FeatureGroup(name="EPCI membres", show=True)
     if sel.epci:
@@ -203,6 +229,11 @@ def territory_view(catalogue: Catalogue, geo: GeoData, ref: str, ids) -> tuple[t
     return ((centre.y, centre.x) if centre is not None else ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)), zoom
 
 
+def view_of_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560) -> tuple[tuple[float, float], float]:
+    """Centre and zoom framing `bounds` (minx, miny, maxx, maxy) on a map of that size."""
+    return _zoom_for_bounds(bounds, map_height_px, map_width_px)
+
+
 def _zoom_for_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560):
     minx, miny, maxx, maxy = bounds
     lon_span = max(maxx - minx, 0.05)
@@ -210,6 +241,52 @@ def _zoom_for_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560):
     lat_span = max(math.degrees(merc[1] - merc[0]), 0.05)
     zoom = min(math.log2(map_width_px * 360 / (256 * lon_span)), math.log2(map_height_px * 360 / (256 * lat_span)))
     return ((miny + maxy) / 2, (minx + maxx) / 2), float(max(4.0, min(11.0, math.floor((zoom - 0.3) * 4) / 4)))
+
+
+POSITION_COLOURS = {"pôle": "#8c1d40", "couronne": "#e6550d", "au-delà de l'aire": "#3182bd"}
+
+
+def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.FeatureGroup]:
+    """The city's aire (pôle, couronne), its partners coloured by position, and the candidate
+    territoires de projet as dashed outlines."""
+    aire = folium.FeatureGroup(name="Aire d'attraction (INSEE 2020)", show=True)
+    if len(result.aire):
+        folium.GeoJson(
+            feature_collection(result.aire, lambda r: {"partie": r.partie, "infobulle": tooltip_html(
+                f"Aire d'attraction de {r.nom}", f"{r.partie} · {fmt_int(r.communes)} communes · "
+                f"{fmt_int(r.population)} habitants")}),
+            style_function=lambda f: {"color": "#5b6770", "weight": 1, "fillColor": "#5b6770",
+                                      "fillOpacity": 0.35 if f["properties"]["partie"] == "pôle" else 0.12},
+            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+        ).add_to(aire)
+    partners = folium.FeatureGroup(name="Partenaires des coopérations documentées", show=True)
+    shown = result.partners[result.partners["siren"].isin(geo.epci.index)]
+    if len(shown):
+        layer = gpd.GeoDataFrame(shown.assign(geometry=geo.epci.geometry.loc[shown["siren"]].to_numpy()),
+                                 geometry="geometry", crs="EPSG:4326")
+        folium.GeoJson(
+            feature_collection(layer, lambda r: {"position": r.position, "infobulle": tooltip_html(
+                r.nom, f"{r.position} · {r.cooperations}")}),
+            style_function=lambda f: {"color": POSITION_COLOURS[f["properties"]["position"]], "weight": 2,
+                                      "fillColor": POSITION_COLOURS[f["properties"]["position"]], "fillOpacity": 0.45},
+            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+        ).add_to(partners)
+    city = geo.epci.loc[[result.siren]]
+    folium.GeoJson(feature_collection(city, lambda r: {"infobulle": tooltip_html(r.nom, "la ville")}),
+                   style_function=lambda _: {"color": "#000000", "weight": 3, "fillOpacity": 0},
+                   tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT)).add_to(partners)
+    candidates = folium.FeatureGroup(name="Territoires de projet sans coopération documentée (pistes)", show=True)
+    if len(result.candidates):
+        ids = list(result.candidates["coop_id"])
+        layer = gpd.GeoDataFrame(result.candidates.assign(geometry=catalogue.shapes.loc[ids].to_numpy()),
+                                 geometry="geometry", crs="EPSG:4326")
+        folium.GeoJson(
+            feature_collection(layer, lambda r: {"infobulle": tooltip_html(
+                r.nom, f"piste : aucune coopération documentée avec la ville ({r.position})")}),
+            style_function=lambda _: {"color": "#31a354", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0},
+            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+        ).add_to(candidates)
+    return [aire, candidates, partners]
 
 
 def network_groups(catalogue: Catalogue, graph) -> list[folium.FeatureGroup]:

@@ -14,7 +14,7 @@ from .geodata import EPCI_TYPE_LABELS, GeoData
 from .paths import DATA_DIR, GEODATA_DIR
 
 KIND_LABELS = {"com": "Commune", "epci": "EPCI", "coop": "Groupement", "dep": "Département", "reg": "Région"}
-POPULATION_BANDS = [0, 20_000, 50_000, 100_000, 250_000, 10**9]
+PEER_BAND = 0.30  # peers: same EPCI type, population within ±30 %
 
 
 @dataclass(frozen=True)
@@ -227,15 +227,15 @@ def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataF
                    partners=partners, note=note)
 
 
-def population_band(population: int) -> tuple[int, int]:
-    for lo, hi in zip(POPULATION_BANDS, POPULATION_BANDS[1:]):
-        if lo <= population < hi:
-            return lo, hi
-    return POPULATION_BANDS[-2], POPULATION_BANDS[-1]
+def population_band(population: int, width: float = PEER_BAND) -> tuple[int, int]:
+    """Populations within ±`width` of `population` (a real band around the territory, not a
+    fixed class: Toulouse is not compared with the Métropole du Grand Paris)."""
+    return int(population * (1 - width)), int(population * (1 + width)) + 1
 
 
 def similar_epci(siren: str, catalogue: Catalogue, geo: GeoData) -> pd.DataFrame:
-    """EPCI of the same type and population band: cooperations (direct or via a grouping) each."""
+    """EPCI of the same type and population within ±30 %: cooperations (direct or via a
+    grouping) of each, and their rank (1 = most cooperations; ties share a rank)."""
     row = geo.epci.loc[siren]
     lo, hi = population_band(int(row["population"]))
     peers = geo.epci[(geo.epci["type"] == row["type"]) & geo.epci["population"].between(lo, hi - 1)]
@@ -244,7 +244,9 @@ def similar_epci(siren: str, catalogue: Catalogue, geo: GeoData) -> pd.DataFrame
     out = pd.DataFrame({"siren": peers.index, "nom": peers["nom"].values, "population": peers["population"].values})
     out["cooperations"] = out["siren"].map(counts).fillna(0).astype(int)
     out["est_le_territoire"] = out["siren"] == siren
-    return out.sort_values(["cooperations", "population"], ascending=False).reset_index(drop=True)
+    out = out.sort_values(["cooperations", "population"], ascending=False).reset_index(drop=True)
+    out["rang"] = out["cooperations"].rank(method="min", ascending=False).astype(int)
+    return out
 
 
 def themes_of(catalogue: Catalogue, ids) -> pd.Series:

@@ -45,7 +45,8 @@ def explorer() -> None:
         result = show_map(
             cache.carte_base_map(), key="carte_cooperations", height=640,
             returned_objects=["last_object_clicked_tooltip"],
-            layers=cache.carte_layers(tuple(ids), selected, key=catalogue_key), center=centre, zoom=zoom,
+            layers=cache.carte_layers(tuple(ids), selected, key=catalogue_key,
+                                      context=st.session_state.get("contexte_aires", False)), center=centre, zoom=zoom,
         )
         clicked = (result.get("last_object_clicked_tooltip") or "").strip()
         if clicked and clicked != st.session_state.get("dernier_clic"):
@@ -54,6 +55,9 @@ def explorer() -> None:
             if coop and coop != selected:
                 select_cooperation(coop)
                 st.rerun()
+        st.toggle("Contexte : aires d'attraction des villes (INSEE 2020 — pôle foncé, couronne claire)",
+                  key="contexte_aires", help="Pour lire une coopération ville–campagne sur l'aire d'influence réelle "
+                  "de la ville. Voir aussi la page Alliances ville–campagne.")
         types = catalogue.cooperations.loc[list(ids), "type"].unique() if len(ids) else []
         vocab = catalogue.vocab["type"]
         legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in set(types)], "Types de coopération")

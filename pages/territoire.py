@@ -7,7 +7,7 @@ import streamlit as st
 
 from alliance import cache
 from alliance.carte import territory_view
-from alliance.fmt import fmt_int
+from alliance.fmt import fmt_dec, fmt_int
 from alliance.mapview import show_map
 from alliance.state import url_params
 from alliance.territory import build_profile, similar_epci, themes_of, zonage_lines
@@ -97,9 +97,10 @@ if profile.ref.startswith("epci:"):
     me = peers[peers["est_le_territoire"]].iloc[0]
     engaged = peers[peers["cooperations"] > 0]
     st.markdown(
-        f"{fmt_int(len(peers))} EPCI du même type et de population comparable. {fmt_int(len(engaged))} d'entre eux "
-        f"ont au moins une coopération au catalogue ; {profile.nom} en compte {fmt_int(me['cooperations'])} "
-        f"(moyenne du groupe : {peers['cooperations'].mean():.1f}".replace(".", ",") + ").")
+        f"{fmt_int(len(peers))} EPCI du même type et de population comparable (±30 %). {fmt_int(len(engaged))} "
+        f"d'entre eux ont au moins une coopération ou un groupement au catalogue ; {profile.nom} en compte "
+        f"{fmt_int(me['cooperations'])}, rang {fmt_int(me['rang'])} sur {fmt_int(len(peers))} (moyenne du groupe : "
+        f"{fmt_dec(peers['cooperations'].mean())}).")
     shown = peers.head(10).assign(Population=lambda d: d["population"].map(fmt_int))
     st.dataframe(shown.rename(columns={"nom": "EPCI", "cooperations": "Coopérations"})[["EPCI", "Population", "Coopérations"]],
                  hide_index=True, width="stretch")

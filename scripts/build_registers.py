@@ -20,6 +20,7 @@ Outputs (deterministic; the project's own derived tables, never copies of the in
   data/registres/crte_par_epci.csv  the CRTE of every EPCI (one-EPCI CRTE are context, not cooperations)
   geodata/zonages_communes.csv    per commune: aire d'attraction des villes (and the commune's
       category in it), zone d'emploi, bassin de vie
+  geodata/aires_attraction.geojson  each aire d'attraction des villes as its pôle and its couronne
 """
 from __future__ import annotations
 
@@ -316,6 +317,43 @@ def zonages(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
     return [out[c] for c in sorted(out)]
 
 
+AAV_TOLERANCE = 0.005  # degrees: aires are read at region zoom
+
+
+def aires_attraction(raw: Path, codes: Codes, zones: list[dict]) -> str:
+    """GeoJSON of the aires d'attraction des villes: for each aire, its pôle and its couronne as
+    two features (union of today's communes, from the IGN 2018 contours), with population."""
+    import shapely
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_geodata import load_polygons_2018, map_polygons_to_communes
+
+    polygons, names = load_polygons_2018(raw)
+    communes = list(codes.commune.values())
+    parts, _recreated = map_polygons_to_communes(polygons, names, communes, codes.epci_of_commune)
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for zone in zones:
+        if zone["aav"] in ("", "000") or not zone["aav_categorie"] or zone["aav_categorie"].startswith("hors"):
+            continue
+        part = "couronne" if zone["aav_categorie"] == "couronne" else "pôle"
+        groups[(zone["aav"], part)].append(zone["code"])
+        labels[zone["aav"]] = zone["aav_nom"]
+    features = []
+    for (aav, part), members in sorted(groups.items()):
+        shapes = [polygons[p] for code in members for p in parts.get(code, [])]
+        if not shapes:
+            continue
+        geom = shapely.union_all(shapes).simplify(AAV_TOLERANCE, preserve_topology=True)
+        geom = shapely.make_valid(shapely.set_precision(geom, GRID))
+        features.append({"type": "Feature", "properties": {
+            "aav": aav, "nom": labels[aav], "partie": part, "communes": len(members),
+            "population": sum(codes.population.get(c, 0) for c in members)},
+            "geometry": json.loads(shapely.to_geojson(geom))})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
 def perimeters(rows: list[dict], root: Path) -> str:
     """GeoJSON of the union of each row's members (simplified), from the committed geodata."""
     import geopandas as gpd
@@ -423,8 +461,10 @@ def build(raw: Path, root: Path = ROOT) -> dict[str, int]:
                                           for siren, c in sorted(crte_of_epci.items())],
               ["siren", "id_crte", "nom", "signataires"])
     (root / "geodata" / "perimetres_registres.geojson").write_text(perimeters(kept, root), encoding="utf-8")
-    write_csv(root / "geodata" / "zonages_communes.csv", zonages(raw, codes, report),
+    zones = zonages(raw, codes, report)
+    write_csv(root / "geodata" / "zonages_communes.csv", zones,
               ["code", "aav", "aav_nom", "aav_categorie", "ze", "ze_nom", "bv", "bv_nom"])
+    (root / "geodata" / "aires_attraction.geojson").write_text(aires_attraction(raw, codes, zones), encoding="utf-8")
     write_csv(out / "desaccords.csv", sorted(report, key=lambda r: (r["categorie"], r["identifiant"], r["detail"])),
               ["categorie", "identifiant", "nom", "detail"])
     counts: dict[str, int] = defaultdict(int)

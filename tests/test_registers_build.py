@@ -14,7 +14,7 @@ import build_registers  # noqa: E402
 
 OUTPUTS = ["data/registres/cooperations_registres.csv", "data/registres/desaccords.csv",
            "data/registres/correspondances.csv", "data/registres/crte_par_epci.csv",
-           "geodata/perimetres_registres.geojson", "geodata/zonages_communes.csv"]
+           "geodata/perimetres_registres.geojson", "geodata/zonages_communes.csv", "geodata/aires_attraction.geojson"]
 
 
 def rows(name: str) -> list[dict]:

@@ -75,7 +75,7 @@ def test_escaping_functions():
 
 # --- URL parameters ------------------------------------------------------------------------
 
-PAGES = ["carte", "statistiques", "territoire", "reseau", "presentation", "accueil", "atelier", "donnees"]
+PAGES = ["carte", "statistiques", "territoire", "reseau", "alliances", "presentation", "accueil", "atelier", "donnees"]
 HOSTILE_URLS = [
     {"de": "999"}, {"de": "-1"}, {"a": "99999"}, {"de": "2030", "a": "1900"}, {"de": "٢٠٢٠"}, {"de": "2_020"},
     {"q": "x" * 100_000}, {"theme": ",".join(["inconnu"] * 5000)}, {"region": "x" * 100_000},

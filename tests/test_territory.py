@@ -111,3 +111,14 @@ def test_graph_follows_filtered_ids(catalogue):
     g = build_graph(catalogue, mobility)
     assert "epci:243100518" in g  # Toulouse (dialogue métropolitain)
     assert "epci:200067106" not in g  # Pays basque: Eusko is not about mobility
+
+
+def test_peers_are_within_thirty_percent_and_ranked(catalogue, geo):
+    peers = similar_epci("243100518", catalogue, geo)  # Toulouse Métropole
+    population = geo.epci.at["243100518", "population"]
+    assert "200054781" not in set(peers["siren"])  # not the Métropole du Grand Paris any more
+    assert peers["population"].between(0.7 * population, 1.3 * population + 1).all()
+    me = peers[peers["est_le_territoire"]].iloc[0]
+    assert me["rang"] == 1 + int((peers["cooperations"] > me["cooperations"]).sum())
+    small = similar_epci("200066553", catalogue, geo)  # CC of the Monts de Lacaune (seed 001's contract)
+    assert 0 < len(small) < 300  # was 527 with fixed population classes

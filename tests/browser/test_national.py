@@ -33,3 +33,30 @@ def test_hauts_de_france_shows_register_groupings_and_a_click_opens_the_card(pag
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "BANATIC" in text and "SIREN" in text
     assert "coop=petr-" in page.url
+
+
+def test_alliances_page_draws_the_aire_partners_and_candidates(page, app_url):
+    page.goto(f"{app_url}/alliances?ville=243100518")
+    frame = wait_for_map(page)
+    page.get_by_text("PETR du Pays du Sud Toulousain").first.wait_for(state="attached", timeout=30000)
+    counts = frame.locator(".leaflet-container").evaluate(
+        "el => { const m = Object.values(window).find(v => v && v instanceof L.Map); const out = [];"
+        " (window.feature_group || []).filter(g => m.hasLayer(g)).forEach(g => { let n = 0;"
+        "   g.eachLayer(l => { if (l.eachLayer) l.eachLayer(() => n++); else n++; }); out.push(n); }); return out; }")
+    aire, candidates, partners = counts[-3:]
+    assert aire == 2 and candidates >= 3 and partners >= 10
+    assert [e for e in page.console_errors if "404" not in e] == []
+
+
+def test_carte_context_layer_of_aires(page, app_url):
+    page.goto(f"{app_url}/carte?region=76")
+    wait_for_map(page)
+    page.get_by_text("Contexte : aires d'attraction des villes").click()
+    frame = map_frame(page)
+    frame.locator(".leaflet-container").evaluate(
+        """el => new Promise((resolve, reject) => { const t0 = Date.now(); const tick = () => {
+            const m = Object.values(window).find(v => v && v instanceof L.Map);
+            const named = Object.values(m._layers).some(l => l.feature && l.feature.properties
+                && l.feature.properties.partie === 'couronne');
+            if (named) resolve(true); else if (Date.now() - t0 > 30000) reject('no aire'); else setTimeout(tick, 100); };
+            tick(); })""")

@@ -1,0 +1,111 @@
+"""Alliances ville–campagne: a city's documented cooperations read against its real area of
+influence (INSEE aire d'attraction des villes), and the territoires de projet of its couronne
+and fringe with which no cooperation is documented (candidates, never presented as facts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from .catalogue import Catalogue
+from .geodata import GeoData
+from .territory import Zonages
+
+CITY_TYPES = ("METRO", "MET69", "CU")
+LARGE_AGGLOMERATION = 100_000  # CA of at least this population are offered too
+CANDIDATE_TYPES = ("petr", "pays", "pole_metropolitain")
+POSITIONS = ("pôle", "couronne", "au-delà de l'aire")
+
+
+def cities(geo: GeoData) -> pd.DataFrame:
+    """Métropoles, communautés urbaines and large agglomérations, largest first."""
+    epci = geo.epci
+    chosen = epci[epci["type"].isin(CITY_TYPES) | ((epci["type"] == "CA") & (epci["population"] >= LARGE_AGGLOMERATION))]
+    return chosen[["siren", "nom", "type", "population"]].sort_values("population", ascending=False)
+
+
+def epci_in_aires(geo: GeoData, zonages: Zonages) -> pd.DataFrame:
+    """Population of every EPCI per aire and part (pôle / couronne / hors aire): one row per
+    (siren, aav, partie) with its share of the EPCI's population (computed once, cached)."""
+    communes = geo.communes[geo.communes["siren_epci"] != ""][["siren_epci", "population"]]
+    table = communes.join(zonages.communes[["aav", "aav_categorie"]], how="inner")
+    table["partie"] = table["aav_categorie"].map(
+        lambda c: "couronne" if c == "couronne" else ("hors aire" if not c or c.startswith("hors") else "pôle"))
+    out = table.groupby(["siren_epci", "aav", "partie"])["population"].sum().rename("population").reset_index()
+    out["part"] = out["population"] / out.groupby("siren_epci")["population"].transform("sum")
+    return out.rename(columns={"siren_epci": "siren"})
+
+
+@dataclass(frozen=True)
+class CityAlliances:
+    """What the page shows for one city."""
+
+    siren: str
+    nom: str
+    aav: str
+    aav_nom: str
+    partners: pd.DataFrame    # siren, nom, position, part_dans_aire, cooperations (names), n
+    candidates: pd.DataFrame  # coop_id, nom, type, position (couronne / frange), provenance
+    aire: gpd.GeoDataFrame    # the aire's pôle and couronne
+
+
+def position_of(siren: str, aav: str, shares: pd.DataFrame) -> tuple[str, float]:
+    """Where an EPCI lies with respect to an aire: the part holding most of its population."""
+    mine = shares[(shares["siren"] == siren) & (shares["aav"] == aav)]
+    inside = float(mine.loc[mine["partie"] != "hors aire", "part"].sum())
+    if mine.empty or inside < 0.5:
+        return POSITIONS[2], inside
+    best = mine.sort_values("part", ascending=False).iloc[0]["partie"]
+    return best if best in POSITIONS else POSITIONS[2], inside
+
+
+def city_alliances(siren: str, catalogue: Catalogue, geo: GeoData, shares: pd.DataFrame,
+                   aires: gpd.GeoDataFrame) -> CityAlliances:
+    """Partners of the city's documented cooperations placed against its aire, and candidate
+    territoires de projet of its couronne and fringe with no documented cooperation with it."""
+    mine = shares[shares["siren"] == siren].sort_values("population", ascending=False)
+    aav = next((a for a in mine["aav"] if a not in ("", "000")), "")
+    aire = aires[aires["aav"] == aav] if aav else aires.iloc[0:0]
+    aav_nom = aire["nom"].iloc[0] if len(aire) else ""
+    members, coops = catalogue.members, catalogue.cooperations
+    city_ref = f"epci:{siren}"
+    own = set(members.loc[members["ref"] == city_ref, "coop_id"])
+    documented = [c for c in own if coops.at[c, "provenance"] != "registre"]
+    rows = []
+    epci_members = members[members["coop_id"].isin(documented) & (members["kind"] == "epci") & (members["ref"] != city_ref)]
+    for partner, group in epci_members.groupby("code"):
+        where, share = position_of(partner, aav, shares)
+        names = sorted(set(coops.loc[group["coop_id"].unique(), "nom"]))
+        rows.append({"siren": partner, "nom": geo.epci.at[partner, "nom"], "position": where,
+                     "part_dans_aire": share, "cooperations": " ; ".join(names), "n": len(names)})
+    partners = pd.DataFrame(rows, columns=["siren", "nom", "position", "part_dans_aire", "cooperations", "n"])
+    partners = partners.assign(_o=partners["position"].map(POSITIONS.index)).sort_values(
+        ["_o", "n", "nom"], ascending=[True, False, True]).drop(columns="_o").reset_index(drop=True)
+
+    linked_epci = set(epci_members["code"])
+    linked_coops = set(members.loc[members["coop_id"].isin(documented) & (members["kind"] == "coop"), "code"])
+    candidates = []
+    if len(aire):
+        outline = aire.geometry.union_all()
+        near = geo.epci[geo.epci.geometry.intersects(outline.buffer(0.01))].index
+        groupings = coops[coops["type"].isin(CANDIDATE_TYPES)]
+        for cid, row in groupings.iterrows():
+            if cid in own or cid in linked_coops:
+                continue
+            their = set(members.loc[(members["coop_id"] == cid) & (members["kind"] == "epci") & members["via"].isna(), "code"])
+            if not their or their & linked_epci or siren in their:
+                continue
+            positions = [position_of(e, aav, shares)[0] for e in their]
+            if any(p in ("pôle", "couronne") for p in positions):
+                where = "couronne"
+            elif their & set(near):
+                where = "frange de l'aire"
+            else:
+                continue
+            candidates.append({"coop_id": cid, "nom": row["nom"], "type": row["type"], "position": where,
+                               "provenance": row["provenance"], "epci": len(their)})
+    candidates = pd.DataFrame(candidates, columns=["coop_id", "nom", "type", "position", "provenance", "epci"])
+    candidates = candidates.sort_values(["position", "nom"]).reset_index(drop=True)
+    return CityAlliances(siren=siren, nom=geo.epci.at[siren, "nom"], aav=aav, aav_nom=aav_nom,
+                         partners=partners, candidates=candidates, aire=aire)
