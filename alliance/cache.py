@@ -125,11 +125,20 @@ def territory_search() -> TerritorySearch:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def network_layers(ids: tuple[str, ...], key: str = "reference") -> DynamicLayers:
-    from .network import build_graph
+def network_layers(ids: tuple[str, ...], key: str = "reference", level: str = "epci") -> DynamicLayers:
+    graph = network(ids, key, level)[0]
+    return feature_group_js(carte.network_groups(bundle(key)[0], graph, geodata()), control_title="Réseau")
 
-    cat = bundle(key)[0]
-    return feature_group_js(carte.network_groups(cat, build_graph(cat, ids)), control_title="Réseau")
+
+@st.cache_resource(show_spinner="Calcul du réseau…", max_entries=32)
+def network(ids: tuple[str, ...], key: str = "reference", level: str = "epci"):
+    """(graph, rankings, systems) of a selection at one level (read-only, shared)."""
+    from .network import build_graph, rankings, systems
+
+    geo = geodata()
+    epci_of_commune = geo.communes["siren_epci"].to_dict()
+    graph = build_graph(bundle(key)[0], ids, level, epci_of_commune, geo.epci["nom"].to_dict())
+    return graph, rankings(graph), systems(graph)
 
 
 @st.cache_resource(show_spinner=False)

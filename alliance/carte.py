@@ -289,21 +289,37 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
     return [aire, candidates, partners]
 
 
-def network_groups(catalogue: Catalogue, graph) -> list[folium.FeatureGroup]:
-    """Nodes (circles sized by degree) and edges (width by shared cooperations) of the network."""
+MAX_NETWORK_EDGES = 1500  # the strongest links are drawn; the tables rank every node
+
+
+def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> list[folium.FeatureGroup]:
+    """Nodes (circles sized by weighted degree) and the strongest edges (width by weight)."""
+    def anchor(node: str):
+        if node in catalogue.anchors.index:
+            return catalogue.anchors[node]
+        kind, _, code = node.partition(":")
+        if geo is not None and kind == "epci" and code in geo.epci.index:
+            return geo.epci.geometry.at[code].representative_point()
+        return None
+
     edges = folium.FeatureGroup(name="Liens du réseau", show=True)
-    for a, b, data in graph.edges(data=True):
-        pa, pb = catalogue.anchors[a], catalogue.anchors[b]
+    strongest = sorted(graph.edges(data=True), key=lambda e: -e[2]["weight"])[:MAX_NETWORK_EDGES]
+    for a, b, data in strongest:
+        pa, pb = anchor(a), anchor(b)
+        if pa is None or pb is None:
+            continue
         names = ", ".join(catalogue.cooperations.at[c, "nom"] for c in data["cooperations"][:4])
-        folium.PolyLine([(pa.y, pa.x), (pb.y, pb.x)], color="#5b6770", weight=1 + 1.5 * data["weight"],
+        folium.PolyLine([(pa.y, pa.x), (pb.y, pb.x)], color="#5b6770", weight=1 + 2.5 * min(data["weight"], 3),
                         opacity=0.55, tooltip=tooltip(escape(names))).add_to(edges)
     nodes = folium.FeatureGroup(name="Territoires", show=True)
     for node, data in graph.nodes(data=True):
-        point = catalogue.anchors[node]
-        degree = graph.degree(node)
+        point = anchor(node)
+        if point is None:
+            continue
+        strength = graph.degree(node, weight="weight")
         folium.CircleMarker(
-            (point.y, point.x), radius=4 + 2.2 * math.sqrt(degree), color="#8c1d40", weight=1.5, fill=True,
-            fill_color="#c2185b", fill_opacity=0.75,
-            tooltip=tooltip(escape(f"{data.get('nom', node)} · {degree} partenaires")),
+            (point.y, point.x), radius=1 + 2.5 * math.sqrt(strength), color="#8c1d40", weight=0.8, fill=True,
+            fill_color="#c2185b", fill_opacity=min(0.9, 0.3 + 0.1 * strength),
+            tooltip=tooltip(escape(f"{data.get('nom', node)} · {graph.degree(node)} partenaires")),
         ).add_to(nodes)
     return [edges, nodes]

@@ -1,5 +1,12 @@
-"""The network of territories: nodes are EPCI, groupings and external partners; two nodes are
-linked when they take part in the same cooperation (weight = shared cooperations)."""
+"""The network of territories, at national scale.
+
+Nodes are territories of ONE level at a time — EPCI (default: a commune member counts for its
+EPCI), communes, or groupings and partners without a French code — and two nodes are linked when
+they take part in the same cooperation. Each cooperation with n nodes at that level adds
+1/(n−1) to each of its pairs (bipartite projection, Newman's weighting): a node's weighted
+degree grows by exactly 1 per cooperation, so a 300-member grouping does not outweigh many
+bilateral ones. `shared` still counts cooperations per pair.
+"""
 from __future__ import annotations
 
 from itertools import combinations
@@ -9,39 +16,77 @@ import pandas as pd
 
 from .catalogue import Catalogue
 
-NODE_KINDS = ("epci", "coop", "ext", "com", "dep", "reg")
+LEVELS = {"epci": "EPCI", "com": "Communes", "coop": "Groupements et partenaires hors code officiel"}
+EXACT_BETWEENNESS_MAX_NODES = 400   # above, betweenness is estimated from a fixed sample of sources
+BETWEENNESS_SAMPLE = 200
 
 
-def build_graph(catalogue: Catalogue, ids) -> nx.Graph:
-    """Graph of the direct members of the cooperations `ids`."""
+def _node_members(catalogue: Catalogue, ids, level: str, epci_of_commune: dict[str, str] | None):
+    """(coop_id, node ref, name, kind) of every member of `ids` at `level` (members reached
+    through a grouping included, so that a contract with a PETR links its member EPCI)."""
+    members = catalogue.members[catalogue.members["coop_id"].isin(list(ids))]
+    if level == "epci":
+        epci = members[members["kind"] == "epci"][["coop_id", "ref", "nom", "kind"]]
+        if epci_of_commune:
+            com = members[members["kind"] == "com"]
+            mapped = com.assign(code=com["code"].map(epci_of_commune)).dropna(subset=["code"])
+            mapped = mapped[mapped["code"] != ""]
+            epci = pd.concat([epci, pd.DataFrame({"coop_id": mapped["coop_id"], "ref": "epci:" + mapped["code"],
+                                                  "nom": None, "kind": "epci"})])
+        return epci
+    if level == "com":
+        return members[members["kind"] == "com"][["coop_id", "ref", "nom", "kind"]]
+    direct = members[members["via"].isna() & members["kind"].isin(["coop", "ext", "dep", "reg"])]
+    return direct[["coop_id", "ref", "nom", "kind"]]
+
+
+def build_graph(catalogue: Catalogue, ids, level: str = "epci",
+                epci_of_commune: dict[str, str] | None = None, epci_names: dict[str, str] | None = None) -> nx.Graph:
+    """Weighted graph of the members of the cooperations `ids` at one level (see module doc)."""
     graph = nx.Graph()
-    members = catalogue.members
-    direct = members[members["coop_id"].isin(list(ids)) & members["via"].isna()]
-    for coop_id, group in direct.groupby("coop_id", sort=True):
+    rows = _node_members(catalogue, ids, level, epci_of_commune).drop_duplicates(["coop_id", "ref"])
+    names = {r.ref: r.nom for r in rows.itertuples() if isinstance(r.nom, str)}
+    for coop_id, group in rows.groupby("coop_id", sort=True):
         refs = sorted(set(group["ref"]))
-        for r in group.itertuples():
-            graph.add_node(r.ref, nom=r.nom, kind=r.kind)
+        for ref in refs:
+            if ref not in graph:
+                name = names.get(ref) or (epci_names or {}).get(ref.partition(":")[2], ref)
+                graph.add_node(ref, nom=name, kind=ref.partition(":")[0])
+        if len(refs) < 2:
+            continue
+        share = 1.0 / (len(refs) - 1)
         for a, b in combinations(refs, 2):
             if graph.has_edge(a, b):
-                graph[a][b]["weight"] += 1
-                graph[a][b]["cooperations"].append(coop_id)
+                edge = graph[a][b]
+                edge["weight"] += share
+                edge["shared"] += 1
+                edge["cooperations"].append(coop_id)
             else:
-                graph.add_edge(a, b, weight=1, cooperations=[coop_id])
+                graph.add_edge(a, b, weight=share, shared=1, cooperations=[coop_id])
     return graph
 
 
 def rankings(graph: nx.Graph) -> pd.DataFrame:
-    """Per node: degree, weighted degree, betweenness (normalised), component number."""
+    """Per node: degree (partners), weighted degree (≈ cooperations), betweenness (normalised;
+    estimated from a fixed sample above EXACT_BETWEENNESS_MAX_NODES nodes), its rank and
+    percentile, and the component (système) it belongs to."""
+    columns = ["ref", "nom", "kind", "degre", "degre_pondere", "intermediarite", "rang", "percentile", "systeme"]
     if graph.number_of_nodes() == 0:
-        return pd.DataFrame(columns=["ref", "nom", "kind", "degre", "degre_pondere", "intermediarite", "systeme"])
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+        return pd.DataFrame(columns=columns)
+    if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX_NODES:
+        betweenness = nx.betweenness_centrality(graph, normalized=True)
+    else:
+        betweenness = nx.betweenness_centrality(graph, k=BETWEENNESS_SAMPLE, normalized=True, seed=7)
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     component_of = {node: i + 1 for i, comp in enumerate(components) for node in comp}
     rows = [{"ref": n, "nom": d.get("nom", n), "kind": d.get("kind", ""), "degre": graph.degree(n),
-             "degre_pondere": graph.degree(n, weight="weight"), "intermediarite": betweenness[n],
+             "degre_pondere": round(graph.degree(n, weight="weight"), 6), "intermediarite": betweenness[n],
              "systeme": component_of[n]} for n, d in graph.nodes(data=True)]
-    return (pd.DataFrame(rows).sort_values(["degre_pondere", "degre", "nom"], ascending=[False, False, True])
-            .reset_index(drop=True))
+    table = (pd.DataFrame(rows).sort_values(["degre_pondere", "degre", "nom"], ascending=[False, False, True])
+             .reset_index(drop=True))
+    table["rang"] = table["degre_pondere"].rank(method="min", ascending=False).astype(int)
+    table["percentile"] = (100 * table["degre_pondere"].rank(method="max", pct=True)).round().astype(int)
+    return table[columns]
 
 
 def systems(graph: nx.Graph) -> pd.DataFrame:
@@ -49,7 +94,7 @@ def systems(graph: nx.Graph) -> pd.DataFrame:
     comps = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     rows = []
     for i, comp in enumerate(comps, start=1):
-        names = sorted(graph.nodes[n].get("nom", n) for n in comp)
+        names = sorted(str(graph.nodes[n].get("nom", n)) for n in comp)
         sub = graph.subgraph(comp)
         rows.append({"systeme": i, "territoires": len(comp), "liens": sub.number_of_edges(),
                      "exemples": ", ".join(names[:5]) + ("…" if len(names) > 5 else "")})

@@ -59,4 +59,5 @@ def test_reseau_follows_filters():
     nodes = int(next(m.value for m in at.metric if m.label == "Territoires (nœuds)").replace("\u00a0", ""))
     assert 0 < nodes < all_nodes
     top = at.dataframe[0].value
-    assert list(top.columns) == ["Territoire", "Partenaires", "Liens pondérés", "Intermédiarité", "Système"]
+    assert list(top.columns) == ["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]
+    assert all("," in v or v.isdigit() for v in top["Poids"])  # French decimals

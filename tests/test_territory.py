@@ -122,3 +122,30 @@ def test_peers_are_within_thirty_percent_and_ranked(catalogue, geo):
     assert me["rang"] == 1 + int((peers["cooperations"] > me["cooperations"]).sum())
     small = similar_epci("200066553", catalogue, geo)  # CC of the Monts de Lacaune (seed 001's contract)
     assert 0 < len(small) < 300  # was 527 with fixed population classes
+
+
+def test_a_big_grouping_weighs_one_cooperation_per_member(vocab, geo):
+    """Newman's weighting: a 6-member cooperation adds 1/5 per pair, so each member's weighted
+    degree grows by exactly 1, as for a bilateral cooperation."""
+    def row(i, membres):
+        r = {c: "" for c in COLUMNS}
+        r.update(id=i, nom=i, type="convention", membres=membres, statut="active", source="s", citation="c")
+        return r
+    six = ["epci:242900314", "epci:200068120", "epci:242900835", "epci:200065928", "epci:244400404", "epci:243500139"]
+    cat = build_catalogue(pd.DataFrame([row("big", ";".join(six)), row("pair", f"{six[0]};{six[1]}")]), vocab, geo)
+    graph = build_graph(cat, cat.cooperations.index)
+    ranks = rankings(graph).set_index("ref")
+    assert ranks.at[six[2], "degre_pondere"] == pytest.approx(1.0)
+    assert ranks.at[six[0], "degre_pondere"] == pytest.approx(2.0)
+    assert graph[six[0]][six[1]]["shared"] == 2
+    assert ranks.at[six[0], "rang"] == 1 and ranks["percentile"].max() == 100
+
+
+def test_national_network_is_ranked_by_epci_and_not_owed_to_one_cooperation(catalogue, geo):
+    graph = build_graph(catalogue, catalogue.cooperations.index, "epci", geo.communes["siren_epci"].to_dict(),
+                        geo.epci["nom"].to_dict())
+    top = rankings(graph).head(20)
+    assert set(top["kind"]) == {"epci"}
+    assert "epci:244400404" in set(top.head(3)["ref"])  # Nantes Métropole
+    # no commune of the Val-de-Marne (one single cooperation) among the top ranks any more
+    assert not any(str(r).startswith("com:94") for r in top["ref"])
