@@ -83,6 +83,29 @@ def register_coverage(catalogue: Catalogue, geo: GeoData, ids=None) -> pd.DataFr
     return out
 
 
+SIZE_CLASSES = ((0, 30_000, "moins de 30 000 habitants"), (30_000, 60_000, "30 000 à 60 000"),
+                (60_000, 100_000, "60 000 à 100 000"), (100_000, 200_000, "100 000 à 200 000"),
+                (200_000, 10**9, "200 000 et plus"))
+
+
+def grouping_sizes(catalogue: Catalogue, geo: GeoData, ids, type_: str = "petr") -> pd.DataFrame:
+    """Groupings of one type in `ids` by population class (population of their member EPCI)."""
+    coops = catalogue.cooperations.loc[list(ids)]
+    chosen = coops.index[coops["type"] == type_]
+    members = catalogue.members[catalogue.members["coop_id"].isin(chosen) & (catalogue.members["kind"] == "epci")]
+    population = members.assign(population=members["code"].map(geo.epci["population"])).groupby("coop_id")["population"].sum()
+    epci = members.groupby("coop_id")["code"].nunique()
+    rows = []
+    for lo, hi, label in SIZE_CLASSES:
+        inside = population[(population >= lo) & (population < hi)]
+        rows.append({"classe": label, "n": len(inside), "epci_median": float(epci.loc[inside.index].median()) if len(inside) else 0.0})
+    out = pd.DataFrame(rows)
+    total = out["n"].sum()
+    out["part_texte"] = (100 * out["n"] / total if total else out["n"] * 0.0).map(fmt_pct)
+    out["n_texte"] = out["n"].map(fmt_int)
+    return out
+
+
 def timeline(coops: pd.DataFrame, type_family: Family) -> pd.DataFrame:
     """Cooperations created per year and type, with the running total (years known only)."""
     known = coops.dropna(subset=["annee"])

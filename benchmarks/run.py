@@ -237,6 +237,32 @@ def territory_rerun_s() -> float:
     return page_rerun_s("pages/territoire.py", query={"t": "epci:242900314"})
 
 
+# --- issue 15: national layers -----------------------------------------------------------
+
+@figure
+def carte_national_payload_bytes() -> int:
+    """The Carte's France view with every row (documented and registers) and every national
+    layer shown (Territoires d'industrie and PNR included), gzip off: what the browser parses."""
+    from alliance import cache, carte
+
+    catalogue, geo = cache.catalogue(), cache.geodata()
+    ids = tuple(catalogue.cooperations.index)
+    layers = cache.feature_group_js(carte.cooperation_groups(catalogue, geo, ids), control_title="Coopérations")
+    return cache.carte_base_map().payload_bytes + layers.payload_bytes
+
+
+@figure
+def network_rerun_s() -> float:
+    """Server-side rerun of the Réseau page at EPCI level over the whole catalogue."""
+    return page_rerun_s("pages/reseau.py")
+
+
+@figure
+def alliances_rerun_s() -> float:
+    """Server-side rerun of the Alliances ville–campagne page (Toulouse)."""
+    return page_rerun_s("pages/alliances.py", query={"ville": "243100518"})
+
+
 # --- issue 7: colloquium mode --------------------------------------------------------------
 
 SWAP_JS = """() => {

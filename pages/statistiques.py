@@ -7,7 +7,7 @@ import streamlit as st
 
 from alliance import cache, charts, stats
 from alliance.filters import apply_filters
-from alliance.fmt import fmt_int
+from alliance.fmt import fmt_dec, fmt_int
 from alliance.state import current_filters, filter_sidebar
 from alliance.ui import chart_block, narrow_filters_from_selection, sources_footer
 
@@ -89,6 +89,12 @@ elif view == VIEWS[4]:
                  [["Région", "EPCI", "EPCI couverts", "Part des EPCI", "Part des communes", "Part de la population"]],
                  hide_index=True, width="stretch")
     st.caption("Sources : BANATIC (DGCL), adhésions 2025 ; ANCT, CRTE 2023 ; population municipale INSEE (COG 2026).")
+    sizes = stats.grouping_sizes(catalogue, geo, ids, "petr")
+    st.markdown(f"**Les PETR par taille** ({fmt_int(int(sizes['n'].sum()))} dans la sélection, population de leurs EPCI "
+                "membres)")
+    st.dataframe(sizes.assign(epci=sizes["epci_median"].map(lambda v: fmt_dec(v, 0))).rename(columns={
+        "classe": "Population", "n_texte": "PETR", "part_texte": "Part", "epci": "EPCI membres (médiane)"})
+        [["Population", "PETR", "Part", "EPCI membres (médiane)"]], hide_index=True, width="stretch")
 else:
     data = stats.theme_by_type(coops, vocab["theme"], vocab["type"])
     event = chart_block("croisement", charts.heatmap(data), data,

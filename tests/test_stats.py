@@ -103,3 +103,14 @@ def test_workshop_tables(vocab):
     assert fin.set_index("cle").at["ameliorer_service", "incertain"]
     assert not fin.set_index("cle").at["mettre_en_reseau", "incertain"]
     assert figure(df, "participants", "Participants à l'atelier")["valeur"] == 83
+
+
+def test_coverage_by_region_and_petr_sizes(catalogue, geo):
+    from alliance.stats import grouping_sizes, register_coverage
+
+    coverage = register_coverage(catalogue, geo).set_index("region")
+    assert len(coverage) >= 13  # every metropolitan region now has groupings
+    assert coverage.at["Hauts-de-France", "epci_couverts"] > 0
+    assert coverage.at["Bretagne", "part_population"] > 50
+    sizes = grouping_sizes(catalogue, geo, catalogue.cooperations.index, "petr")
+    assert sizes["n"].sum() == int((catalogue.cooperations["type"] == "petr").sum())
