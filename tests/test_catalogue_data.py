@@ -120,3 +120,31 @@ def test_workshop_figures_equal_the_seed(seeds_dir):
     themes = atelier[atelier["jeu"] == "themes_alliances"]
     assert themes["appariement_incertain"].eq("true").all()
     assert themes["valeur"].astype(int).sum() == 100
+
+
+# --- the audit's definite errors (issue 11): each failed on the old data ---------------------
+
+def _row(cid: str) -> pd.Series:
+    df = read_catalogue_csv(DATA_DIR / "cooperations.csv").set_index("id")
+    return df.loc[cid]
+
+
+def test_the_chu_d_angers_is_not_the_commune_of_angers(seeds_dir):
+    row = _row("sante-pays-flechois")
+    assert "com:49007" not in row["membres"] and "metropole_agglo" not in row["territoires"]
+    assert found_in_seed("en lien avec le Centre hospitalier universitaire d’Angers", row["source"])
+    assert "Centre hospitalier universitaire d'Angers" in row["membres"]
+
+
+def test_names_descriptions_and_members_follow_the_seeds(seeds_dir):
+    assert found_in_seed(_row("club-tgv-agen")["nom"], "003_6f763d5d0a423963.txt")
+    assert not any(found_in_seed("Loire à vélo", s) for s in ("000_11f73915c6da903e.txt", "001_f49ed8088ff2209d.txt",
+                                                                 "002_6eb31e899a883444.txt", "003_6f763d5d0a423963.txt",
+                                                                 "004_df133c0a251728e0.txt"))
+    assert "Loire à vélo" not in _row("pm-nantes-saint-nazaire")["description"]
+    assert "sur voies dédiées entre" not in _row("car-express-bordeaux-creon")["description"]
+    assert "Essonne" in _row("car-express-bordeaux-creon")["description"]
+    assert found_in_seed("la coopération s’étant récemment ouverte au territoire brestois", "001_f49ed8088ff2209d.txt")
+    assert "epci:242900314" in _row("residences-croisees-nantes-rennes")["membres"]
+    citation = _row("pays-centre-ouest-bretagne")["citation"]
+    assert "Brest" in citation and "vieillissante" not in citation
