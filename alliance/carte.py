@@ -13,7 +13,7 @@ import shapely
 from .catalogue import Catalogue, parse_ref
 from .fmt import fmt_int
 from .geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
-from .maps import MAP_FONT, escape, feature_collection, popup, tooltip, tooltip_html
+from .maps import MAP_FONT, escape, feature_collection, popup, tooltip, tooltip_html, tooltip_layer
 
 MAX_POPUP_MEMBERS = 8
 
@@ -101,15 +101,12 @@ def register_groups(catalogue: Catalogue, ids) -> list[folium.FeatureGroup]:
         group = folium.FeatureGroup(name=name, show=shown or not any_default)
         if len(rows):
             shapes = catalogue.shapes.loc[list(rows.index)]
-            features = gpd.GeoDataFrame({"type": rows["type"].to_numpy(), "infobulle": [
+            features = gpd.GeoDataFrame({"type": rows["type"].to_numpy(), "label": [
                 escape(coop_label(catalogue, cid)) for cid in rows.index]}, geometry=shapes.to_numpy(), crs="EPSG:4326")
-            folium.GeoJson(
-                feature_collection(features, lambda r: {"infobulle": r.infobulle, "type": r.type}),
-                style_function=lambda f: {"color": vocab.colour(f["properties"]["type"]), "weight": 1.2,
-                                          "fillColor": vocab.colour(f["properties"]["type"]), "fillOpacity": 0.12},
-                highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.3},
-                tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-            ).add_to(group)
+            tooltip_layer(features, lambda r: r.label, lambda f: {
+                "color": vocab.colour(f["properties"]["type"]), "weight": 1.2,
+                "fillColor": vocab.colour(f["properties"]["type"]), "fillOpacity": 0.12},
+                properties=lambda r: {"type": r.type}, highlight={"weight": 3, "fillOpacity": 0.3}).add_to(group)
         groups.append(group)
     return groups
 
@@ -124,14 +121,18 @@ def aire_context_group(aires: gpd.GeoDataFrame, bounds) -> folium.FeatureGroup:
     near = aires.cx[minx:maxx, miny:maxy]
     near = near.sort_values("population", ascending=False).head(MAX_CONTEXT_AIRES)
     if len(near):
-        folium.GeoJson(
-            feature_collection(near, lambda r: {"partie": r.partie, "infobulle": tooltip_html(
-                f"Aire d'attraction de {r.nom}", f"{r.partie} · {fmt_int(r.population)} habitants")}),
-            style_function=lambda f: {"color": "#5b6770", "weight": 0.6, "fillColor": "#5b6770",
-                                      "fillOpacity": 0.3 if f["properties"]["partie"] == "pôle" else 0.1},
-            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-        ).add_to(group)
+        aire_layer(near, weight=0.6, opacities=(0.3, 0.1)).add_to(group)
     return group
+
+
+def aire_layer(aires: gpd.GeoDataFrame, weight: float = 1.0, opacities: tuple[float, float] = (0.35, 0.12)):
+    """Aires d'attraction des villes: pôle darker, couronne lighter, tooltip with population."""
+    return tooltip_layer(
+        aires, lambda r: tooltip_html(f"Aire d'attraction de {r.nom}", f"{r.partie} · {fmt_int(r.communes)} communes · "
+                                      f"{fmt_int(r.population)} habitants"),
+        lambda f: {"color": "#5b6770", "weight": weight, "fillColor": "#5b6770",
+                   "fillOpacity": opacities[0] if f["properties"]["partie"] == "pôle" else opacities[1]},
+        properties=lambda r: {"partie": r.partie})
 
 
 def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None,
@@ -150,13 +151,9 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
 
     epci_group = folium.FeatureGroup(name="EPCI membres", show=True)
     if sel.epci:
-        layer = geo.epci.loc[list(sel.epci)]
-        folium.GeoJson(
-            feature_collection(layer, lambda r: {"infobulle": tooltip_html(
-                r.nom, f"{fmt_int(r.population)} habitants · {fmt_int(r.n_communes)} communes")}),
-            style_function=lambda _: {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35},
-            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-        ).add_to(epci_group)
+        tooltip_layer(geo.epci.loc[list(sel.epci)],
+                      lambda r: tooltip_html(r.nom, f"{fmt_int(r.population)} habitants · {fmt_int(r.n_communes)} communes"),
+                      {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35}).add_to(epci_group)
     groups.append(epci_group)
 
     zone_group = folium.FeatureGroup(name="Périmètres (PETR, Pays, pôles…)", show=True)
@@ -251,41 +248,26 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
     territoires de projet as dashed outlines."""
     aire = folium.FeatureGroup(name="Aire d'attraction (INSEE 2020)", show=True)
     if len(result.aire):
-        folium.GeoJson(
-            feature_collection(result.aire, lambda r: {"partie": r.partie, "infobulle": tooltip_html(
-                f"Aire d'attraction de {r.nom}", f"{r.partie} · {fmt_int(r.communes)} communes · "
-                f"{fmt_int(r.population)} habitants")}),
-            style_function=lambda f: {"color": "#5b6770", "weight": 1, "fillColor": "#5b6770",
-                                      "fillOpacity": 0.35 if f["properties"]["partie"] == "pôle" else 0.12},
-            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-        ).add_to(aire)
+        aire_layer(result.aire).add_to(aire)
     partners = folium.FeatureGroup(name="Partenaires des coopérations documentées", show=True)
     shown = result.partners[result.partners["siren"].isin(geo.epci.index)]
     if len(shown):
         layer = gpd.GeoDataFrame(shown.assign(geometry=geo.epci.geometry.loc[shown["siren"]].to_numpy()),
                                  geometry="geometry", crs="EPSG:4326")
-        folium.GeoJson(
-            feature_collection(layer, lambda r: {"position": r.position, "infobulle": tooltip_html(
-                r.nom, f"{r.position} · {r.cooperations}")}),
-            style_function=lambda f: {"color": POSITION_COLOURS[f["properties"]["position"]], "weight": 2,
-                                      "fillColor": POSITION_COLOURS[f["properties"]["position"]], "fillOpacity": 0.45},
-            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-        ).add_to(partners)
-    city = geo.epci.loc[[result.siren]]
-    folium.GeoJson(feature_collection(city, lambda r: {"infobulle": tooltip_html(r.nom, "la ville")}),
-                   style_function=lambda _: {"color": "#000000", "weight": 3, "fillOpacity": 0},
-                   tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT)).add_to(partners)
+        tooltip_layer(layer, lambda r: tooltip_html(r.nom, f"{r.position} · {r.cooperations}"),
+                      lambda f: {"color": POSITION_COLOURS[f["properties"]["position"]], "weight": 2,
+                                 "fillColor": POSITION_COLOURS[f["properties"]["position"]], "fillOpacity": 0.45},
+                      properties=lambda r: {"position": r.position}).add_to(partners)
+    tooltip_layer(geo.epci.loc[[result.siren]], lambda r: tooltip_html(r.nom, "la ville"),
+                  {"color": "#000000", "weight": 3, "fillOpacity": 0}).add_to(partners)
     candidates = folium.FeatureGroup(name="Territoires de projet sans coopération documentée (pistes)", show=True)
     if len(result.candidates):
         ids = list(result.candidates["coop_id"])
         layer = gpd.GeoDataFrame(result.candidates.assign(geometry=catalogue.shapes.loc[ids].to_numpy()),
                                  geometry="geometry", crs="EPSG:4326")
-        folium.GeoJson(
-            feature_collection(layer, lambda r: {"infobulle": tooltip_html(
-                r.nom, f"piste : aucune coopération documentée avec la ville ({r.position})")}),
-            style_function=lambda _: {"color": "#31a354", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0},
-            tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-        ).add_to(candidates)
+        tooltip_layer(layer, lambda r: tooltip_html(r.nom, f"piste : aucune coopération documentée avec la ville "
+                                                            f"({r.position})"),
+                      {"color": "#31a354", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0}).add_to(candidates)
     return [aire, candidates, partners]
 
 

@@ -70,6 +70,19 @@ def feature_collection(gdf: gpd.GeoDataFrame, properties: Callable[[object], dic
     return {"type": "FeatureCollection", "features": features}
 
 
+def tooltip_layer(gdf: gpd.GeoDataFrame, infobulle: Callable[[object], str], style, *,
+                  properties: Callable[[object], dict] | None = None, highlight: dict | None = None) -> folium.GeoJson:
+    """One GeoJSON layer of `gdf` with a pre-escaped tooltip per feature (`infobulle(row)`), a style
+    (a dict, or a function of the feature as folium passes it) and optional extra properties."""
+    style_function = style if callable(style) else (lambda _: style)
+    return folium.GeoJson(
+        feature_collection(gdf, lambda r: {"infobulle": infobulle(r), **(properties(r) if properties else {})}),
+        style_function=style_function,
+        highlight_function=(lambda _: highlight) if highlight else None,
+        tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
+    )
+
+
 def new_map(location: tuple[float, float] = FRANCE_CENTER, zoom: float = FRANCE_ZOOM,
             online_basemap: bool = True) -> folium.Map:
     """Empty map (no remote tiles), canvas renderer, centred on mainland France by default."""

@@ -118,6 +118,19 @@ def running_nginx(folder: Path, upstreams: list[int]):
         proc.wait(timeout=10)
 
 
+def import_and_validate(page, base: str, csv_path, password: str = "s3cret") -> None:
+    """As an editor of the app at `base`: log in, import a one-row file, save it, validate it."""
+    page.goto(f"{base}/donnees")
+    page.get_by_label("Mot de passe éditeur").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv_path))
+    page.get_by_text("1 ligne(s) valides.").wait_for(timeout=30000)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Enregistré : 1 nouvelle(s)").wait_for(timeout=20000)
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("Validée").first.wait_for(timeout=20000)
+
+
 def launch_chromium(playwright):
     """Launch Debian's Chromium through playwright (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from alliance.catalogue import COLUMNS
-from tests.harness import NGINX, free_port, guard_network, running_app, running_nginx, wait_for_map
+from tests.harness import NGINX, free_port, guard_network, import_and_validate, running_app, running_nginx, wait_for_map
 
 POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not (POSTGRES and os.path.exists(NGINX)),
@@ -59,15 +59,7 @@ def test_contribution_validated_on_a_appears_on_b_and_through_nginx(chromium, cl
                themes="mobilites", statut="active", source="Délibération", citation="Une citation")
     path = tmp_path / "contribution.csv"
     pd.DataFrame([row], columns=COLUMNS).to_csv(path, index=False)
-    page.goto(f"{cluster['a']}/donnees")
-    page.get_by_label("Mot de passe éditeur").fill("s3cret")
-    page.get_by_role("button", name="Se connecter").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    page.get_by_text("1 ligne(s) valides.").wait_for(timeout=30000)
-    page.get_by_role("button", name="Enregistrer").click()
-    page.get_by_text("Enregistré : 1 nouvelle(s)").wait_for(timeout=20000)
-    page.get_by_role("button", name="Valider").click()
-    page.get_by_text("Validée").first.wait_for(timeout=20000)
+    import_and_validate(page, cluster["a"], path)
 
     for base in (cluster["b"], cluster["proxy"]):
         page.goto(f"{base}/carte?coop=replique-a")

@@ -3,7 +3,7 @@ name shows literally in the card and in the map popup."""
 import pandas as pd
 import pytest
 
-from tests.harness import guard_network, map_frame, running_app, wait_for_links, wait_for_map
+from tests.harness import guard_network, import_and_validate, map_frame, running_app, wait_for_links, wait_for_map
 from alliance.catalogue import COLUMNS
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -30,15 +30,7 @@ def test_xss_upload_is_shown_as_text(chromium, editor_app, tmp_path):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-    page.goto(f"{editor_app}/donnees")
-    page.get_by_label("Mot de passe éditeur").fill("s3cret")
-    page.get_by_role("button", name="Se connecter").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    page.get_by_text("1 ligne(s) valides.").wait_for(timeout=30000)
-    page.get_by_role("button", name="Enregistrer").click()
-    page.get_by_text("Enregistré : 1 nouvelle(s)").wait_for(timeout=20000)
-    page.get_by_role("button", name="Valider").click()
-    page.get_by_text("Validée").first.wait_for(timeout=20000)
+    import_and_validate(page, editor_app, path)
 
     page.goto(f"{editor_app}/carte?coop=contribution-xss&q=onerror")
     wait_for_map(page)
