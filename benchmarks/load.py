@@ -9,7 +9,9 @@ servers for the same cores:
 - `protocol` (default): each session speaks Streamlit's own WebSocket protocol (protobuf
   BackMsg / ForwardMsg, as the browser does) and waits for the server to finish each run —
   what the server costs, without K browsers parsing Streamlit's bundle on the same cores;
-- `browser`: each session is a headless Chromium context (end to end, map painted).
+- `browser`: each session is a headless Chromium context (end to end, map painted);
+- `mixed`: K−3 protocol sessions and 3 measured browser users: what a user sees while K
+  people use the app (the ratio target of issue 16 is read on this one).
 
 Each session (one browser context of one headless Chromium): load /carte and wait for the map
 drawn, type a search and wait for the updated layers, open the card of the first cooperation
@@ -190,30 +192,38 @@ def quantile(values: list[float], q: float) -> float | None:
     return round(values[min(len(values) - 1, int(round(q * (len(values) - 1))))], 3)
 
 
+BROWSERS_IN_MIXED = 3  # measured browser users among the K sessions of a "mixed" round
+
+
 async def round_of(base: str, pids: list[int], k: int, links: int, client: str) -> dict:
+    """One round of K concurrent sessions. `mixed`: K−3 protocol sessions load the server while
+    3 real browser users are measured end to end (a user's browser is not on the server's
+    cores; here it has to be, so only 3 are)."""
     from contextlib import AsyncExitStack
 
     async with AsyncExitStack() as stack:
-        if client == "browser":
+        browser = None
+        if client in ("browser", "mixed"):
             from playwright.async_api import async_playwright
 
             pw = await stack.enter_async_context(async_playwright())
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             stack.push_async_callback(browser.close)
+        n_browsers = {"browser": k, "mixed": min(BROWSERS_IN_MIXED, k), "protocol": 0}[client]
 
-            def session(done, idle):
+        def session(i, done, idle):
+            if i < n_browsers:
                 return one_session(browser, base, links, done, idle)
-        else:
-            def session(done, idle):
-                return ProtocolSession(base).visit(done, idle)
+            return ProtocolSession(base).visit(done, idle)
+
         warm = asyncio.Event()
         warm.set()
-        await session(asyncio.Event(), warm)  # warm caches: we measure users, not start-up
+        await session(0 if n_browsers else k, asyncio.Event(), warm)  # warm caches: we measure users
         await asyncio.sleep(2)
         rss_before = [rss_mb(p) for p in pids]
         idle = asyncio.Event()
         steps = [asyncio.Event() for _ in range(k)]
-        tasks = [asyncio.create_task(session(steps[i], idle)) for i in range(k)]
+        tasks = [asyncio.create_task(session(i, steps[i], idle)) for i in range(k)]
         await asyncio.gather(*(event.wait() for event in steps))
         await asyncio.sleep(3)
         rss_idle = [rss_mb(p) for p in pids]
@@ -221,10 +231,14 @@ async def round_of(base: str, pids: list[int], k: int, links: int, client: str) 
         results = await asyncio.gather(*tasks)
     errors = [r["error"] for r in results if "error" in r]
     row = {"sessions": k, "errors": len(errors)}
+    measured = results[:n_browsers] if client == "mixed" else results
     for step in ("map_s", "filter_s", "card_s"):
-        values = [r[step] for r in results if step in r]
+        values = [r[step] for r in measured if step in r]
         row[f"{step[:-2]}_p50_s"] = quantile(values, 0.5)
         row[f"{step[:-2]}_p95_s"] = quantile(values, 0.95)
+    if client == "mixed":
+        server = [r["map_s"] for r in results[n_browsers:] if "map_s" in r]
+        row["server_map_p95_s"] = quantile(server, 0.95)
     row["rss_mb"] = [round(v) for v in rss_idle]
     row["rss_growth_per_session_mb"] = round((sum(rss_idle) - sum(rss_before)) / k, 2)
     if errors:
@@ -259,7 +273,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default="10,25,50")
     parser.add_argument("--only", choices=["direct", "nginx"])
-    parser.add_argument("--client", choices=["protocol", "browser"], default="protocol")
+    parser.add_argument("--client", choices=["protocol", "browser", "mixed"], default="protocol")
     args = parser.parse_args()
     sizes = [int(k) for k in args.sessions.split(",")]
     links = expected_links()
