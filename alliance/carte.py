@@ -16,6 +16,7 @@ from .geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
 from .maps import MAP_FONT, escape, feature_collection, popup, tooltip, tooltip_html, tooltip_layer
 
 MAX_POPUP_MEMBERS = 8
+MAINLAND = shapely.box(-5.5, 41.0, 10.0, 51.5)  # mainland France and Corsica (lon, lat)
 
 
 def coop_label(catalogue: Catalogue, coop_id: str) -> str:
@@ -205,7 +206,14 @@ def view_of(catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: i
     """Centre and zoom that frame the cooperations `ids` (France-wide view when empty)."""
     if len(ids) == 0:
         return FRANCE_CENTER, FRANCE_ZOOM
-    return _zoom_for_bounds(catalogue.shapes.loc[list(ids)].total_bounds, map_height_px, map_width_px)
+    shapes = catalogue.shapes.loc[list(ids)]
+    # Frame mainland France when the selection has shapes there: a few overseas or foreign
+    # members must not zoom the map out to the Atlantic.
+    points = shapes.representative_point()
+    mainland = shapes[points.within(MAINLAND)]
+    if len(mainland) and len(mainland) < len(shapes):
+        shapes = mainland
+    return _zoom_for_bounds(shapes.total_bounds, map_height_px, map_width_px)
 
 
 def territory_view(catalogue: Catalogue, geo: GeoData, ref: str, ids) -> tuple[tuple[float, float], float]:

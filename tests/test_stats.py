@@ -64,9 +64,12 @@ def test_full_catalogue_themes_match_rows(catalogue, vocab):
 
 
 def test_most_connected_counts_groupings(catalogue, geo):
-    top = most_connected(catalogue, geo, catalogue.cooperations.index, limit=3)
+    documented = catalogue.cooperations.index[catalogue.cooperations["provenance"] == "documentee"]
+    top = most_connected(catalogue, geo, documented, limit=3)
     assert top.iloc[0]["nom"] == "Nantes Métropole"
     assert (top["n"] >= top["directes"]).all()
+    brest = top.set_index("nom").loc["Brest Métropole"]
+    assert brest["n"] == brest["directes"] + 1  # the TEPCV bid, through the Pôle du Pays de Brest
 
 
 def test_csv_export_round_trips_and_neutralises(catalogue, geo, vocab):

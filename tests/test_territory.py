@@ -79,8 +79,8 @@ def test_similar_epci(catalogue, geo):
     peers = similar_epci("242900314", catalogue, geo)
     assert set(geo.epci.loc[peers["siren"], "type"]) == {"METRO"}
     assert peers["population"].between(*population_band(213403)).all()
-    # 9 documented cooperations, plus its CRTE, Territoire d'industrie and PNR from the registers
-    assert peers.loc[peers["est_le_territoire"], "cooperations"].iloc[0] == 12
+    # 10 documented cooperations, plus its CRTE, Territoire d'industrie and PNR from the registers
+    assert peers.loc[peers["est_le_territoire"], "cooperations"].iloc[0] == 13
 
 
 def small_catalogue(vocab, geo):
