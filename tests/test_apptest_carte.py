@@ -95,3 +95,15 @@ def test_save_view_as_scene(catalogue, geo):
                       "cr-toulouse-armagnac")
     [scene] = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
     assert scene.selection == "cr-toulouse-armagnac"
+
+
+def test_provenance_filter_and_url(catalogue):
+    at = carte({"source": "registre", "region": "32"}).run()
+    assert not at.exception
+    assert at.multiselect(key="filtre_provenances").value == ["registre"]
+    registers = catalogue.cooperations["provenance"] == "registre"
+    shown = int(metric(at, "Coopérations").replace("\u00a0", ""))
+    assert 0 < shown < int(registers.sum())
+    at.multiselect(key="filtre_provenances").set_value(["documentee"]).run()
+    assert metric(at, "Coopérations") == "0"  # no documented cooperation in Hauts-de-France
+    assert at.query_params["source"] == "documentee"
