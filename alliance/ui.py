@@ -85,9 +85,14 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
         match = matches.loc[coop_id]
         theirs = set(match["membres_registre"].split(";"))
         ours = {m for m in row["membres"] if m.startswith("epci:")}
+        def names(refs) -> str:
+            return ", ".join(sorted(geo.epci.at[r[5:], "nom"] for r in refs if r[5:] in geo.epci.index))
+
         same = "mêmes EPCI que ci-dessus" if theirs == ours else (
-            f"{fmt_int(len(theirs))} EPCI, contre {fmt_int(len(ours))} d'après le document source — les deux sont "
-            "montrés, aucun n'écrase l'autre")
+            f"{fmt_int(len(theirs))} EPCI, contre {fmt_int(len(ours))} d'après le document source"
+            + (f" ; absents du registre : {names(ours - theirs)}" if ours - theirs else "")
+            + (f" ; seulement au registre : {names(theirs - ours)}" if theirs - ours else "")
+            + " (les deux sources sont gardées, aucune n'écrase l'autre)")
         st.caption(markdown_text(f"Aussi au registre : {match['nom_registre']} ({match['identifiant']}, "
                                  f"{match['millesime']}) : {same}."))
     related = related_cooperations(catalogue, coop_id)

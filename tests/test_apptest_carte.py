@@ -107,3 +107,9 @@ def test_provenance_filter_and_url(catalogue):
     at.multiselect(key="filtre_provenances").set_value(["documentee"]).run()
     assert metric(at, "Coopérations") == "0"  # no documented cooperation in Hauts-de-France
     assert at.query_params["source"] == "documentee"
+
+
+def test_card_shows_both_memberships_of_a_register_match():
+    at = carte({"coop": "pm-le-mans-sarthe"}).run()
+    note = next(c.value for c in at.caption if "Aussi au registre" in c.value).replace("\\", "")
+    assert "7 EPCI, contre 1 d'après le document source" in note and "CC du Val de Sarthe" in note
