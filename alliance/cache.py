@@ -181,7 +181,7 @@ def store():
 
 def open_store():
     """The contributions database; raises DataError (French) when it cannot be opened."""
-    from .store import Store, database_url
+    from .store import database_url
 
     try:
         return _store(database_url())

@@ -13,7 +13,7 @@ import shapely
 from .catalogue import Catalogue, parse_ref
 from .fmt import fmt_int
 from .geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
-from .maps import MAP_FONT, escape, feature_collection, popup, tooltip, tooltip_html, tooltip_layer
+from .maps import MAP_FONT, escape, popup, tooltip, tooltip_html, tooltip_layer
 
 MAX_POPUP_MEMBERS = 8
 MAINLAND = shapely.box(-5.5, 41.0, 10.0, 51.5)  # mainland France and Corsica (lon, lat)

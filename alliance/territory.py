@@ -176,7 +176,7 @@ def zonage_lines(ref: str, geo: GeoData, zonages: Zonages) -> dict[str, str]:
             share = communes.groupby([column, name])["population"].sum().sort_values(ascending=False)
             if share.empty:
                 continue
-            (zone_code, zone_name), population = share.index[0], share.iloc[0]
+            (_, zone_name), population = share.index[0], share.iloc[0]
             zone_name = zone_name or "hors attraction des villes"
             lines[label] = f"{zone_name} ({fmt_pct(100 * population / total)} de sa population)"
         lines["Communes en couronne d'une aire"] = fmt_int(int((communes["aav_categorie"] == "couronne").sum()))
