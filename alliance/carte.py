@@ -1,7 +1,6 @@
 """Layers of the Carte page: cooperations of a filtered selection as folium feature groups."""
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
@@ -13,28 +12,38 @@ import shapely
 from .catalogue import Catalogue, parse_ref
 from .fmt import fmt_int
 from .geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
-from .maps import MAP_FONT, escape, popup, tooltip, tooltip_html, tooltip_layer
+from .geojson_layer import Feature, FeatureLayer
+from .maps import MAP_FONT, escape, tooltip_html, tooltip_layer
 
 MAX_POPUP_MEMBERS = 8
 MAINLAND = shapely.box(-5.5, 41.0, 10.0, 51.5)  # mainland France and Corsica (lon, lat)
 
 
+def coop_labels(catalogue: Catalogue) -> pd.Series:
+    """The text each cooperation is known by on the map (tooltip), unique per cooperation."""
+    coops = catalogue.cooperations
+    vocab = catalogue.vocab["type"]
+    return coops["nom"] + " · " + coops["type"].map({t: vocab.label(t) for t in coops["type"].unique()})
+
+
 def coop_label(catalogue: Catalogue, coop_id: str) -> str:
-    """The text a cooperation is known by on the map (tooltip), unique per cooperation."""
-    row = catalogue.cooperations.loc[coop_id]
-    return f"{row['nom']} · {catalogue.vocab['type'].label(row['type'])}"
+    return coop_labels(catalogue)[coop_id]
 
 
 def label_index(catalogue: Catalogue) -> dict[str, str]:
     """Tooltip text -> cooperation id, to know what a click on the map selected."""
-    return {coop_label(catalogue, cid): cid for cid in catalogue.cooperations.index}
+    return {label: cid for cid, label in coop_labels(catalogue).items()}
 
 
-def popup_html(catalogue: Catalogue, coop_id: str) -> str:
-    """Escaped popup: name, type, year, members, themes."""
+def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None = None,
+               row: dict | None = None) -> str:
+    """Escaped popup: name, type, year, members, themes. `members` (direct members) and `row`
+    (the cooperation's fields): when the caller has them at hand (building many popups)."""
     vocab = catalogue.vocab
-    row = catalogue.cooperations.loc[coop_id]
-    members = catalogue.members[(catalogue.members["coop_id"] == coop_id) & catalogue.members["via"].isna()]
+    if row is None:
+        row = catalogue.cooperations.loc[coop_id].to_dict()
+    if members is None:
+        members = catalogue.members[(catalogue.members["coop_id"] == coop_id) & catalogue.members["via"].isna()]
     names = [escape(n) for n in members["nom"].head(MAX_POPUP_MEMBERS)]
     if len(members) > MAX_POPUP_MEMBERS:
         names.append(f"… et {len(members) - MAX_POPUP_MEMBERS} autres")
@@ -43,6 +52,16 @@ def popup_html(catalogue: Catalogue, coop_id: str) -> str:
     return (f"<div style='{MAP_FONT};min-width:220px'><b>{escape(row['nom'])}</b><br>"
             f"<i>{escape(vocab['type'].label(row['type']))}</i> · {escape(vocab['statut'].label(row['statut']))}<br>"
             f"Année : {escape(year)}<br>Membres : {', '.join(names)}<br>Thèmes : {themes}</div>")
+
+
+def popups(catalogue: Catalogue, ids) -> dict[str, str]:
+    """`popup_html` of each of `ids`, the members grouped once."""
+    wanted = list(dict.fromkeys(ids))
+    members = catalogue.members[catalogue.members["coop_id"].isin(wanted) & catalogue.members["via"].isna()]
+    by_coop = dict(tuple(members.groupby("coop_id", sort=False)))
+    empty = members.iloc[0:0]
+    rows = catalogue.cooperations.loc[wanted, ["nom", "type", "statut", "annee", "themes"]].to_dict("index")
+    return {cid: popup_html(catalogue, cid, by_coop.get(cid, empty), rows[cid]) for cid in wanted}
 
 
 def link_weight(n_themes: int) -> float:
@@ -101,13 +120,12 @@ def register_groups(catalogue: Catalogue, ids) -> list[folium.FeatureGroup]:
         rows = register[register["type"].isin(types)]
         group = folium.FeatureGroup(name=name, show=shown or not any_default)
         if len(rows):
-            shapes = catalogue.shapes.loc[list(rows.index)]
-            features = gpd.GeoDataFrame({"type": rows["type"].to_numpy(), "label": [
-                escape(coop_label(catalogue, cid)) for cid in rows.index]}, geometry=shapes.to_numpy(), crs="EPSG:4326")
-            tooltip_layer(features, lambda r: r.label, lambda f: {
-                "color": vocab.colour(f["properties"]["type"]), "weight": 1.2,
-                "fillColor": vocab.colour(f["properties"]["type"]), "fillOpacity": 0.12},
-                properties=lambda r: {"type": r.type}, highlight={"weight": 3, "fillOpacity": 0.3}).add_to(group)
+            styles = {t: {"color": vocab.colour(t), "weight": 1.2, "fillColor": vocab.colour(t), "fillOpacity": 0.12}
+                      for t in types}
+            labels = coop_labels(catalogue).loc[rows.index]
+            FeatureLayer([Feature(shape, tooltip=escape(label), style=kind) for shape, label, kind in zip(
+                catalogue.shapes.loc[rows.index], labels, rows["type"])],
+                         styles, highlight={"weight": 3, "fillOpacity": 0.3}).add_to(group)
         groups.append(group)
     return groups
 
@@ -131,9 +149,9 @@ def aire_layer(aires: gpd.GeoDataFrame, weight: float = 1.0, opacities: tuple[fl
     return tooltip_layer(
         aires, lambda r: tooltip_html(f"Aire d'attraction de {r.nom}", f"{r.partie} · {fmt_int(r.communes)} communes · "
                                       f"{fmt_int(r.population)} habitants"),
-        lambda f: {"color": "#5b6770", "weight": weight, "fillColor": "#5b6770",
-                   "fillOpacity": opacities[0] if f["properties"]["partie"] == "pôle" else opacities[1]},
-        properties=lambda r: {"partie": r.partie})
+        {partie: {"color": "#5b6770", "weight": weight, "fillColor": "#5b6770", "fillOpacity": opacity}
+         for partie, opacity in (("pôle", opacities[0]), ("couronne", opacities[1]))},
+        style_key=lambda r: "pôle" if r.partie == "pôle" else "couronne")
 
 
 def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None,
@@ -157,45 +175,42 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
                       {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35}).add_to(epci_group)
     groups.append(epci_group)
 
+    labels = coop_labels(catalogue)
+    popup_of = popups(catalogue, list(sel.zone_ids) + list(sel.link_ids))
+    type_styles = {t: {"color": vocab["type"].colour(t), "fillColor": vocab["type"].colour(t)} for t in vocab["type"].keys}
     zone_group = folium.FeatureGroup(name="Périmètres (PETR, Pays, pôles…)", show=True)
-    for cid in sel.zone_ids:
-        row = catalogue.cooperations.loc[cid]
-        colour = vocab["type"].colour(row["type"])
-        weight = 4 if cid == selected else 2
-        folium.GeoJson(
-            json.loads(shapely.to_geojson(catalogue.shapes[cid])),
-            style_function=lambda _, c=colour, w=weight: {"color": c, "weight": w, "fillColor": c, "fillOpacity": 0.22},
-            highlight_function=lambda _: {"weight": 4, "fillOpacity": 0.4},
-            tooltip=tooltip(escape(coop_label(catalogue, cid))),
-            popup=popup(popup_html(catalogue, cid)),
-        ).add_to(zone_group)
+    if sel.zone_ids:
+        FeatureLayer([Feature(catalogue.shapes[cid], tooltip=escape(labels[cid]), popup=popup_of[cid], style=catalogue.cooperations.at[cid, "type"],
+                              weight=4 if cid == selected else 2) for cid in sel.zone_ids],
+                     {t: {**style, "fillOpacity": 0.22} for t, style in type_styles.items()},
+                     highlight={"weight": 4, "fillOpacity": 0.4}).add_to(zone_group)
     groups.append(zone_group)
 
     link_group = folium.FeatureGroup(name="Liens de coopération", show=True)
     links = catalogue.links[catalogue.links["coop_id"].isin(list(sel.link_ids))]
-    for link in links.itertuples():
-        row = catalogue.cooperations.loc[link.coop_id]
-        coords = [(lat, lon) for lon, lat in link.geometry.coords]
-        weight = link_weight(len(row["themes"])) + (3 if link.coop_id == selected else 0)
-        folium.PolyLine(
-            coords, color=vocab["type"].colour(row["type"]), weight=weight, opacity=0.85,
-            tooltip=tooltip(escape(coop_label(catalogue, link.coop_id))),
-            popup=popup(popup_html(catalogue, link.coop_id)),
-        ).add_to(link_group)
+    if len(links):
+        types = catalogue.cooperations["type"]
+        n_themes = catalogue.cooperations["themes"].map(len)
+        FeatureLayer([Feature(link.geometry, tooltip=escape(labels[link.coop_id]), popup=popup_of[link.coop_id],
+                              style=types[link.coop_id],
+                              weight=link_weight(n_themes[link.coop_id]) + (3 if link.coop_id == selected else 0))
+                      for link in links.itertuples()],
+                     {t: {"color": style["color"], "opacity": 0.85, "fill": False} for t, style in type_styles.items()},
+                     ).add_to(link_group)
     groups.append(link_group)
 
     ext_group = folium.FeatureGroup(name="Partenaires hors code officiel", show=True)
     members = catalogue.members[catalogue.members["coop_id"].isin(list(ids)) & (catalogue.members["kind"] == "ext")]
+    partners = []
     for text in members["ref"].unique():
         ref = parse_ref(text)
         coops = ", ".join(escape(catalogue.cooperations.at[c, "nom"])
                           for c in members.loc[members["ref"] == text, "coop_id"].unique())
-        folium.CircleMarker(
-            [ref.lat, ref.lon], radius=7, color="#333333", weight=2, fill=True, fill_color="#ffffff", fill_opacity=1,
-            tooltip=tooltip(escape(ref.label)),
-            popup=popup(f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>",
-                        max_width=300),
-        ).add_to(ext_group)
+        partners.append(Feature(shapely.Point(ref.lon, ref.lat), tooltip=escape(ref.label),
+                                popup=f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>"))
+    if partners:
+        FeatureLayer(partners, {"defaut": {"color": "#333333", "weight": 2, "fill": True, "fillColor": "#ffffff",
+                                           "fillOpacity": 1}}, radius=7, popup_width=300).add_to(ext_group)
     groups.append(ext_group)
     named = dict(zip(ALL_LAYERS[1:], groups[-4:]))
     return groups[:-4] + [named[name] for name in ALL_LAYERS[1:] if name in layers]
@@ -263,9 +278,9 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
         layer = gpd.GeoDataFrame(shown.assign(geometry=geo.epci.geometry.loc[shown["siren"]].to_numpy()),
                                  geometry="geometry", crs="EPSG:4326")
         tooltip_layer(layer, lambda r: tooltip_html(r.nom, f"{r.position} · {r.cooperations}"),
-                      lambda f: {"color": POSITION_COLOURS[f["properties"]["position"]], "weight": 2,
-                                 "fillColor": POSITION_COLOURS[f["properties"]["position"]], "fillOpacity": 0.45},
-                      properties=lambda r: {"position": r.position}).add_to(partners)
+                      {position: {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
+                       for position, colour in POSITION_COLOURS.items()},
+                      style_key=lambda r: r.position).add_to(partners)
     tooltip_layer(geo.epci.loc[[result.siren]], lambda r: tooltip_html(r.nom, "la ville"),
                   {"color": "#000000", "weight": 3, "fillOpacity": 0}).add_to(partners)
     candidates = folium.FeatureGroup(name="Territoires de projet sans coopération documentée (pistes)", show=True)
@@ -294,22 +309,26 @@ def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> l
 
     edges = folium.FeatureGroup(name="Liens du réseau", show=True)
     strongest = sorted(graph.edges(data=True), key=lambda e: -e[2]["weight"])[:MAX_NETWORK_EDGES]
+    lines = []
     for a, b, data in strongest:
         pa, pb = anchor(a), anchor(b)
         if pa is None or pb is None:
             continue
         names = ", ".join(catalogue.cooperations.at[c, "nom"] for c in data["cooperations"][:4])
-        folium.PolyLine([(pa.y, pa.x), (pb.y, pb.x)], color="#5b6770", weight=1 + 2.5 * min(data["weight"], 3),
-                        opacity=0.55, tooltip=tooltip(escape(names))).add_to(edges)
+        lines.append(Feature(shapely.LineString([pa, pb]), tooltip=escape(names),
+                             weight=1 + 2.5 * min(data["weight"], 3)))
+    if lines:
+        FeatureLayer(lines, {"defaut": {"color": "#5b6770", "opacity": 0.55, "fill": False}}).add_to(edges)
     nodes = folium.FeatureGroup(name="Territoires", show=True)
+    points = []
     for node, data in graph.nodes(data=True):
         point = anchor(node)
         if point is None:
             continue
         strength = graph.degree(node, weight="weight")
-        folium.CircleMarker(
-            (point.y, point.x), radius=1 + 2.5 * math.sqrt(strength), color="#8c1d40", weight=0.8, fill=True,
-            fill_color="#c2185b", fill_opacity=min(0.9, 0.3 + 0.1 * strength),
-            tooltip=tooltip(escape(f"{data.get('nom', node)} · {graph.degree(node)} partenaires")),
-        ).add_to(nodes)
+        points.append(Feature(point, tooltip=escape(f"{data.get('nom', node)} · {graph.degree(node)} partenaires"),
+                              style=str(min(6, round(strength))), radius=1 + 2.5 * math.sqrt(strength)))
+    if points:  # size and opacity grow with the weighted degree
+        FeatureLayer(points, {str(k): {"color": "#8c1d40", "weight": 0.8, "fill": True, "fillColor": "#c2185b",
+                                       "fillOpacity": min(0.9, 0.3 + 0.1 * k)} for k in range(7)}).add_to(nodes)
     return [edges, nodes]

@@ -1,17 +1,16 @@
 """Building folium maps: offline base map (régions, départements) and reference layers."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Callable
 
 import folium
 import geopandas as gpd
-import shapely
 from branca.element import MacroElement, Template
 
 from .escaping import html_text, inert_markup
 from .fmt import fmt_int
+from .geojson_layer import Feature, FeatureLayer, add_runtime, features_json
 from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, outline_mesh
 from .offline import use_local_assets
 
@@ -58,29 +57,16 @@ def tooltip_html(title: str, *lines: str) -> str:
     return "<br>".join(parts)
 
 
-def feature_collection(gdf: gpd.GeoDataFrame, properties: Callable[[object], dict]) -> dict:
-    """GeoJSON of `gdf` keeping only the given properties (smaller payload than all columns)."""
-    features = []
-    for row in gdf.itertuples():
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            continue
-        features.append({"type": "Feature", "properties": properties(row),
-                         "geometry": json.loads(shapely.to_geojson(geom))})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def tooltip_layer(gdf: gpd.GeoDataFrame, infobulle: Callable[[object], str], style, *,
-                  properties: Callable[[object], dict] | None = None, highlight: dict | None = None) -> folium.GeoJson:
-    """One GeoJSON layer of `gdf` with a pre-escaped tooltip per feature (`infobulle(row)`), a style
-    (a dict, or a function of the feature as folium passes it) and optional extra properties."""
-    style_function = style if callable(style) else (lambda _: style)
-    return folium.GeoJson(
-        feature_collection(gdf, lambda r: {"infobulle": infobulle(r), **(properties(r) if properties else {})}),
-        style_function=style_function,
-        highlight_function=(lambda _: highlight) if highlight else None,
-        tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-    )
+def tooltip_layer(gdf: gpd.GeoDataFrame, infobulle: Callable[[object], str], styles: dict, *,
+                  style_key: Callable[[object], str] | None = None, highlight: dict | None = None,
+                  popup: Callable[[object], str] | None = None) -> FeatureLayer:
+    """One layer of `gdf` with a pre-escaped tooltip per feature (`infobulle(row)`). `styles` is
+    one Leaflet style, or a table {key: style} with `style_key(row)` choosing each row's key."""
+    table = styles if style_key else {"defaut": styles}
+    return FeatureLayer(
+        [Feature(row.geometry, tooltip=infobulle(row), popup=popup(row) if popup else None,
+                 style=style_key(row) if style_key else "defaut") for row in gdf.itertuples()],
+        table, highlight=highlight)
 
 
 def new_map(location: tuple[float, float] = FRANCE_CENTER, zoom: float = FRANCE_ZOOM,
@@ -90,6 +76,7 @@ def new_map(location: tuple[float, float] = FRANCE_CENTER, zoom: float = FRANCE_
                       control_scale=True, location=list(location), zoom_start=zoom,
                       zoom_snap=0.25, zoom_delta=0.5)
     _Attribution(ATTRIBUTION).add_to(fmap)
+    add_runtime(fmap)
     if online_basemap:
         folium.TileLayer(
             "OpenStreetMap", name="Fond OpenStreetMap (en ligne)", overlay=True, show=False,
@@ -100,36 +87,34 @@ def new_map(location: tuple[float, float] = FRANCE_CENTER, zoom: float = FRANCE_
 
 @dataclass(frozen=True)
 class BaseLayers:
-    """GeoJSON of the reference layers, computed once and shared (read-only)."""
+    """Compact data (`features_json`) of the reference layers, computed once and shared."""
 
-    regions: dict
-    departement_borders: dict
-    metropoles: dict
+    regions: str
+    departement_borders: str
+    metropoles: str
 
 
 def base_layers(geo: GeoData) -> BaseLayers:
-    """Precompute the GeoJSON of the base map (the costly part of building a map)."""
-    mesh = outline_mesh(geo.departements)
+    """Precompute the data of the base map (the costly part of building a map)."""
     return BaseLayers(
-        regions=feature_collection(
-            geo.regions, lambda r: {"code": r.code, "infobulle": tooltip_html(r.nom, f"Région {r.code}")}),
-        departement_borders={"type": "Feature", "properties": {},
-                             "geometry": json.loads(shapely.to_geojson(mesh))},
-        metropoles=feature_collection(
-            geo.metropoles, lambda r: {"siren": r.siren, "infobulle": epci_tooltip(r)}),
+        regions=features_json(Feature(r.geometry, tooltip=tooltip_html(r.nom, f"Région {r.code}"))
+                              for r in geo.regions.itertuples()),
+        departement_borders=features_json([Feature(outline_mesh(geo.departements))]),
+        metropoles=features_json(Feature(r.geometry, tooltip=epci_tooltip(r)) for r in geo.metropoles.itertuples()),
     )
+
+
+def _named(fmap: folium.Map, name: str, layer: FeatureLayer, show: bool = True) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name, show=show)
+    layer.add_to(group)
+    return group.add_to(fmap)
 
 
 def add_basemap(fmap: folium.Map, layers: BaseLayers) -> folium.Map:
     """Regions as light polygons (tooltip: name) and département borders as thin lines."""
-    folium.GeoJson(
-        layers.regions, name="Régions", style_function=lambda _: REGION_STYLE,
-        tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-    ).add_to(fmap)
-    folium.GeoJson(
-        layers.departement_borders, name="Départements",
-        style_function=lambda _: DEPARTEMENT_STYLE, interactive=False,
-    ).add_to(fmap)
+    _named(fmap, "Régions", FeatureLayer(layers.regions, {"defaut": REGION_STYLE}))
+    _named(fmap, "Départements", FeatureLayer(layers.departement_borders, {"defaut": DEPARTEMENT_STYLE},
+                                             interactive=False))
     return fmap
 
 
@@ -143,11 +128,8 @@ def epci_tooltip(row) -> str:
 
 def add_metropoles(fmap: folium.Map, layers: BaseLayers) -> folium.Map:
     """The 22 métropoles (METRO and the Métropole de Lyon) as highlighted polygons."""
-    folium.GeoJson(
-        layers.metropoles, name="Métropoles", style_function=lambda _: METROPOLE_STYLE,
-        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.8},
-        tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-    ).add_to(fmap)
+    _named(fmap, "Métropoles", FeatureLayer(layers.metropoles, {"defaut": METROPOLE_STYLE},
+                                            highlight={"weight": 3, "fillOpacity": 0.8}))
     return fmap
 
 
@@ -169,11 +151,8 @@ def carte_base_map(layers: BaseLayers, location: tuple[float, float] = FRANCE_CE
     `extra_groups` (feature groups) are drawn on top, e.g. for a standalone export."""
     fmap = new_map(location=location, zoom=zoom)
     add_basemap(fmap, layers)
-    folium.GeoJson(
-        layers.metropoles, name="Métropoles (22)", show=False,
-        style_function=lambda _: {**METROPOLE_STYLE, "fillOpacity": 0.25},
-        tooltip=folium.GeoJsonTooltip(fields=["infobulle"], labels=False, style=MAP_FONT),
-    ).add_to(fmap)
+    _named(fmap, "Métropoles (22)", FeatureLayer(layers.metropoles, {"defaut": {**METROPOLE_STYLE, "fillOpacity": 0.25}}),
+           show=False)
     for group in extra_groups or []:
         group.add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)

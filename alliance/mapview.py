@@ -9,17 +9,13 @@ in requirements.txt; tests/test_mapview.py fails if they change).
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import folium
 import streamlit_folium as sf
 
+from .geojson_layer import serve_from
 from .paths import STATIC_DIR
 
 
@@ -54,63 +50,20 @@ def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
 
 
-GENERATED_DIR = STATIC_DIR / "generated"
+GENERATED_DIR = STATIC_DIR / "generated"  # gitignored: written on demand, named by content hash
 GENERATED_URL = "/app/static/generated"
-EXTERNAL_MIN_BYTES = 20_000
-_GEOJSON_CALL = re.compile(r"(\w+_add)\(\{")
-
-
-def externalize_geojson(script: str, folder: Path = GENERATED_DIR, url: str = GENERATED_URL) -> str:
-    """Move the big GeoJSON literals of a base map's script to static files fetched by the
-    browser: the map's JavaScript travels on every rerun (st_folium's arguments), the files only
-    once per browser. Files are named by content hash; when `folder` cannot be written, the
-    script is returned unchanged (inline data, as before). Once loaded, the layers are added in
-    their original order and sent behind whatever was drawn meanwhile (the cooperation layers)."""
-    decoder = json.JSONDecoder()
-    parts, position, fetched = [], 0, []
-    for match in _GEOJSON_CALL.finditer(script):
-        start = match.end() - 1
-        if start < position:
-            continue
-        try:
-            _, end = decoder.raw_decode(script, start)
-        except ValueError:
-            continue
-        literal = script[start:end]
-        if len(literal) < EXTERNAL_MIN_BYTES or not script.startswith(");", end):
-            continue
-        name = hashlib.sha256(literal.encode()).hexdigest()[:20] + ".json"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / name
-            if not target.exists():
-                temporary = folder / f".{name}.{os.getpid()}"
-                temporary.write_text(literal, encoding="utf-8")
-                temporary.replace(target)  # atomic: a browser never reads half a file
-        except OSError:
-            return script
-        parts.append(script[position:match.start()])
-        fetched.append((match.group(1), f"{url}/{name}"))
-        position = end + 2
-    if not fetched:
-        return script
-    parts.append(script[position:])
-    loads = ", ".join(f"fetch({json.dumps(u)}).then(r => r.json())" for _, u in fetched)
-    adds = " ".join(f"{add}(data[{i}]);" for i, (add, _) in enumerate(fetched))
-    backs = " ".join(f"{add[:-4]}.bringToBack();" for add, _ in reversed(fetched))
-    parts.append(f"\nPromise.all([{loads}]).then(data => {{ {adds} {backs} }});\n")
-    return "".join(parts)
 
 
 def render_map(fmap: folium.Map) -> RenderedMap:
-    """Render `fmap` once (consumes it: streamlit-folium's helpers mutate the map); its big
-    GeoJSON layers are served as static files (`externalize_geojson`)."""
+    """Render `fmap` once (consumes it: streamlit-folium's helpers mutate the map); the data of
+    its large layers is served as static files (`geojson_layer.serve_from`)."""
+    serve_from(fmap, GENERATED_DIR, GENERATED_URL)
     fmap.get_root().render()
     fmap.render()
     html = sf._get_html(fmap)
     header = sf._get_header(fmap)
     css, js = _links(fmap)
-    script = externalize_geojson(sf._get_map_string(fmap))
+    script = sf._get_map_string(fmap)
     return RenderedMap(script=script, header=header, html=html, map_id=sf.get_full_id(fmap),
                        css_links=css, js_links=js, zoom=fmap.options.get("zoom"))
 
@@ -133,6 +86,7 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     scratch = folium.Map(tiles=None)
     parts = []
     for idx, group in enumerate(groups):
+        serve_from(group, GENERATED_DIR, GENERATED_URL)
         part = sf._get_feature_group_string(group, map=scratch, idx=idx)
         if not group.show:  # streamlit-folium adds every group to the map: a hidden one waits for the control
             part = part.replace(f"map_div.addLayer(feature_group_feature_group_{idx});", "")

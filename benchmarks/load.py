@@ -37,14 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.harness import CHROMIUM, CHROMIUM_ARGS, free_port, is_local, running_app, running_nginx  # noqa: E402
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, MAP_HELPERS_JS, free_port, is_local, running_app, running_nginx  # noqa: E402
 
 STEP_TIMEOUT_MS = 180_000
 QUERY = "Brest"
 SHAPES = ".leaflet-overlay-pane canvas, .leaflet-overlay-pane path"
-LINKS_JS = """el => { const m = Object.values(window).find(v => v && v instanceof L.Map); let n = 0;
-  (window.feature_group || []).filter(g => m.hasLayer(g)).forEach(g => g.eachLayer(l => {
-    if (l instanceof L.Polyline && !(l instanceof L.Polygon)) n++; })); return n; }"""
+LINKS_JS = f"el => {{ {MAP_HELPERS_JS} return groups.flatMap(featuresOf).filter(isLine).length; }}"
 
 
 def rss_mb(pid: int) -> float:

@@ -167,17 +167,22 @@ def wait_for_map(frame_or_page, timeout_ms: float = 30000):
     return frame
 
 
-COUNT_LAYERS_JS = """el => {
-    const map = Object.values(window).find(v => v && v instanceof L.Map);
+MAP_HELPERS_JS = """
+    const m = Object.values(window).find(v => v && v instanceof L.Map);
     // The component keeps every group it ever added; only those still on the map count.
-    const groups = (window.feature_group || []).filter(g => map.hasLayer(g)).slice(-4);
-    const count = (g, test) => { let n = 0; g.eachLayer(l => { if (test(l)) n++; }); return n; };
+    const groups = (window.feature_group || []).filter(g => m.hasLayer(g));
+    // One Leaflet layer per feature: a FeatureLayer (L.GeoJSON) holds one per feature.
+    const featuresOf = g => { const out = [];
+        g.eachLayer(l => (l instanceof L.GeoJSON ? l.eachLayer(f => out.push(f)) : out.push(l))); return out; };
     const isLine = l => (l instanceof L.Polyline) && !(l instanceof L.Polygon);
-    const names = ['epci', 'zones', 'links', 'ext'];
-    const out = {};
-    groups.forEach((g, i) => { out[names[i] || i] = count(g, i === 2 ? isLine : (() => true)); });
-    return out;
-}"""
+"""
+
+
+def map_evaluate(page, body: str, arg=None):
+    """Run `body` (JavaScript; `m`, `groups`, `featuresOf`, `isLine` and `el`, `arg` in scope) in
+    the map's frame and return its result."""
+    return map_frame(page).locator(".leaflet-container").evaluate(
+        f"(el, arg) => {{ {MAP_HELPERS_JS} {body} }}", arg)
 
 
 def map_frame(page):
@@ -186,7 +191,10 @@ def map_frame(page):
 
 def drawn_layers(page) -> dict:
     """Counts of layers in the feature groups of the Carte map (links = polylines)."""
-    return map_frame(page).locator(".leaflet-container").evaluate(COUNT_LAYERS_JS)
+    return map_evaluate(page, """const names = ['epci', 'zones', 'links', 'ext'];
+        const out = {};
+        groups.slice(-4).forEach((g, i) => { out[names[i]] = featuresOf(g).filter(i === 2 ? isLine : () => true).length; });
+        return out;""")
 
 
 def wait_for_links(page, expected: int, timeout_ms: float = 30000) -> None:

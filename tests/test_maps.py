@@ -30,7 +30,7 @@ def test_tooltips_are_escaped():
 
 def test_home_map_has_22_metropoles_and_attribution(geo):
     html = maps.home_map(maps.base_layers(geo)).get_root().render()
-    assert html.count('"siren"') == 22
+    assert html.count("SIREN ") == 22  # one tooltip per métropole
     assert "ADMIN EXPRESS" in html and "INSEE" in html
 
 

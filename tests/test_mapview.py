@@ -5,7 +5,10 @@ from alliance import maps
 import json
 import re
 
-from alliance.mapview import externalize_geojson, feature_group_js, render_map
+import shapely
+
+from alliance.geojson_layer import SCALE, Feature, FeatureLayer, encode_geometry, features_json, serve_from
+from alliance.mapview import feature_group_js, render_map
 from alliance.paths import STATIC_DIR
 
 
@@ -14,23 +17,63 @@ def test_rendered_home_map_is_complete_and_offline(geo):
     assert "map_div" in rendered.script and "L.map(" in rendered.script
     assert rendered.js_links == ("/app/static/vendor/leaflet-1.9.3/leaflet.js",)
     assert rendered.css_links == ("/app/static/vendor/leaflet-1.9.3/leaflet.css",)
-    # The GeoJSON of the régions, départements and métropoles is served once as static files
+    # The large layers (régions, département borders) are served once as static files
     # (local: /app/static/generated/), not in the JavaScript sent on every rerun.
     assert rendered.payload_bytes < 30_000
-    urls = re.findall(r'fetch\("(/app/static/generated/[0-9a-f]+\.json)"\)', rendered.script)
-    assert len(urls) == 3
-    features = sum(len(json.loads((STATIC_DIR / u[len("/app/static/"):]).read_text())["features"]) for u in urls)
-    assert features == len(geo.regions) + 1 + len(geo.metropoles)  # régions, one border mesh, métropoles
+    urls = re.findall(r'"(/app/static/generated/[0-9a-f]+\.json)"', rendered.script)
+    assert len(urls) == 2
+    served = sum(len(json.loads((STATIC_DIR / u[len("/app/static/"):]).read_text())) for u in urls)
+    inline = len(geo.metropoles)  # small: stays in the script
+    assert served == len(geo.regions) + 1 and inline < 30
 
 
-def test_inline_data_when_the_static_folder_is_not_writable(tmp_path):
-    script = 'var a = 1;\ngeo_json_x_add({"type": "FeatureCollection", "features": [' + ", ".join(
-        ['{"type": "Feature", "properties": {}, "geometry": null}'] * 600) + ']});\n'
+def test_inline_data_when_the_static_folder_is_not_writable(tmp_path, geo):
     blocked = tmp_path / "fichier"
     blocked.write_text("x")
-    assert externalize_geojson(script, folder=blocked / "sous-dossier") == script
-    moved = externalize_geojson(script, folder=tmp_path / "generated", url="/x")
-    assert "geo_json_x_add(data[0]); geo_json_x.bringToBack();" in moved and len(moved) < 500
+    layer = FeatureLayer([Feature(g) for g in geo.regions.geometry], {"defaut": {}})
+    serve_from(layer, blocked / "sous-dossier", "/x")
+    assert layer.source() == layer.data
+    serve_from(layer, tmp_path / "generated", "/x")
+    url = json.loads(layer.source())
+    assert url.startswith("/x/") and (tmp_path / "generated" / url[3:]).read_text() == layer.data
+
+
+def _decode(sequence: list[int]) -> list[tuple[float, float]]:
+    points, x, y = [], 0, 0
+    for dx, dy in zip(sequence[::2], sequence[1::2]):
+        x, y = x + dx, y + dy
+        points.append((x / SCALE, y / SCALE))
+    return points
+
+
+def test_compact_geometry_round_trips_at_the_geodata_precision():
+    polygon = shapely.Polygon([(-4.486, 48.39), (-4.3, 48.39), (-4.3, 48.5), (-4.486, 48.39)],
+                              [[(-4.4, 48.42), (-4.35, 48.42), (-4.35, 48.45), (-4.4, 48.42)]])
+    encoded = encode_geometry(polygon)
+    assert encoded["type"] == "Polygon"
+    assert [_decode(ring) for ring in encoded["c"]] == [list(polygon.exterior.coords),
+                                                        list(polygon.interiors[0].coords)]
+    multi = encode_geometry(shapely.MultiPolygon([polygon, shapely.box(1.0, 43.0, 1.5, 43.5)]))
+    assert len(multi["c"]) == 2 and _decode(multi["c"][1][0])[0] == (1.5, 43.0)
+    line = encode_geometry(shapely.LineString([(-4.486, 48.39), (1.444, 43.604)]))
+    assert line["c"] == [-4486, 48390, 5930, -4786]
+    point = encode_geometry(shapely.Point(2.3522, 48.8566))
+    assert point == {"type": "Point", "c": [2352, 48857]}
+    collection = encode_geometry(shapely.GeometryCollection([shapely.Point(3.55, 50.55), polygon]))
+    assert [g["type"] for g in collection["g"]] == ["Point", "Polygon"]
+    assert encode_geometry(shapely.Polygon()) is None
+
+
+def test_layer_data_is_safe_inside_a_script_element():
+    hostile = "</script><script>alert(1)</script><!-- \u2028"
+    data = features_json([Feature(shapely.Point(0, 0), tooltip=hostile + "\u2028")])
+    assert "</script" not in data and "<!--" not in data and "\u2028" not in data
+    assert json.loads(data)[0]["t"] == hostile + "\u2028"
+
+
+def test_standalone_maps_keep_their_data_inline(geo):
+    html = maps.home_map(maps.base_layers(geo)).get_root().render()
+    assert "/app/static/generated" not in html and "allianceLayer" in html
 
 
 def test_render_is_stable_between_builds(geo):

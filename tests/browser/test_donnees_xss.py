@@ -3,7 +3,8 @@ name shows literally in the card and in the map popup."""
 import pandas as pd
 import pytest
 
-from tests.harness import guard_network, import_and_validate, map_frame, running_app, wait_for_links, wait_for_map
+from tests.harness import (guard_network, import_and_validate, map_evaluate, map_frame, running_app, wait_for_links,
+                           wait_for_map)
 from alliance.catalogue import COLUMNS
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -37,12 +38,9 @@ def test_xss_upload_is_shown_as_text(chromium, editor_app, tmp_path):
     card = page.get_by_role("heading", name=XSS)
     card.wait_for(timeout=30000)
     wait_for_links(page, 1)
-    link = map_frame(page).locator(".leaflet-container")
-    xy = link.evaluate(
-        "el => { const m = Object.values(window).find(v => v && v instanceof L.Map); let out = null;"
-        " (window.feature_group || []).filter(g => m.hasLayer(g)).forEach(g => g.eachLayer(l => {"
-        "  if (l instanceof L.Polyline && !(l instanceof L.Polygon)) { l.openPopup(); out = true; } })); return out; }")
-    assert xy
+    opened = map_evaluate(page, "const lines = groups.flatMap(featuresOf).filter(isLine);"
+                                " lines.forEach(l => l.openPopup()); return lines.length;")
+    assert opened == 1
     popup = map_frame(page).locator(".leaflet-popup-content")
     popup.wait_for(timeout=10000)
     assert XSS in popup.inner_text()

@@ -6,7 +6,7 @@ import pytest
 
 from alliance.catalogue import COLUMNS
 from alliance.store import Store
-from tests.harness import guard_network, map_frame, running_app, wait_for_map
+from tests.harness import guard_network, map_evaluate, map_frame, running_app, wait_for_map
 
 NAMES = {
     "tick": "Tick` + alert(201) + `",
@@ -56,10 +56,8 @@ def test_no_script_no_request_no_outside_link(chromium, hostile_app, path):
         main.get_by_text(NAMES["tpl"]).first.wait_for(timeout=30000)
     frame = map_frame(page)
     # Open every popup of the cooperation layers (their HTML is parsed when they open).
-    opened = frame.locator(".leaflet-container").evaluate(
-        "el => { const m = Object.values(window).find(v => v && v instanceof L.Map); let n = 0;"
-        " (window.feature_group || []).forEach(g => g.eachLayer(l => { if (l.getPopup && l.getPopup()) {"
-        "   l.openPopup(); n++; } })); return n; }")
+    opened = map_evaluate(page, "const withPopup = groups.flatMap(featuresOf).filter(l => l.getPopup && l.getPopup());"
+                                " withPopup.forEach(l => l.openPopup()); return withPopup.length;")
     page.wait_for_timeout(800)
     links = page.locator("a[href*='evil.example']").count() + frame.locator("a[href*='evil.example']").count()
     images = main.locator("img[src*='evil.example'], img[src='x']").count()

@@ -1,19 +1,15 @@
 """The national layers in the browser: a region the seeds never mention (Hauts-de-France) shows
 its PETR, pôles and CRTE from the registers, and a click on a perimeter opens its card with
 the register's provenance."""
-from tests.harness import map_frame, wait_for_map
+from tests.harness import map_evaluate, map_frame, wait_for_map
 
-CENTRE_OF_A_REGISTER_SHAPE = """el => {
-    const map = Object.values(window).find(v => v && v instanceof L.Map);
-    const groups = (window.feature_group || []).filter(g => map.hasLayer(g));
-    let target = null;
-    groups.forEach(g => g.eachLayer(geojson => { if (!target && geojson.eachLayer) geojson.eachLayer(shape => {
-        if (!target && shape.getBounds && shape.feature && shape.feature.properties.type === 'petr') target = shape; }); }));
+CENTRE_OF_A_REGISTER_SHAPE = """
+    const target = groups.flatMap(featuresOf).find(f => f.getBounds && f.feature && f.feature.properties.s === 'petr');
     if (!target) return null;
-    const point = map.latLngToContainerPoint(target.getCenter ? target.getCenter() : target.getBounds().getCenter());
+    const point = m.latLngToContainerPoint(target.getCenter ? target.getCenter() : target.getBounds().getCenter());
     const box = el.getBoundingClientRect();
-    return {x: point.x + box.left, y: point.y + box.top, name: target.feature.properties.infobulle};
-}"""
+    return {x: point.x + box.left, y: point.y + box.top};
+"""
 
 
 def test_hauts_de_france_shows_register_groupings_and_a_click_opens_the_card(page, app_url):
@@ -24,7 +20,7 @@ def test_hauts_de_france_shows_register_groupings_and_a_click_opens_the_card(pag
     assert int(metric.locator('[data-testid="stMetricValue"]').inner_text()) >= 3
     frame = map_frame(page)
     page.wait_for_timeout(1500)  # the map flies to the region
-    target = frame.locator(".leaflet-container").evaluate(CENTRE_OF_A_REGISTER_SHAPE)
+    target = map_evaluate(page, CENTRE_OF_A_REGISTER_SHAPE)
     assert target is not None
     iframe_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.click(iframe_box["x"] + target["x"], iframe_box["y"] + target["y"])
@@ -39,10 +35,7 @@ def test_alliances_page_draws_the_aire_partners_and_candidates(page, app_url):
     page.goto(f"{app_url}/alliances?ville=243100518")
     frame = wait_for_map(page)
     page.get_by_text("PETR du Pays du Sud Toulousain").first.wait_for(state="attached", timeout=30000)
-    counts = frame.locator(".leaflet-container").evaluate(
-        "el => { const m = Object.values(window).find(v => v && v instanceof L.Map); const out = [];"
-        " (window.feature_group || []).filter(g => m.hasLayer(g)).forEach(g => { let n = 0;"
-        "   g.eachLayer(l => { if (l.eachLayer) l.eachLayer(() => n++); else n++; }); out.push(n); }); return out; }")
+    counts = map_evaluate(page, "return groups.map(g => featuresOf(g).length);")
     aire, candidates, partners = counts[-3:]
     assert aire == 2 and candidates >= 3 and partners >= 10
     assert [e for e in page.console_errors if "404" not in e] == []
@@ -57,6 +50,6 @@ def test_carte_context_layer_of_aires(page, app_url):
         """el => new Promise((resolve, reject) => { const t0 = Date.now(); const tick = () => {
             const m = Object.values(window).find(v => v && v instanceof L.Map);
             const named = Object.values(m._layers).some(l => l.feature && l.feature.properties
-                && l.feature.properties.partie === 'couronne');
+                && l.feature.properties.s === 'couronne');
             if (named) resolve(true); else if (Date.now() - t0 > 30000) reject('no aire'); else setTimeout(tick, 100); };
             tick(); })""")
