@@ -76,3 +76,10 @@ def _load(folder: Path) -> GeoData:
 def outline_mesh(layer: gpd.GeoDataFrame) -> shapely.MultiLineString:
     """Borders of a polygon layer as lines, each shared border drawn once (lighter to send)."""
     return shapely.line_merge(shapely.union_all(layer.geometry.boundary.values))
+
+
+def inner_borders(layer: gpd.GeoDataFrame, group: str):
+    """Borders between polygons of the same `group` (e.g. départements inside a région): the
+    others (coast, borders between groups) are drawn by the group's own layer."""
+    outer = shapely.union_all(list(layer.dissolve(by=group).boundary))
+    return outline_mesh(layer).difference(outer)

@@ -9,7 +9,8 @@ JavaScript for the national map, sent again on every rerun. Here:
   delta-encoded along each ring, decoded in the browser (`LayerRuntime`);
 - when a map is shown through the Streamlit component (`serve_from`), the data of a large
   layer is written once as a static file named by its content hash and fetched by the browser,
-  which keeps it across reruns and pages: the JavaScript sent on each rerun stays small.
+  which keeps it across reruns and pages: the JavaScript sent on each rerun stays small; a
+  layer hidden in the layer control is fetched only when the user shows it.
   Standalone exports keep the data inline (they must open offline from a file).
 Layers fetched late, or shown later from the layer control, are restacked in declaration order
 so the drawing looks the same as when everything is inline.
@@ -161,6 +162,10 @@ class FeatureLayer(MacroElement):
     def n_features(self) -> int:
         return len(json.loads(self.data))
 
+    @property
+    def is_served(self) -> bool:
+        return self.serve_dir is not None and len(self.data) >= EXTERNAL_MIN_BYTES and self.source() != self.data
+
     def source(self) -> str:
         """The layer's data as a JavaScript expression: inline, or the URL of its static file
         when the map is served (`serve_from`) and the data is large; inline if the folder
@@ -186,6 +191,21 @@ def serve_from(element, folder: Path, url: str) -> None:
         element.serve_dir, element.serve_url = folder, url
     for child in getattr(element, "_children", {}).values():
         serve_from(child, folder, url)
+
+
+def served_bytes(element, shown: bool = True) -> tuple[int, int]:
+    """Bytes of the static files the layers under `element` fetch: (when the map opens, with
+    every hidden layer shown too). Call after rendering."""
+    if getattr(element, "show", True) is False:
+        shown = False
+    now = every = 0
+    if isinstance(element, FeatureLayer) and element.is_served:
+        size = len(element.data.encode())
+        now, every = (size if shown else 0), size
+    for child in getattr(element, "_children", {}).values():
+        child_now, child_every = served_bytes(child, shown)
+        now, every = now + child_now, every + child_every
+    return now, every
 
 
 class LayerRuntime(MacroElement):
@@ -232,8 +252,8 @@ class LayerRuntime(MacroElement):
                     if (click) layer.eachLayer(function (l) { l.off("click", click); l.on("click", click); });
                     window.allianceRestack(layer._map, layer._allianceRank);
                 }
-                if (typeof data === "string") {
-                    fetch(data).then(function (r) { return r.json(); }).then(fill);
+                if (typeof data === "string") {  // fetched when first shown: hidden layers cost nothing
+                    layer.once("add", function () { fetch(data).then(function (r) { return r.json(); }).then(fill); });
                 } else {
                     fill(data);
                 }

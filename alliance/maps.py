@@ -11,7 +11,7 @@ from branca.element import MacroElement, Template
 from .escaping import html_text, inert_markup
 from .fmt import fmt_int
 from .geojson_layer import Feature, FeatureLayer, add_runtime, features_json
-from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, outline_mesh
+from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, inner_borders
 from .offline import use_local_assets
 
 ATTRIBUTION = ("Contours © IGN ADMIN EXPRESS 2018 · Codes © INSEE COG · Groupements © BANATIC/DGCL, ANCT · "
@@ -99,7 +99,7 @@ def base_layers(geo: GeoData) -> BaseLayers:
     return BaseLayers(
         regions=features_json(Feature(r.geometry, tooltip=tooltip_html(r.nom, f"Région {r.code}"))
                               for r in geo.regions.itertuples()),
-        departement_borders=features_json([Feature(outline_mesh(geo.departements))]),
+        departement_borders=features_json([Feature(inner_borders(geo.departements, "region"))]),
         metropoles=features_json(Feature(r.geometry, tooltip=epci_tooltip(r)) for r in geo.metropoles.itertuples()),
     )
 
@@ -111,7 +111,8 @@ def _named(fmap: folium.Map, name: str, layer: FeatureLayer, show: bool = True) 
 
 
 def add_basemap(fmap: folium.Map, layers: BaseLayers) -> folium.Map:
-    """Regions as light polygons (tooltip: name) and département borders as thin lines."""
+    """Regions as light polygons (tooltip: name) and the départements' borders inside each
+    région as thin lines."""
     _named(fmap, "Régions", FeatureLayer(layers.regions, {"defaut": REGION_STYLE}))
     _named(fmap, "Départements", FeatureLayer(layers.departement_borders, {"defaut": DEPARTEMENT_STYLE},
                                              interactive=False))
@@ -156,4 +157,4 @@ def carte_base_map(layers: BaseLayers, location: tuple[float, float] = FRANCE_CE
     for group in extra_groups or []:
         group.add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    return use_local_assets(fmap, jquery=True)
+    return use_local_assets(fmap)  # popups are Leaflet's own (FeatureLayer): no jQuery

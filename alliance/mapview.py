@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 import folium
 import streamlit_folium as sf
 
-from .geojson_layer import serve_from
+from .geojson_layer import serve_from, served_bytes
 from .paths import STATIC_DIR
 
 
@@ -30,9 +30,11 @@ class RenderedMap:
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
     zoom: float | None
+    served: tuple[int, int] = (0, 0)  # static files fetched: when shown, with hidden layers too
 
     @property
     def payload_bytes(self) -> int:
+        """What the component sends (on first display)."""
         return len(self.script.encode()) + len(self.header.encode()) + len(self.html.encode())
 
 
@@ -65,7 +67,7 @@ def render_map(fmap: folium.Map) -> RenderedMap:
     css, js = _links(fmap)
     script = sf._get_map_string(fmap)
     return RenderedMap(script=script, header=header, html=html, map_id=sf.get_full_id(fmap),
-                       css_links=css, js_links=js, zoom=fmap.options.get("zoom"))
+                       css_links=css, js_links=js, zoom=fmap.options.get("zoom"), served=served_bytes(fmap))
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,11 @@ class DynamicLayers:
 
     groups: str
     control: str | None
+    served: tuple[int, int] = (0, 0)  # static files fetched: when shown, with hidden layers too
 
     @property
     def payload_bytes(self) -> int:
+        """What the component sends on each rerun that changes the layers."""
         return len(self.groups.encode()) + len((self.control or "").encode())
 
 
@@ -95,7 +99,9 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     control = None
     if control_title is not None:
         control = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
-    return DynamicLayers(groups=js, control=control)
+    served = [served_bytes(group) for group in groups]
+    return DynamicLayers(groups=js, control=control,
+                         served=(sum(now for now, _ in served), sum(every for _, every in served)))
 
 
 def show_map(rendered: RenderedMap, *, key: str, height: int = 600,

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -75,6 +78,15 @@ def home_map_payload_bytes() -> int:
     return cache.home_map().payload_bytes
 
 
+@figure
+def home_first_visit_bytes() -> int:
+    """What the browser parses for the Accueil map on a first visit (component and static files)."""
+    from alliance import cache
+
+    home = cache.home_map()
+    return home.payload_bytes + home.served[0]
+
+
 def first_paint(browser, url: str, ready_selector: str | None = None) -> float:
     """Seconds from navigation to the first map shape painted (canvas pixels or SVG path)."""
     from tests.harness import guard_network
@@ -116,47 +128,162 @@ def home_first_paint_s(browser, base: str) -> float:
 
 # --- issue 4: map explorer -----------------------------------------------------------------
 
-@figure
-def france_view_payload_bytes() -> int:
-    """Everything the Carte page's map sends for the France-wide view (no filter)."""
+def carte_view(ids, layers=None):
+    """Base map and layers of the Carte page for `ids` (all layers by default)."""
     from alliance import cache, carte
-    from alliance.mapview import feature_group_js, render_map
-    from alliance import maps
 
     catalogue, geo = cache.catalogue(), cache.geodata()
-    base = render_map(maps.carte_base_map(cache.base_layers()))
-    layers = feature_group_js(carte.cooperation_groups(catalogue, geo, tuple(catalogue.cooperations.index)),
-                              control_title="Coopérations")
-    return base.payload_bytes + layers.payload_bytes
+    groups = carte.cooperation_groups(catalogue, geo, ids, **({"layers": layers} if layers else {}))
+    return cache.carte_base_map(), cache.feature_group_js(groups, control_title="Coopérations")
+
+
+@figure
+def france_view_payload_bytes() -> int:
+    """What the browser parses for the Carte's default France view on a first visit: the
+    component's JavaScript and the static files of the layers shown (gzip off)."""
+    from alliance import cache
+
+    base, layers = carte_view(tuple(cache.catalogue().cooperations.index))
+    return base.payload_bytes + base.served[0] + layers.payload_bytes + layers.served[0]
+
+
+@figure
+def carte_rerun_payload_bytes() -> int:
+    """What travels on each rerun that changes the Carte's layers (France view): the feature
+    groups' JavaScript; their data files are already in the browser."""
+    from alliance import cache
+
+    return carte_view(tuple(cache.catalogue().cooperations.index))[1].payload_bytes
+
+
+FILTER_QUERIES = ["Brest", "Toulouse", "Nantes", "Rouen", "Montpellier", "Morlaix", "Bordeaux", "Tours"]
+
+
+def expected_links(queries: list[str]) -> dict[str, int]:
+    from alliance import cache
+    from alliance.carte import describe_selection
+    from alliance.filters import Filters, apply_filters
+
+    catalogue, index = cache.catalogue(), cache.filter_index()
+    return {q: describe_selection(catalogue, apply_filters(catalogue, index, Filters(texte=q))).n_links
+            for q in queries}
+
+
+def open_with_search(browser, url: str):
+    """A fresh visitor on `url` (a page with the search box and a map); returns (context, page, box)."""
+    from tests.harness import guard_network, wait_for_map
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    guard_network(context, [])
+    page = context.new_page()
+    page.goto(url)
+    wait_for_map(page)
+    return context, page, page.get_by_label("Recherche (coopération, territoire)")
+
+
+def search_to_paint(page, box, query: str, painted: Callable[[], None]) -> float:
+    """Seconds from Enter in the search box to `painted()` returning (updated layers painted)."""
+    box.fill(query)
+    start = time.perf_counter()
+    box.press("Enter")
+    painted()
+    return time.perf_counter() - start
 
 
 @browser_figure
 def filter_change_s(browser, base: str) -> float:
     """A filter change (search box) to the updated map, each one a new selection (no cache hit)."""
-    from alliance import cache
-    from tests.harness import guard_network, wait_for_links, wait_for_map
-    from alliance.carte import describe_selection
-    from alliance.filters import Filters, apply_filters
+    from tests.harness import wait_for_links
 
-    catalogue, index = cache.catalogue(), cache.filter_index()
-    queries = ["Brest", "Toulouse", "Nantes", "Rouen", "Montpellier", "Morlaix", "Bordeaux", "Tours"]
-    expected = {q: describe_selection(catalogue, apply_filters(catalogue, index, Filters(texte=q))).n_links
-                for q in queries}
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    guard_network(context, [])
-    page = context.new_page()
-    page.goto(f"{base}/carte")
-    wait_for_map(page)
-    box = page.get_by_label("Recherche (coopération, territoire)")
-    times = []
-    for query in queries:
-        box.fill(query)
-        start = time.perf_counter()
-        box.press("Enter")
-        wait_for_links(page, expected[query])
-        times.append(time.perf_counter() - start)
+    expected = expected_links(FILTER_QUERIES)
+    context, page, box = open_with_search(browser, f"{base}/carte")
+    times = [search_to_paint(page, box, q, lambda q=q: wait_for_links(page, expected[q])) for q in FILTER_QUERIES]
     context.close()
     return round(statistics.median(times), 4)
+
+
+# --- issue 14: maps within reach of the stack's floor ---------------------------------------
+
+@contextmanager
+def running_floor_app():
+    """The floor app (benchmarks/floor_app.py) served like the project: same venv, same static
+    folder (Leaflet copy), same Streamlit configuration."""
+    from tests.harness import running_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        shutil.copy(ROOT / "benchmarks" / "floor_app.py", folder / "floor_app.py")
+        (folder / "static").symlink_to(ROOT / "static")
+        (folder / ".streamlit").mkdir()
+        shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+        with running_app(script=folder / "floor_app.py", env={"ALLIANCE_ROOT": str(ROOT)}) as base:
+            yield base
+
+
+PAINT_LOADS = 7
+
+
+def first_scene() -> str:
+    import yaml
+
+    return yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"][0]["id"]
+
+
+@browser_figure
+def floor_comparison(browser, base: str) -> dict[str, float]:
+    """The app's maps against the floor app, in one run, interleaved: first shape painted
+    (median of PAINT_LOADS fresh visits each, server caches warm) and a search to the updated
+    layers painted (the floor redraws one feature group). Ratios: page / floor."""
+    from tests.harness import wait_for_links, wait_in_map
+
+    with running_floor_app() as floor:
+        pages = {"floor": floor, "home": base, "carte": f"{base}/carte",
+                 "presentation": f"{base}/presentation?scene={first_scene()}"}
+        for url in pages.values():
+            first_paint(browser, url)  # warm the servers' caches
+        paints: dict[str, list[float]] = {name: [] for name in pages}
+        names = list(pages)
+        for i in range(PAINT_LOADS):
+            for name in names[i % len(names):] + names[:i % len(names)]:
+                paints[name].append(first_paint(browser, pages[name]))
+
+        expected = expected_links(FILTER_QUERIES)
+        carte = open_with_search(browser, f"{base}/carte")
+        plancher = open_with_search(browser, floor)
+        changes: dict[str, list[float]] = {"carte": [], "floor": []}
+        for query in FILTER_QUERIES:
+            changes["carte"].append(search_to_paint(carte[1], carte[2], query,
+                                                    lambda q=query: wait_for_links(carte[1], expected[q])))
+            changes["floor"].append(search_to_paint(
+                plancher[1], plancher[2], query, lambda q=query: wait_in_map(
+                    plancher[1], "groups.flatMap(featuresOf).some(l => l.getTooltip() && "
+                                 "String(l.getTooltip().getContent()).includes(arg))", q)))
+        carte[0].close()
+        plancher[0].close()
+
+    median = {name: statistics.median(values) for name, values in paints.items()}
+    out = {f"{name}_paint_s": round(value, 4) for name, value in median.items()}
+    for name in ("home", "carte", "presentation"):
+        out[f"{name}_paint_ratio"] = round(median[name] / median["floor"], 3)
+    out["carte_filter_s"] = round(statistics.median(changes["carte"]), 4)
+    out["floor_repaint_s"] = round(statistics.median(changes["floor"]), 4)
+    out["carte_filter_ratio"] = round(out["carte_filter_s"] / out["floor_repaint_s"], 3)
+    return out
+
+
+@browser_figure
+def presentation_cold(browser, base: str) -> dict[str, float]:
+    """A fresh server, first request on a scene URL, to the first shape painted; the floor app
+    started the same way for comparison."""
+    from tests.harness import running_app
+
+    out = {}
+    with running_app() as fresh:
+        out["presentation_cold_s"] = round(first_paint(browser, f"{fresh}/presentation?scene={first_scene()}"), 4)
+    with running_floor_app() as floor:
+        out["floor_cold_s"] = round(first_paint(browser, floor), 4)
+    out["presentation_cold_ratio"] = round(out["presentation_cold_s"] / out["floor_cold_s"], 3)
+    return out
 
 
 # --- issue 5: statistics ------------------------------------------------------------------
@@ -243,12 +370,10 @@ def territory_rerun_s() -> float:
 def carte_national_payload_bytes() -> int:
     """The Carte's France view with every row (documented and registers) and every national
     layer shown (Territoires d'industrie and PNR included), gzip off: what the browser parses."""
-    from alliance import cache, carte
+    from alliance import cache
 
-    catalogue, geo = cache.catalogue(), cache.geodata()
-    ids = tuple(catalogue.cooperations.index)
-    layers = cache.feature_group_js(carte.cooperation_groups(catalogue, geo, ids), control_title="Coopérations")
-    return cache.carte_base_map().payload_bytes + layers.payload_bytes
+    base, layers = carte_view(tuple(cache.catalogue().cooperations.index))
+    return base.payload_bytes + base.served[0] + layers.payload_bytes + layers.served[1]
 
 
 @figure
@@ -377,7 +502,8 @@ def main() -> int:
         with running_app() as base, sync_playwright() as pw:
             browser = launch_chromium(pw)
             for name in browser_names:
-                results[name] = BROWSER_FIGURES[name](browser, base)
+                value = BROWSER_FIGURES[name](browser, base)
+                results.update(value if isinstance(value, dict) else {name: value})
             browser.close()
     print(json.dumps(results, ensure_ascii=False, indent=1))
     return 0

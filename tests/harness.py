@@ -40,14 +40,15 @@ class AppURL(str):
 
 @contextmanager
 def running_app(port: int | None = None, env: dict[str, str] | None = None,
-                timeout_s: float = 60.0) -> Iterator[AppURL]:
-    """Start `streamlit run dashboard.py` on a free port; yield its base URL; stop it after."""
+                timeout_s: float = 60.0, script: Path = ROOT / "dashboard.py") -> Iterator[AppURL]:
+    """Start `streamlit run <script>` (the app by default) on a free port, from the script's
+    folder; yield its base URL; stop it after."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
     log_path = Path(os.environ.get("APP_LOG", "/tmp")) / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, **(env or {})})
     base = AppURL(f"http://127.0.0.1:{port}")
     base.pid = proc.pid
@@ -197,20 +198,35 @@ def drawn_layers(page) -> dict:
         return out;""")
 
 
-def wait_for_links(page, expected: int, timeout_ms: float = 30000) -> None:
-    """Wait until the Carte map shows exactly `expected` link polylines."""
-    deadline = timeout_ms / 1000
-    import time as _time
-    start = _time.monotonic()
+def wait_in_map(page, condition: str, arg=None, timeout_ms: float = 30000) -> None:
+    """Wait until `condition` (a JavaScript expression over `m`, `groups`, `featuresOf`, `isLine`,
+    `arg`) holds on the map, then one more frame (painted); raise TimeoutError otherwise."""
+    body = f"""return new Promise((resolve, reject) => {{
+        const t0 = performance.now();
+        const check = () => {{
+            let ok = false;
+            try {{ {MAP_HELPERS_JS} ok = Boolean({condition}); }} catch (e) {{ ok = false; }}
+            if (ok) requestAnimationFrame(() => resolve(true));
+            else if (performance.now() - t0 > {timeout_ms}) reject(new Error("timeout"));
+            else requestAnimationFrame(check);
+        }};
+        check();
+    }});"""
+    deadline = time.monotonic() + timeout_ms / 1000
     while True:
-        try:
-            if drawn_layers(page).get("links") == expected:
-                return
-        except Exception:  # the iframe may be re-rendering
-            pass
-        if _time.monotonic() - start > deadline:
-            raise TimeoutError(f"map never showed {expected} links (last: {drawn_layers(page)})")
-        page.wait_for_timeout(50)
+        try:  # the frame may be re-rendered meanwhile (its context destroyed): try again
+            map_frame(page).locator(".leaflet-container").evaluate(f"(el, arg) => {{ {body} }}", arg,
+                                                                    timeout=timeout_ms)
+            return
+        except Exception as error:
+            if time.monotonic() > deadline or "timeout" in str(error).lower():
+                raise TimeoutError(f"the map never satisfied: {condition} ({arg!r})") from error
+            page.wait_for_timeout(100)
+
+
+def wait_for_links(page, expected: int, timeout_ms: float = 30000) -> None:
+    """Wait until the Carte map shows exactly `expected` link polylines, painted."""
+    wait_in_map(page, "featuresOf(groups.slice(-4)[2]).filter(isLine).length === arg", expected, timeout_ms)
 
 
 def wait_for_still_map(page, quiet_ms: int = 600, timeout_ms: int = 15000) -> None:
