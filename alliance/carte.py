@@ -51,7 +51,9 @@ def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None 
     year = str(row["annee"]) if pd.notna(row["annee"]) else "non précisée"
     return (f"<div style='{MAP_FONT};min-width:220px'><b>{escape(row['nom'])}</b><br>"
             f"<i>{escape(vocab['type'].label(row['type']))}</i> · {escape(vocab['statut'].label(row['statut']))}<br>"
-            f"Année : {escape(year)}<br>Membres : {', '.join(names)}<br>Thèmes : {themes}</div>")
+            f"Année : {escape(year)}<br>Membres : {', '.join(names)}"
+            + (" <b>(membres incomplets)</b>" if row.get("membres_partiels") == "oui" else "")
+            + f"<br>Thèmes : {themes}</div>")
 
 
 def popups(catalogue: Catalogue, ids) -> dict[str, str]:
@@ -60,7 +62,8 @@ def popups(catalogue: Catalogue, ids) -> dict[str, str]:
     members = catalogue.members[catalogue.members["coop_id"].isin(wanted) & catalogue.members["via"].isna()]
     by_coop = dict(tuple(members.groupby("coop_id", sort=False)))
     empty = members.iloc[0:0]
-    rows = catalogue.cooperations.loc[wanted, ["nom", "type", "statut", "annee", "themes"]].to_dict("index")
+    rows = catalogue.cooperations.loc[wanted, ["nom", "type", "statut", "annee", "themes", "membres_partiels"]
+                                      ].to_dict("index")
     return {cid: popup_html(catalogue, cid, by_coop.get(cid, empty), rows[cid]) for cid in wanted}
 
 
@@ -180,9 +183,14 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
     type_styles = {t: {"color": vocab["type"].colour(t), "fillColor": vocab["type"].colour(t)} for t in vocab["type"].keys}
     zone_group = folium.FeatureGroup(name="Périmètres (PETR, Pays, pôles…)", show=True)
     if sel.zone_ids:
-        FeatureLayer([Feature(catalogue.shapes[cid], tooltip=escape(labels[cid]), popup=popup_of[cid], style=catalogue.cooperations.at[cid, "type"],
+        partial = catalogue.cooperations["membres_partiels"] == "oui"
+        FeatureLayer([Feature(catalogue.shapes[cid], tooltip=escape(labels[cid]), popup=popup_of[cid],
+                              style=catalogue.cooperations.at[cid, "type"] + ("|incomplet" if partial[cid] else ""),
                               weight=4 if cid == selected else 2) for cid in sel.zone_ids],
-                     {t: {**style, "fillOpacity": 0.22} for t, style in type_styles.items()},
+                     {**{t: {**style, "fillOpacity": 0.22} for t, style in type_styles.items()},
+                      # members known to be incomplete: dashed outline, lighter fill
+                      **{f"{t}|incomplet": {**style, "fillOpacity": 0.1, "dashArray": "6 5"}
+                         for t, style in type_styles.items()}},
                      highlight={"weight": 4, "fillOpacity": 0.4}).add_to(zone_group)
     groups.append(zone_group)
 

@@ -29,8 +29,14 @@ LIST_COLUMNS = {"membres": None, "themes": "theme", "finalites": "finalite", "po
 REQUIRED = ("id", "nom", "type", "membres", "statut", "source", "citation")
 # A register row (data/registres/) cites a dataset and a record identifier, not a sentence.
 REGISTER_REQUIRED = ("id", "nom", "type", "membres", "statut", "source", "identifiant")
-# Provenance of each row: documentee (a seed), registre (a national register), contribution.
-PROVENANCE_COLUMNS = ["provenance", "jeu_de_donnees", "millesime", "identifiant", "membres_partiels"]
+# Provenance of each row: documentee (a seed), registre (a national register), contribution;
+# and of its members (membres_origine): seed, jeu_de_donnees (membres_jeu names it), deduit.
+PROVENANCE_COLUMNS = ["provenance", "jeu_de_donnees", "millesime", "identifiant", "membres_origine", "membres_jeu",
+                      "membres_partiels", "membres_note"]
+MEMBER_ORIGINS = {"seed": "le document source, qui les nomme",
+                  "jeu_de_donnees": "un jeu de données officiel",
+                  "deduit": "des connaissances générales, non vérifiées (déduit)",
+                  "contribution": "la contribution"}
 MAX_CITATION_WORDS = 25
 MIN_YEAR = 1950
 COMMUNE_RADIUS_DEG = 0.02  # a commune member is drawn as a small disc around its point
@@ -286,9 +292,10 @@ def build_catalogue(df: pd.DataFrame, vocab: Vocabularies, geo: GeoData,
         raise CatalogueError(problems)
     coops = df.copy()
     for column in PROVENANCE_COLUMNS:
-        if column not in coops:
-            coops[column] = ""
+        coops[column] = coops[column].fillna("") if column in coops else ""
     coops["provenance"] = coops["provenance"].replace("", "documentee")
+    contributed = coops["provenance"] == "contribution"
+    coops.loc[contributed & (coops["membres_origine"] == ""), "membres_origine"] = "contribution"
     coops = coops[COLUMNS + PROVENANCE_COLUMNS + [c for c in coops.columns if c not in COLUMNS + PROVENANCE_COLUMNS]]
     for col in LIST_COLUMNS:
         coops[col] = coops[col].map(lambda cell: tuple(split_list(cell)))
@@ -363,13 +370,17 @@ def reference_rows(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     the national register rows (data/registres/, built by scripts/build_registers.py), each row
     with its provenance."""
     documented = read_catalogue_csv(data_dir / "cooperations.csv").assign(provenance="documentee")
+    origins = read_catalogue_csv(data_dir / "membres_origine.csv")
+    documented = documented.merge(origins, on="id", how="left", validate="one_to_one")
     path = data_dir / "registres" / "cooperations_registres.csv"
     if not path.exists():
-        return documented
+        return documented.fillna("")
     registers = read_catalogue_csv(path)
     registers = registers.reindex(columns=sorted(set(COLUMNS) | set(registers.columns)), fill_value="")
     registers["statut"] = "active"
     registers["provenance"] = "registre"
+    registers["membres_origine"] = "jeu_de_donnees"
+    registers["membres_jeu"] = registers["jeu_de_donnees"] + " (" + registers["millesime"] + ") — " + registers["identifiant"]
     table = pd.concat([documented, registers[[c for c in registers.columns if c in COLUMNS + PROVENANCE_COLUMNS]]],
                       ignore_index=True)
     return table.fillna("")

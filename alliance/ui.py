@@ -1,6 +1,7 @@
 """Small shared Streamlit widgets (layout only; logic lives in the other modules)."""
 import streamlit as st
 
+from .catalogue import MEMBER_ORIGINS
 from .escaping import markdown_text
 from .maps import ATTRIBUTION
 
@@ -40,6 +41,14 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
 MAX_RELATED = 12
 
 
+def member_origin(row) -> str:
+    """« Membres : d'après … » for a cooperation row (plain text)."""
+    origin = MEMBER_ORIGINS.get(row["membres_origine"], "source non précisée")
+    if row["membres_origine"] == "jeu_de_donnees" and row["membres_jeu"]:
+        origin = row["membres_jeu"]
+    return f"Membres : d'après {origin}."
+
+
 def cooperation_card(catalogue, geo, coop_id: str) -> None:
     """The card of one cooperation: every field in French, members, source and related ones."""
     import pandas as pd
@@ -68,14 +77,17 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))
     st.markdown(f"**Membres** ({fmt_int(len(table))})")
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300))
+    st.markdown(markdown_text(member_origin(row)))
     if row["membres_partiels"]:
-        st.caption("Membres incomplets : le registre ne connaît que les EPCI adhérents (les communes qui adhèrent "
-                   "directement n'y figurent pas).")
+        st.warning(markdown_text("Membres incomplets : " + (row["membres_note"] or (
+            "le registre ne connaît que les EPCI adhérents (les communes qui adhèrent directement n'y figurent pas)."))),
+            icon=":material/warning:")
+    elif row["membres_note"]:
+        st.caption(markdown_text(row["membres_note"]))
     sources = cache.sources()
     source = markdown_text(sources.get(row["source"], row["source"]))
     if row["provenance"] == "registre":
-        st.markdown(f"**Source** : {source}  \n**Membres** : d'après {markdown_text(row['jeu_de_donnees'])} "
-                    f"({markdown_text(row['millesime'])}) · identifiant {markdown_text(row['identifiant'])}")
+        st.markdown(f"**Source** : {source} · identifiant {markdown_text(row['identifiant'])}")
     else:
         st.markdown(f"**Source** : {source}")
         if row["citation"]:

@@ -62,7 +62,7 @@ def explorer() -> None:
         vocab = catalogue.vocab["type"]
         legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in set(types)], "Types de coopération")
         st.caption("Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
-                   "d'un PETR, d'un Pays, d'un pôle… En jaune : EPCI membres des coopérations documentées. "
+                   "d'un PETR, d'un Pays, d'un pôle… (contour en tirets : membres incomplets). En jaune : EPCI membres des coopérations documentées. "
                    "Contours clairs : groupements et contrats des registres nationaux (Territoires d'industrie et "
                    "parcs naturels dans le sélecteur de couches). Cliquez un lien ou un périmètre pour afficher sa fiche.")
     with card_col:

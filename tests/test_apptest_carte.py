@@ -110,6 +110,19 @@ def test_provenance_filter_and_url(catalogue):
 
 
 def test_card_shows_both_memberships_of_a_register_match():
-    at = carte({"coop": "pm-le-mans-sarthe"}).run()
+    at = carte({"coop": "pm-loire-bretagne"}).run()
     note = next(c.value for c in at.caption if "Aussi au registre" in c.value).replace("\\", "")
-    assert "7 EPCI, contre 1 d'après le document source" in note and "CC du Val de Sarthe" in note
+    assert "4 EPCI, contre 5 d'après le document source" in note and "absents du registre : CA de la Région Nazairienne" in note
+    at = carte({"coop": "pm-le-mans-sarthe"}).run()  # its members are now the register's
+    note = next(c.value for c in at.caption if "Aussi au registre" in c.value).replace("\\", "")
+    assert "mêmes EPCI que ci-dessus" in note
+
+
+def test_card_says_where_members_come_from_and_when_they_are_incomplete():
+    at = carte({"coop": "territoires-de-confluence"}).run()
+    assert not at.exception
+    text = lambda elements: [e.value.replace("\\", "") for e in elements]  # noqa: E731 (Markdown escapes)
+    assert any("Membres : d'après des connaissances générales" in m for m in text(at.markdown))
+    assert any("Membres incomplets" in w and "Loudunais" in w for w in text(at.warning))
+    at = carte({"coop": "pays-centre-ouest-bretagne"}).run()
+    assert any("Membres : d'après BANATIC" in m and "200073971" in m for m in text(at.markdown))

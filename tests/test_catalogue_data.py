@@ -148,3 +148,87 @@ def test_names_descriptions_and_members_follow_the_seeds(seeds_dir):
     assert "epci:242900314" in _row("residences-croisees-nantes-rennes")["membres"]
     citation = _row("pays-centre-ouest-bretagne")["citation"]
     assert "Brest" in citation and "vieillissante" not in citation
+
+
+# --- issue 11: how sure each membership is; no field without a seed sentence ---------------
+
+MEMBER_ORIGIN_VALUES = {"seed", "jeu_de_donnees", "deduit"}
+
+
+def test_every_row_says_where_its_members_come_from():
+    rows = read_catalogue_csv(DATA_DIR / "cooperations.csv")
+    origins = read_catalogue_csv(DATA_DIR / "membres_origine.csv")
+    assert sorted(origins["id"]) == sorted(rows["id"]) and origins["id"].is_unique
+    assert set(origins["membres_origine"]) <= MEMBER_ORIGIN_VALUES
+    datasets = origins[origins["membres_origine"] == "jeu_de_donnees"]
+    assert (datasets["membres_jeu"] != "").all()
+    assert (origins.loc[origins["membres_origine"] != "jeu_de_donnees", "membres_jeu"] == "").all()
+    assert set(origins["membres_partiels"]) <= {"", "oui"}
+    partial = origins[origins["membres_partiels"] == "oui"]
+    assert (partial["membres_note"] != "").all()
+    assert {"sraddet-ouest-breton", "territoires-de-confluence", "cr-bordeaux-bassin-arcachon"} <= set(partial["id"])
+
+
+def test_dataset_memberships_are_those_of_the_register():
+    """A row whose members come from a dataset has exactly that record's members (BANATIC SIREN,
+    ANCT CRTE)."""
+    rows = read_catalogue_csv(DATA_DIR / "cooperations.csv").set_index("id")
+    origins = read_catalogue_csv(DATA_DIR / "membres_origine.csv")
+    registers = read_catalogue_csv(DATA_DIR / "registres" / "cooperations_registres.csv")
+    matched = read_catalogue_csv(DATA_DIR / "registres" / "correspondances.csv")  # kept out of the register rows
+    by_record = {(r.jeu_de_donnees.split(",")[0], r.identifiant): set(r.membres.split(";"))
+                 for r in registers.itertuples()}
+    by_record |= {(r.jeu_de_donnees.split(",")[0], r.identifiant): set(r.membres_registre.split(";"))
+                  for r in matched.itertuples()}
+    checked = 0
+    for row in origins[origins["membres_origine"] == "jeu_de_donnees"].itertuples():
+        dataset, _, record = row.membres_jeu.rpartition(" — ")
+        key = (dataset.split(",")[0], record)
+        assert key in by_record, row.id
+        ours = {m for m in rows.at[row.id, "membres"].split(";") if m.startswith(("epci:", "com:"))}
+        assert ours == by_record[key], row.id
+        checked += 1
+    assert checked >= 15
+
+
+def test_le_mans_pole_has_its_seven_banatic_members(catalogue):
+    members = catalogue.members[(catalogue.members["coop_id"] == "pm-le-mans-sarthe")
+                                & catalogue.members["via"].isna()]
+    assert len(members) == 7 and "247200132" in set(members["code"])
+    assert catalogue.cooperations.at["pm-le-mans-sarthe", "membres_origine"] == "jeu_de_donnees"
+
+
+def test_lead_horizon_and_intensity_only_with_a_seed_sentence(seeds_dir):
+    rows = read_catalogue_csv(DATA_DIR / "cooperations.csv").set_index("id")
+    justified = read_catalogue_csv(DATA_DIR / "justifications.csv")
+    unsupported = [(r.id, r.citation) for r in justified.itertuples() if not found_in_seed(r.citation, r.source)]
+    assert unsupported == []
+    stale = [(r.id, r.champ) for r in justified.itertuples() if rows.at[r.id, r.champ] != r.valeur]
+    assert stale == []
+    keys = set(zip(justified["id"], justified["champ"]))
+    unjustified = [(cid, field) for cid, row in rows.iterrows() for field in ("chef_de_file", "temporalite", "intensite")
+                   if row[field] and (cid, field) not in keys]
+    assert unjustified == []
+    # decisions of the audit: leads the seeds do not name, or name otherwise, stay empty
+    for cid in ("g4-normandie", "vegetalpes", "car-express-bordeaux-creon", "cr-tours-indre-et-loire"):
+        assert rows.at[cid, "chef_de_file"] == ""
+
+
+def test_register_rows_and_contributions_say_where_members_come_from(catalogue):
+    coops = catalogue.cooperations
+    register = coops[coops["provenance"] == "registre"]
+    assert (register["membres_origine"] == "jeu_de_donnees").all()
+    assert register["membres_jeu"].str.contains("BANATIC|ANCT").all()
+
+
+def test_cooperations_left_out_say_why_with_a_seed_sentence(catalogue, seeds_dir):
+    left_out = read_catalogue_csv(DATA_DIR / "hors_catalogue.csv")
+    assert len(left_out) >= 1 and (left_out["raison"] != "").all()
+    assert all(found_in_seed(r.citation, r.source) for r in left_out.itertuples())
+    assert not set(left_out["id"]) & set(catalogue.cooperations.index)
+
+
+def test_terricoop_names_its_three_foreign_partners(catalogue):
+    members = catalogue.members[catalogue.members["coop_id"] == "terricoop-pays-pyrenees-mediterranee"]
+    assert sorted(members.loc[members["kind"] == "ext", "nom"]) == ["Espagne", "Portugal", "Tunisie"]
+    assert (members["kind"] == "epci").sum() == 4
