@@ -6,17 +6,28 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv deps dev-deps system-deps postgres bench load geodata registers
+.PHONY: run test check lock venv deps dev-deps system-deps postgres bench load geodata registers
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# requirements*.txt pin the direct dependencies; requirements.lock pins every transitive one
+# (regenerate with `make lock` after changing a pin).
 deps: $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
 
 dev-deps: $(PY)
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements.lock
+
+lock: dev-deps
+	$(PY) -m pip freeze --exclude-editable | sed '/^-e /d' > requirements.lock
+
+# Lint, format and type checks (pyproject.toml), then every test.
+check: dev-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 system-deps:
 	@command -v /usr/bin/chromium >/dev/null && command -v pg_ctlcluster >/dev/null && test -x /usr/sbin/nginx || \
@@ -38,7 +49,7 @@ postgres: system-deps
 run: deps
 	$(PY) -m streamlit run dashboard.py
 
-test: system-deps postgres dev-deps
+test: system-deps postgres check
 	ALLIANCE_TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q
 
 bench: system-deps dev-deps

@@ -1,4 +1,5 @@
 """Entry point: `streamlit run dashboard.py`."""
+
 import streamlit as st
 
 from alliance.errors import guard_page

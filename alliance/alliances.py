@@ -1,6 +1,7 @@
 """Alliances ville–campagne: a city's documented cooperations read against its real area of
 influence (INSEE aire d'attraction des villes), and the territoires de projet of its couronne
 and fringe with which no cooperation is documented (candidates, never presented as facts)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ POSITIONS = ("pôle", "couronne", "au-delà de l'aire")
 def cities(geo: GeoData) -> pd.DataFrame:
     """Métropoles, communautés urbaines and large agglomérations, largest first."""
     epci = geo.epci
-    chosen = epci[epci["type"].isin(CITY_TYPES) | ((epci["type"] == "CA") & (epci["population"] >= LARGE_AGGLOMERATION))]
+    chosen = epci[
+        epci["type"].isin(CITY_TYPES) | ((epci["type"] == "CA") & (epci["population"] >= LARGE_AGGLOMERATION))
+    ]
     return chosen[["siren", "nom", "type", "population"]].sort_values("population", ascending=False)
 
 
@@ -31,7 +34,8 @@ def epci_in_aires(geo: GeoData, zonages: Zonages) -> pd.DataFrame:
     communes = geo.communes[geo.communes["siren_epci"] != ""][["siren_epci", "population"]]
     table = communes.join(zonages.communes[["aav", "aav_categorie"]], how="inner")
     table["partie"] = table["aav_categorie"].map(
-        lambda c: "couronne" if c == "couronne" else ("hors aire" if not c or c.startswith("hors") else "pôle"))
+        lambda c: "couronne" if c == "couronne" else ("hors aire" if not c or c.startswith("hors") else "pôle")
+    )
     out = table.groupby(["siren_epci", "aav", "partie"])["population"].sum().rename("population").reset_index()
     out["part"] = out["population"] / out.groupby("siren_epci")["population"].transform("sum")
     return out.rename(columns={"siren_epci": "siren"})
@@ -45,9 +49,9 @@ class CityAlliances:
     nom: str
     aav: str
     aav_nom: str
-    partners: pd.DataFrame    # siren, nom, position, part_dans_aire, cooperations (names), n
+    partners: pd.DataFrame  # siren, nom, position, part_dans_aire, cooperations (names), n
     candidates: pd.DataFrame  # coop_id, nom, type, position (couronne / frange), provenance
-    aire: gpd.GeoDataFrame    # the aire's pôle and couronne
+    aire: gpd.GeoDataFrame  # the aire's pôle and couronne
 
 
 def position_of(siren: str, aav: str, shares: pd.DataFrame) -> tuple[str, float]:
@@ -60,8 +64,9 @@ def position_of(siren: str, aav: str, shares: pd.DataFrame) -> tuple[str, float]
     return best if best in POSITIONS else POSITIONS[2], inside
 
 
-def city_alliances(siren: str, catalogue: Catalogue, geo: GeoData, shares: pd.DataFrame,
-                   aires: gpd.GeoDataFrame) -> CityAlliances:
+def city_alliances(
+    siren: str, catalogue: Catalogue, geo: GeoData, shares: pd.DataFrame, aires: gpd.GeoDataFrame
+) -> CityAlliances:
     """Partners of the city's documented cooperations placed against its aire, and candidate
     territoires de projet of its couronne and fringe with no documented cooperation with it."""
     mine = shares[shares["siren"] == siren].sort_values("population", ascending=False)
@@ -73,15 +78,29 @@ def city_alliances(siren: str, catalogue: Catalogue, geo: GeoData, shares: pd.Da
     own = set(members.loc[members["ref"] == city_ref, "coop_id"])
     documented = [c for c in own if coops.at[c, "provenance"] != "registre"]
     rows = []
-    epci_members = members[members["coop_id"].isin(documented) & (members["kind"] == "epci") & (members["ref"] != city_ref)]
+    epci_members = members[
+        members["coop_id"].isin(documented) & (members["kind"] == "epci") & (members["ref"] != city_ref)
+    ]
     for partner, group in epci_members.groupby("code"):
         where, share = position_of(partner, aav, shares)
         names = sorted(set(coops.loc[group["coop_id"].unique(), "nom"]))
-        rows.append({"siren": partner, "nom": geo.epci.at[partner, "nom"], "position": where,
-                     "part_dans_aire": share, "cooperations": " ; ".join(names), "n": len(names)})
+        rows.append(
+            {
+                "siren": partner,
+                "nom": geo.epci.at[partner, "nom"],
+                "position": where,
+                "part_dans_aire": share,
+                "cooperations": " ; ".join(names),
+                "n": len(names),
+            }
+        )
     partners = pd.DataFrame(rows, columns=["siren", "nom", "position", "part_dans_aire", "cooperations", "n"])
-    partners = partners.assign(_o=partners["position"].map(POSITIONS.index)).sort_values(
-        ["_o", "n", "nom"], ascending=[True, False, True]).drop(columns="_o").reset_index(drop=True)
+    partners = (
+        partners.assign(_o=partners["position"].map(POSITIONS.index))
+        .sort_values(["_o", "n", "nom"], ascending=[True, False, True])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
     linked_epci = set(epci_members["code"])
     linked_coops = set(members.loc[members["coop_id"].isin(documented) & (members["kind"] == "coop"), "code"])
@@ -93,7 +112,9 @@ def city_alliances(siren: str, catalogue: Catalogue, geo: GeoData, shares: pd.Da
         for cid, row in groupings.iterrows():
             if cid in own or cid in linked_coops:
                 continue
-            their = set(members.loc[(members["coop_id"] == cid) & (members["kind"] == "epci") & members["via"].isna(), "code"])
+            their = set(
+                members.loc[(members["coop_id"] == cid) & (members["kind"] == "epci") & members["via"].isna(), "code"]
+            )
             if not their or their & linked_epci or siren in their:
                 continue
             positions = [position_of(e, aav, shares)[0] for e in their]
@@ -103,9 +124,24 @@ def city_alliances(siren: str, catalogue: Catalogue, geo: GeoData, shares: pd.Da
                 where = "frange de l'aire"
             else:
                 continue
-            candidates.append({"coop_id": cid, "nom": row["nom"], "type": row["type"], "position": where,
-                               "provenance": row["provenance"], "epci": len(their)})
+            candidates.append(
+                {
+                    "coop_id": cid,
+                    "nom": row["nom"],
+                    "type": row["type"],
+                    "position": where,
+                    "provenance": row["provenance"],
+                    "epci": len(their),
+                }
+            )
     candidates = pd.DataFrame(candidates, columns=["coop_id", "nom", "type", "position", "provenance", "epci"])
     candidates = candidates.sort_values(["position", "nom"]).reset_index(drop=True)
-    return CityAlliances(siren=siren, nom=geo.epci.at[siren, "nom"], aav=aav, aav_nom=aav_nom,
-                         partners=partners, candidates=candidates, aire=aire)
+    return CityAlliances(
+        siren=siren,
+        nom=geo.epci.at[siren, "nom"],
+        aav=aav,
+        aav_nom=aav_nom,
+        partners=partners,
+        candidates=candidates,
+        aire=aire,
+    )

@@ -1,4 +1,5 @@
 """The Loire-Bretagne workshop of 2019 (data/atelier_pmlb_2019.csv): loading and chart tables."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,10 +10,18 @@ from .fmt import fmt_int, fmt_pct
 from .paths import DATA_DIR
 from .vocab import Vocabularies
 
-QUESTION_FAMILY = {"temporalite": "temporalite", "territoires": "territoires", "portage": "portage",
-                   "finalites": "finalite"}
-QUESTION_TITLE = {"temporalite": "Temporalité", "territoires": "Territoires", "portage": "Portage",
-                  "finalites": "Finalités"}
+QUESTION_FAMILY = {
+    "temporalite": "temporalite",
+    "territoires": "territoires",
+    "portage": "portage",
+    "finalites": "finalite",
+}
+QUESTION_TITLE = {
+    "temporalite": "Temporalité",
+    "territoires": "Territoires",
+    "portage": "Portage",
+    "finalites": "Finalités",
+}
 THEME_VOTES = {"vote_mobilites": "Mobilités", "vote_tourisme": "Tourisme"}
 
 
@@ -33,8 +42,9 @@ def figure(df: pd.DataFrame, jeu: str, modalite: str, question: str | None = Non
     return rows.iloc[0]
 
 
-def chart_table(df: pd.DataFrame, vocab: Vocabularies, jeu: str, question: str | None = None,
-                family: str | None = None) -> pd.DataFrame:
+def chart_table(
+    df: pd.DataFrame, vocab: Vocabularies, jeu: str, question: str | None = None, family: str | None = None
+) -> pd.DataFrame:
     """Rows of one chart in the shape of stats.distribution (+ incertain, source, citation)."""
     rows = df[df["jeu"] == jeu]
     if question is not None:
@@ -44,15 +54,17 @@ def chart_table(df: pd.DataFrame, vocab: Vocabularies, jeu: str, question: str |
     total = None
     if unit == "votes" and jeu in THEME_VOTES:
         total = int(figure(df, jeu, "total", "Votes")["valeur"])
-    out = pd.DataFrame({
-        "cle": rows["modalite"].values,
-        "libelle": [fam.label(k) if fam else k for k in rows["modalite"]],
-        "couleur": [fam.colour(k) if fam else "#8c1d40" for k in rows["modalite"]],
-        "n": rows["valeur"].values,
-        "incertain": rows["appariement_incertain"].values,
-        "source": rows["source"].values,
-        "citation": rows["citation"].values,
-    })
+    out = pd.DataFrame(
+        {
+            "cle": rows["modalite"].values,
+            "libelle": [fam.label(k) if fam else k for k in rows["modalite"]],
+            "couleur": [fam.colour(k) if fam else "#8c1d40" for k in rows["modalite"]],
+            "n": rows["valeur"].values,
+            "incertain": rows["appariement_incertain"].values,
+            "source": rows["source"].values,
+            "citation": rows["citation"].values,
+        }
+    )
     if unit == "%":
         out["part"] = out["n"].astype(float)
     elif total:

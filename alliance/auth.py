@@ -5,6 +5,7 @@ Failed attempts are throttled per session and per client address: after FREE_ATT
 failures, each new attempt must wait a delay that doubles with every failure (up to
 MAX_DELAY_S); failures are logged with the client address, never the password.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -12,6 +13,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -45,7 +47,7 @@ def editor_password() -> str | None:
 
 def check_password(candidate: str) -> bool:
     expected = editor_password()
-    return bool(expected) and hmac.compare_digest(str(candidate).encode(), expected.encode())
+    return bool(expected) and hmac.compare_digest(str(candidate).encode(), str(expected).encode())
 
 
 def is_editor() -> bool:
@@ -56,7 +58,7 @@ def is_editor() -> bool:
 class LoginThrottle:
     """Failures per key (a session id, a client address) and the wait they impose."""
 
-    clock: object = time.monotonic
+    clock: Callable[[], float] = time.monotonic
     _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

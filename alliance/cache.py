@@ -1,17 +1,17 @@
 """Streamlit caches: load once per server process, shared read-only between sessions."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from . import maps
+from . import carte, maps
+from .catalogue import Catalogue, load_catalogue
 from .errors import DataError
 from .escaping import markdown_text
-from .geodata import GeoData, load_geodata
-from . import carte
 from .filters import FilterIndex, build_filter_index
-from .territory import TerritorySearch
+from .geodata import GeoData, load_geodata
 from .mapview import DynamicLayers, RenderedMap, feature_group_js, render_map
-from .catalogue import Catalogue, load_catalogue
+from .territory import TerritorySearch
 from .vocab import Vocabularies, load_vocabularies
 
 
@@ -80,8 +80,9 @@ def city_alliances(siren: str):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def alliance_layers(siren: str) -> DynamicLayers:
-    return feature_group_js(carte.alliance_groups(city_alliances(siren), catalogue(), geodata()),
-                            control_title="Alliances")
+    return feature_group_js(
+        carte.alliance_groups(city_alliances(siren), catalogue(), geodata()), control_title="Alliances"
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,12 +111,18 @@ def carte_base_map() -> RenderedMap:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def carte_layers(ids: tuple[str, ...], selected: str | None, layers: tuple[str, ...] = carte.ALL_LAYERS,
-                 key: str = "reference", context: bool = False) -> DynamicLayers:
+def carte_layers(
+    ids: tuple[str, ...],
+    selected: str | None,
+    layers: tuple[str, ...] = carte.ALL_LAYERS,
+    key: str = "reference",
+    context: bool = False,
+) -> DynamicLayers:
     """JavaScript of the cooperation layers for one selection (cached per selection and catalogue);
     `context` adds the aires d'attraction des villes under them."""
-    groups = carte.cooperation_groups(bundle(key)[0], geodata(), ids, selected, layers,
-                                      aires=aires_attraction() if context else None)
+    groups = carte.cooperation_groups(
+        bundle(key)[0], geodata(), ids, selected, layers, aires=aires_attraction() if context else None
+    )
     return feature_group_js(groups, control_title="Coopérations")
 
 
@@ -188,8 +195,10 @@ def open_store():
     except DataError:
         raise
     except Exception as exc:  # noqa: BLE001 - unreachable server, unwritable path, corrupt file
-        raise DataError(f"Base des contributions inaccessible ({exc.__class__.__name__}) : vérifiez "
-                        "ALLIANCE_DB_PATH ou ALLIANCE_DATABASE_URL. Rien n'a été écrit.") from exc
+        raise DataError(
+            f"Base des contributions inaccessible ({exc.__class__.__name__}) : vérifiez "
+            "ALLIANCE_DB_PATH ou ALLIANCE_DATABASE_URL. Rien n'a été écrit."
+        ) from exc
 
 
 @st.cache_resource(show_spinner=False)
@@ -231,8 +240,12 @@ def merged_bundle(rows_csv: str):
 
     extra = read_catalogue_csv(io.StringIO(rows_csv)).assign(provenance="contribution")
     try:
-        merged = build_catalogue(pd.concat([reference_rows(), extra], ignore_index=True), vocabularies(), geodata(),
-                                 known_shapes=register_perimeters())
+        merged = build_catalogue(
+            pd.concat([reference_rows(), extra], ignore_index=True),
+            vocabularies(),
+            geodata(),
+            known_shapes=register_perimeters(),
+        )
     except CatalogueError as exc:
         return catalogue(), filter_index(), [str(p) for p in exc.problems]
     return merged, build_filter_index(merged, geodata()), []
@@ -245,8 +258,11 @@ def active_key() -> str:
         return REFERENCE
     rows = validated_contributions_csv()
     if rows is None:
-        st.warning("Les contributions validées ne peuvent pas être lues (base des contributions "
-                   "inaccessible) : seul le catalogue de référence est affiché.", icon="⚠️")
+        st.warning(
+            "Les contributions validées ne peuvent pas être lues (base des contributions "
+            "inaccessible) : seul le catalogue de référence est affiché.",
+            icon="⚠️",
+        )
     return rows or REFERENCE
 
 

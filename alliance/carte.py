@@ -1,4 +1,5 @@
 """Layers of the Carte page: cooperations of a filtered selection as folium feature groups."""
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,7 @@ def label_index(catalogue: Catalogue) -> dict[str, str]:
     return {label: cid for cid, label in coop_labels(catalogue).items()}
 
 
-def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None = None,
-               row: dict | None = None) -> str:
+def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None = None, row: dict | None = None) -> str:
     """Escaped popup: name, type, year, members, themes. `members` (direct members) and `row`
     (the cooperation's fields): when the caller has them at hand (building many popups)."""
     vocab = catalogue.vocab
@@ -49,11 +49,13 @@ def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None 
         names.append(f"… et {len(members) - MAX_POPUP_MEMBERS} autres")
     themes = ", ".join(escape(vocab["theme"].label(t)) for t in row["themes"]) or "non précisés"
     year = str(row["annee"]) if pd.notna(row["annee"]) else "non précisée"
-    return (f"<div style='{MAP_FONT};min-width:220px'><b>{escape(row['nom'])}</b><br>"
-            f"<i>{escape(vocab['type'].label(row['type']))}</i> · {escape(vocab['statut'].label(row['statut']))}<br>"
-            f"Année : {escape(year)}<br>Membres : {', '.join(names)}"
-            + (" <b>(membres incomplets)</b>" if row.get("membres_partiels") == "oui" else "")
-            + f"<br>Thèmes : {themes}</div>")
+    return (
+        f"<div style='{MAP_FONT};min-width:220px'><b>{escape(row['nom'])}</b><br>"
+        f"<i>{escape(vocab['type'].label(row['type']))}</i> · {escape(vocab['statut'].label(row['statut']))}<br>"
+        f"Année : {escape(year)}<br>Membres : {', '.join(names)}"
+        + (" <b>(membres incomplets)</b>" if row.get("membres_partiels") == "oui" else "")
+        + f"<br>Thèmes : {themes}</div>"
+    )
 
 
 def popups(catalogue: Catalogue, ids) -> dict[str, str]:
@@ -62,8 +64,9 @@ def popups(catalogue: Catalogue, ids) -> dict[str, str]:
     members = catalogue.members[catalogue.members["coop_id"].isin(wanted) & catalogue.members["via"].isna()]
     by_coop = dict(tuple(members.groupby("coop_id", sort=False)))
     empty = members.iloc[0:0]
-    rows = catalogue.cooperations.loc[wanted, ["nom", "type", "statut", "annee", "themes", "membres_partiels"]
-                                      ].to_dict("index")
+    rows = catalogue.cooperations.loc[wanted, ["nom", "type", "statut", "annee", "themes", "membres_partiels"]].to_dict(
+        "index"
+    )
     return {cid: popup_html(catalogue, cid, by_coop.get(cid, empty), rows[cid]) for cid in wanted}
 
 
@@ -76,12 +79,12 @@ class Selection:
     """What the map shows for a filtered selection."""
 
     ids: tuple[str, ...]
-    zone_ids: tuple[str, ...]         # documented zones, drawn one by one (registers: register_groups)
+    zone_ids: tuple[str, ...]  # documented zones, drawn one by one (registers: register_groups)
     link_ids: tuple[str, ...]
     epci: tuple[str, ...]
     n_links: int
-    n_register: int                   # register rows (perimeters drawn by register_groups)
-    n_epci: int                       # EPCI members of any selected row, directly or via a grouping
+    n_register: int  # register rows (perimeters drawn by register_groups)
+    n_epci: int  # EPCI members of any selected row, directly or via a grouping
 
 
 def describe_selection(catalogue: Catalogue, ids) -> Selection:
@@ -94,9 +97,15 @@ def describe_selection(catalogue: Catalogue, ids) -> Selection:
     members = catalogue.members[catalogue.members["coop_id"].isin(list(documented.index))]
     epci = tuple(sorted(set(members.loc[members["kind"] == "epci", "code"])))
     every = catalogue.members[catalogue.members["coop_id"].isin(list(ids)) & (catalogue.members["kind"] == "epci")]
-    return Selection(ids=tuple(ids), zone_ids=zone, link_ids=tuple(links["coop_id"].unique()),
-                     epci=epci, n_links=len(links), n_register=len(coops) - len(documented),
-                     n_epci=every["code"].nunique())
+    return Selection(
+        ids=tuple(ids),
+        zone_ids=zone,
+        link_ids=tuple(links["coop_id"].unique()),
+        epci=epci,
+        n_links=len(links),
+        n_register=len(coops) - len(documented),
+        n_epci=every["code"].nunique(),
+    )
 
 
 ALL_LAYERS = ("registres", "epci", "perimetres", "liens", "partenaires")
@@ -123,12 +132,19 @@ def register_groups(catalogue: Catalogue, ids) -> list[folium.FeatureGroup]:
         rows = register[register["type"].isin(types)]
         group = folium.FeatureGroup(name=name, show=shown or not any_default)
         if len(rows):
-            styles = {t: {"color": vocab.colour(t), "weight": 1.2, "fillColor": vocab.colour(t), "fillOpacity": 0.12}
-                      for t in types}
+            styles = {
+                t: {"color": vocab.colour(t), "weight": 1.2, "fillColor": vocab.colour(t), "fillOpacity": 0.12}
+                for t in types
+            }
             labels = coop_labels(catalogue).loc[rows.index]
-            FeatureLayer([Feature(shape, tooltip=escape(label), style=kind) for shape, label, kind in zip(
-                catalogue.shapes.loc[rows.index], labels, rows["type"])],
-                         styles, highlight={"weight": 3, "fillOpacity": 0.3}).add_to(group)
+            FeatureLayer(
+                [
+                    Feature(shape, tooltip=escape(label), style=kind)
+                    for shape, label, kind in zip(catalogue.shapes.loc[rows.index], labels, rows["type"])
+                ],
+                styles,
+                highlight={"weight": 3, "fillOpacity": 0.3},
+            ).add_to(group)
         groups.append(group)
     return groups
 
@@ -150,16 +166,27 @@ def aire_context_group(aires: gpd.GeoDataFrame, bounds) -> folium.FeatureGroup:
 def aire_layer(aires: gpd.GeoDataFrame, weight: float = 1.0, opacities: tuple[float, float] = (0.35, 0.12)):
     """Aires d'attraction des villes: pôle darker, couronne lighter, tooltip with population."""
     return tooltip_layer(
-        aires, lambda r: tooltip_html(f"Aire d'attraction de {r.nom}", f"{r.partie} · {fmt_int(r.communes)} communes · "
-                                      f"{fmt_int(r.population)} habitants"),
-        {partie: {"color": "#5b6770", "weight": weight, "fillColor": "#5b6770", "fillOpacity": opacity}
-         for partie, opacity in (("pôle", opacities[0]), ("couronne", opacities[1]))},
-        style_key=lambda r: "pôle" if r.partie == "pôle" else "couronne")
+        aires,
+        lambda r: tooltip_html(
+            f"Aire d'attraction de {r.nom}",
+            f"{r.partie} · {fmt_int(r.communes)} communes · {fmt_int(r.population)} habitants",
+        ),
+        {
+            partie: {"color": "#5b6770", "weight": weight, "fillColor": "#5b6770", "fillOpacity": opacity}
+            for partie, opacity in (("pôle", opacities[0]), ("couronne", opacities[1]))
+        },
+        style_key=lambda r: "pôle" if r.partie == "pôle" else "couronne",
+    )
 
 
-def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | None = None,
-                       layers: tuple[str, ...] = ALL_LAYERS, aires: gpd.GeoDataFrame | None = None
-                       ) -> list[folium.FeatureGroup]:
+def cooperation_groups(
+    catalogue: Catalogue,
+    geo: GeoData,
+    ids,
+    selected: str | None = None,
+    layers: tuple[str, ...] = ALL_LAYERS,
+    aires: gpd.GeoDataFrame | None = None,
+) -> list[folium.FeatureGroup]:
     """Feature groups for the cooperations `ids`: member EPCI, perimeters, links, partners
     (only those named in `layers`), and the aires d'attraction as context when `aires` is given."""
     vocab = catalogue.vocab
@@ -173,25 +200,42 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
 
     epci_group = folium.FeatureGroup(name="EPCI membres", show=True)
     if sel.epci:
-        tooltip_layer(geo.epci.loc[list(sel.epci)],
-                      lambda r: tooltip_html(r.nom, f"{fmt_int(r.population)} habitants · {fmt_int(r.n_communes)} communes"),
-                      {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35}).add_to(epci_group)
+        tooltip_layer(
+            geo.epci.loc[list(sel.epci)],
+            lambda r: tooltip_html(r.nom, f"{fmt_int(r.population)} habitants · {fmt_int(r.n_communes)} communes"),
+            {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35},
+        ).add_to(epci_group)
     groups.append(epci_group)
 
     labels = coop_labels(catalogue)
     popup_of = popups(catalogue, list(sel.zone_ids) + list(sel.link_ids))
-    type_styles = {t: {"color": vocab["type"].colour(t), "fillColor": vocab["type"].colour(t)} for t in vocab["type"].keys}
+    type_styles = {
+        t: {"color": vocab["type"].colour(t), "fillColor": vocab["type"].colour(t)} for t in vocab["type"].keys
+    }
     zone_group = folium.FeatureGroup(name="Périmètres (PETR, Pays, pôles…)", show=True)
     if sel.zone_ids:
         partial = catalogue.cooperations["membres_partiels"] == "oui"
-        FeatureLayer([Feature(catalogue.shapes[cid], tooltip=escape(labels[cid]), popup=popup_of[cid],
-                              style=catalogue.cooperations.at[cid, "type"] + ("|incomplet" if partial[cid] else ""),
-                              weight=4 if cid == selected else 2) for cid in sel.zone_ids],
-                     {**{t: {**style, "fillOpacity": 0.22} for t, style in type_styles.items()},
-                      # members known to be incomplete: dashed outline, lighter fill
-                      **{f"{t}|incomplet": {**style, "fillOpacity": 0.1, "dashArray": "6 5"}
-                         for t, style in type_styles.items()}},
-                     highlight={"weight": 4, "fillOpacity": 0.4}).add_to(zone_group)
+        FeatureLayer(
+            [
+                Feature(
+                    catalogue.shapes[cid],
+                    tooltip=escape(labels[cid]),
+                    popup=popup_of[cid],
+                    style=catalogue.cooperations.at[cid, "type"] + ("|incomplet" if partial[cid] else ""),
+                    weight=4 if cid == selected else 2,
+                )
+                for cid in sel.zone_ids
+            ],
+            {
+                **{t: {**style, "fillOpacity": 0.22} for t, style in type_styles.items()},
+                # members known to be incomplete: dashed outline, lighter fill
+                **{
+                    f"{t}|incomplet": {**style, "fillOpacity": 0.1, "dashArray": "6 5"}
+                    for t, style in type_styles.items()
+                },
+            },
+            highlight={"weight": 4, "fillOpacity": 0.4},
+        ).add_to(zone_group)
     groups.append(zone_group)
 
     link_group = folium.FeatureGroup(name="Liens de coopération", show=True)
@@ -199,12 +243,19 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
     if len(links):
         types = catalogue.cooperations["type"]
         n_themes = catalogue.cooperations["themes"].map(len)
-        FeatureLayer([Feature(link.geometry, tooltip=escape(labels[link.coop_id]), popup=popup_of[link.coop_id],
-                              style=types[link.coop_id],
-                              weight=link_weight(n_themes[link.coop_id]) + (3 if link.coop_id == selected else 0))
-                      for link in links.itertuples()],
-                     {t: {"color": style["color"], "opacity": 0.85, "fill": False} for t, style in type_styles.items()},
-                     ).add_to(link_group)
+        FeatureLayer(
+            [
+                Feature(
+                    link.geometry,
+                    tooltip=escape(labels[link.coop_id]),
+                    popup=popup_of[link.coop_id],
+                    style=types[link.coop_id],
+                    weight=link_weight(n_themes[link.coop_id]) + (3 if link.coop_id == selected else 0),
+                )
+                for link in links.itertuples()
+            ],
+            {t: {"color": style["color"], "opacity": 0.85, "fill": False} for t, style in type_styles.items()},
+        ).add_to(link_group)
     groups.append(link_group)
 
     ext_group = folium.FeatureGroup(name="Partenaires hors code officiel", show=True)
@@ -212,20 +263,31 @@ def cooperation_groups(catalogue: Catalogue, geo: GeoData, ids, selected: str | 
     partners = []
     for text in members["ref"].unique():
         ref = parse_ref(text)
-        coops = ", ".join(escape(catalogue.cooperations.at[c, "nom"])
-                          for c in members.loc[members["ref"] == text, "coop_id"].unique())
-        partners.append(Feature(shapely.Point(ref.lon, ref.lat), tooltip=escape(ref.label),
-                                popup=f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>"))
+        coops = ", ".join(
+            escape(catalogue.cooperations.at[c, "nom"]) for c in members.loc[members["ref"] == text, "coop_id"].unique()
+        )
+        partners.append(
+            Feature(
+                shapely.Point(ref.lon, ref.lat),
+                tooltip=escape(ref.label),
+                popup=f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>",
+            )
+        )
     if partners:
-        FeatureLayer(partners, {"defaut": {"color": "#333333", "weight": 2, "fill": True, "fillColor": "#ffffff",
-                                           "fillOpacity": 1}}, radius=7, popup_width=300).add_to(ext_group)
+        FeatureLayer(
+            partners,
+            {"defaut": {"color": "#333333", "weight": 2, "fill": True, "fillColor": "#ffffff", "fillOpacity": 1}},
+            radius=7,
+            popup_width=300,
+        ).add_to(ext_group)
     groups.append(ext_group)
     named = dict(zip(ALL_LAYERS[1:], groups[-4:]))
     return groups[:-4] + [named[name] for name in ALL_LAYERS[1:] if name in layers]
 
 
-def view_of(catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: int = 560
-            ) -> tuple[tuple[float, float], float]:
+def view_of(
+    catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: int = 560
+) -> tuple[tuple[float, float], float]:
     """Centre and zoom that frame the cooperations `ids` (France-wide view when empty)."""
     if len(ids) == 0:
         return FRANCE_CENTER, FRANCE_ZOOM
@@ -254,7 +316,9 @@ def territory_view(catalogue: Catalogue, geo: GeoData, ref: str, ids) -> tuple[t
     bounds = gpd.GeoSeries(shapes).total_bounds
     centre = shape.representative_point() if shape is not None else None
     _, zoom = _zoom_for_bounds(bounds)
-    return ((centre.y, centre.x) if centre is not None else ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)), zoom
+    return (
+        (centre.y, centre.x) if centre is not None else ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
+    ), zoom
 
 
 def view_of_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560) -> tuple[tuple[float, float], float]:
@@ -283,22 +347,38 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
     partners = folium.FeatureGroup(name="Partenaires des coopérations documentées", show=True)
     shown = result.partners[result.partners["siren"].isin(geo.epci.index)]
     if len(shown):
-        layer = gpd.GeoDataFrame(shown.assign(geometry=geo.epci.geometry.loc[shown["siren"]].to_numpy()),
-                                 geometry="geometry", crs="EPSG:4326")
-        tooltip_layer(layer, lambda r: tooltip_html(r.nom, f"{r.position} · {r.cooperations}"),
-                      {position: {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
-                       for position, colour in POSITION_COLOURS.items()},
-                      style_key=lambda r: r.position).add_to(partners)
-    tooltip_layer(geo.epci.loc[[result.siren]], lambda r: tooltip_html(r.nom, "la ville"),
-                  {"color": "#000000", "weight": 3, "fillOpacity": 0}).add_to(partners)
+        layer = gpd.GeoDataFrame(
+            shown.assign(geometry=geo.epci.geometry.loc[shown["siren"]].to_numpy()),
+            geometry="geometry",
+            crs="EPSG:4326",
+        )
+        tooltip_layer(
+            layer,
+            lambda r: tooltip_html(r.nom, f"{r.position} · {r.cooperations}"),
+            {
+                position: {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
+                for position, colour in POSITION_COLOURS.items()
+            },
+            style_key=lambda r: r.position,
+        ).add_to(partners)
+    tooltip_layer(
+        geo.epci.loc[[result.siren]],
+        lambda r: tooltip_html(r.nom, "la ville"),
+        {"color": "#000000", "weight": 3, "fillOpacity": 0},
+    ).add_to(partners)
     candidates = folium.FeatureGroup(name="Territoires de projet sans coopération documentée (pistes)", show=True)
     if len(result.candidates):
         ids = list(result.candidates["coop_id"])
-        layer = gpd.GeoDataFrame(result.candidates.assign(geometry=catalogue.shapes.loc[ids].to_numpy()),
-                                 geometry="geometry", crs="EPSG:4326")
-        tooltip_layer(layer, lambda r: tooltip_html(r.nom, f"piste : aucune coopération documentée avec la ville "
-                                                            f"({r.position})"),
-                      {"color": "#31a354", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0}).add_to(candidates)
+        layer = gpd.GeoDataFrame(
+            result.candidates.assign(geometry=catalogue.shapes.loc[ids].to_numpy()),
+            geometry="geometry",
+            crs="EPSG:4326",
+        )
+        tooltip_layer(
+            layer,
+            lambda r: tooltip_html(r.nom, f"piste : aucune coopération documentée avec la ville ({r.position})"),
+            {"color": "#31a354", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0},
+        ).add_to(candidates)
     return [aire, candidates, partners]
 
 
@@ -307,6 +387,7 @@ MAX_NETWORK_EDGES = 1500  # the strongest links are drawn; the tables rank every
 
 def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> list[folium.FeatureGroup]:
     """Nodes (circles sized by weighted degree) and the strongest edges (width by weight)."""
+
     def anchor(node: str):
         if node in catalogue.anchors.index:
             return catalogue.anchors[node]
@@ -323,8 +404,9 @@ def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> l
         if pa is None or pb is None:
             continue
         names = ", ".join(catalogue.cooperations.at[c, "nom"] for c in data["cooperations"][:4])
-        lines.append(Feature(shapely.LineString([pa, pb]), tooltip=escape(names),
-                             weight=1 + 2.5 * min(data["weight"], 3)))
+        lines.append(
+            Feature(shapely.LineString([pa, pb]), tooltip=escape(names), weight=1 + 2.5 * min(data["weight"], 3))
+        )
     if lines:
         FeatureLayer(lines, {"defaut": {"color": "#5b6770", "opacity": 0.55, "fill": False}}).add_to(edges)
     nodes = folium.FeatureGroup(name="Territoires", show=True)
@@ -334,9 +416,26 @@ def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> l
         if point is None:
             continue
         strength = graph.degree(node, weight="weight")
-        points.append(Feature(point, tooltip=escape(f"{data.get('nom', node)} · {graph.degree(node)} partenaires"),
-                              style=str(min(6, round(strength))), radius=1 + 2.5 * math.sqrt(strength)))
+        points.append(
+            Feature(
+                point,
+                tooltip=escape(f"{data.get('nom', node)} · {graph.degree(node)} partenaires"),
+                style=str(min(6, round(strength))),
+                radius=1 + 2.5 * math.sqrt(strength),
+            )
+        )
     if points:  # size and opacity grow with the weighted degree
-        FeatureLayer(points, {str(k): {"color": "#8c1d40", "weight": 0.8, "fill": True, "fillColor": "#c2185b",
-                                       "fillOpacity": min(0.9, 0.3 + 0.1 * k)} for k in range(7)}).add_to(nodes)
+        FeatureLayer(
+            points,
+            {
+                str(k): {
+                    "color": "#8c1d40",
+                    "weight": 0.8,
+                    "fill": True,
+                    "fillColor": "#c2185b",
+                    "fillOpacity": min(0.9, 0.3 + 0.1 * k),
+                }
+                for k in range(7)
+            },
+        ).add_to(nodes)
     return [edges, nodes]

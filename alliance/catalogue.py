@@ -5,6 +5,7 @@ A member of a cooperation is one of `epci:<SIREN>`, `com:<INSEE>`, `dep:<code>`,
 (a partner with no French code). Validation reports every problem with file, row and column;
 `build_catalogue` turns valid rows into tables ready for the map (geometry, links, memberships).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import IO
 
 import geopandas as gpd
 import pandas as pd
@@ -22,26 +24,65 @@ from .geodata import GeoData
 from .paths import DATA_DIR, GEODATA_DIR
 from .vocab import Vocabularies
 
-COLUMNS = ["id", "nom", "type", "membres", "chef_de_file", "themes", "finalites", "portage",
-           "territoires", "temporalite", "intensite", "annee", "statut", "description", "source", "citation"]
-LIST_COLUMNS = {"membres": None, "themes": "theme", "finalites": "finalite", "portage": "portage",
-                "territoires": "territoires", "temporalite": "temporalite", "intensite": "intensite"}
+COLUMNS = [
+    "id",
+    "nom",
+    "type",
+    "membres",
+    "chef_de_file",
+    "themes",
+    "finalites",
+    "portage",
+    "territoires",
+    "temporalite",
+    "intensite",
+    "annee",
+    "statut",
+    "description",
+    "source",
+    "citation",
+]
+LIST_COLUMNS = {
+    "membres": None,
+    "themes": "theme",
+    "finalites": "finalite",
+    "portage": "portage",
+    "territoires": "territoires",
+    "temporalite": "temporalite",
+    "intensite": "intensite",
+}
 REQUIRED = ("id", "nom", "type", "membres", "statut", "source", "citation")
 # A register row (data/registres/) cites a dataset and a record identifier, not a sentence.
 REGISTER_REQUIRED = ("id", "nom", "type", "membres", "statut", "source", "identifiant")
 # Provenance of each row: documentee (a seed), registre (a national register), contribution;
 # and of its members (membres_origine): seed, jeu_de_donnees (membres_jeu names it), deduit.
-PROVENANCE_COLUMNS = ["provenance", "jeu_de_donnees", "millesime", "identifiant", "membres_origine", "membres_jeu",
-                      "membres_partiels", "membres_note"]
-MEMBER_ORIGINS = {"seed": "le document source, qui les nomme",
-                  "jeu_de_donnees": "un jeu de données officiel",
-                  "deduit": "des connaissances générales, non vérifiées (déduit)",
-                  "contribution": "la contribution"}
+PROVENANCE_COLUMNS = [
+    "provenance",
+    "jeu_de_donnees",
+    "millesime",
+    "identifiant",
+    "membres_origine",
+    "membres_jeu",
+    "membres_partiels",
+    "membres_note",
+]
+MEMBER_ORIGINS = {
+    "seed": "le document source, qui les nomme",
+    "jeu_de_donnees": "un jeu de données officiel",
+    "deduit": "des connaissances générales, non vérifiées (déduit)",
+    "contribution": "la contribution",
+}
 MAX_CITATION_WORDS = 25
 MIN_YEAR = 1950
 COMMUNE_RADIUS_DEG = 0.02  # a commune member is drawn as a small disc around its point
-REF_KINDS = {"epci": "EPCI", "com": "Commune", "dep": "Département", "reg": "Région",
-             "coop": "Coopération", "ext": "Partenaire hors code officiel"}
+REF_KINDS = {
+    "epci": "EPCI",
+    "com": "Commune",
+    "dep": "Département",
+    "reg": "Région",
+    "coop": "Coopération",
+    "ext": "Partenaire hors code officiel",
+}
 MAX_ID_CHARS = 100  # the same limit on SQLite and PostgreSQL (column of 200)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _YEAR = re.compile(r"[0-9]{4}", re.ASCII)
@@ -114,8 +155,9 @@ def parse_ref(text: str) -> Ref:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError(f"coordonnées hors limites dans « {text} »")
         label = match["label"].strip()
-        return Ref(kind="ext", code=label, label=label, lat=lat, lon=lon,
-                   raw=f"ext:{label}@{match['lat']},{match['lon']}")
+        return Ref(
+            kind="ext", code=label, label=label, lat=lat, lon=lon, raw=f"ext:{label}@{match['lat']},{match['lon']}"
+        )
     return Ref(kind=kind, code=rest, raw=f"{kind}:{rest}")
 
 
@@ -130,9 +172,12 @@ class TerritoryIndex:
             "dep": geo.departements["nom"].to_dict(),
             "reg": geo.regions["nom"].to_dict(),
         }
-        self._choices = {f"{kind}:{code}": f"{name} ({code})"
-                         for kind, names in self.names.items() if kind != "com"
-                         for code, name in names.items()}
+        self._choices = {
+            f"{kind}:{code}": f"{name} ({code})"
+            for kind, names in self.names.items()
+            if kind != "com"
+            for code, name in names.items()
+        }
 
     def exists(self, ref: Ref) -> bool:
         return ref.code in self.names.get(ref.kind, {})
@@ -149,8 +194,13 @@ class TerritoryIndex:
         return [f"{key} {label}" for label, _score, key in found]
 
 
-def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
-             fichier: str = "cooperations.csv", known_ids: set[str] | None = None) -> list[Problem]:
+def validate(
+    df: pd.DataFrame,
+    vocab: Vocabularies,
+    index: TerritoryIndex,
+    fichier: str = "cooperations.csv",
+    known_ids: set[str] | None = None,
+) -> list[Problem]:
     """Every problem of a catalogue table (columns as in COLUMNS, all cells text)."""
     problems: list[Problem] = []
     missing = [c for c in COLUMNS if c not in df.columns]
@@ -161,14 +211,15 @@ def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
     seen: dict[str, int] = {}
     this_year = dt.date.today().year
     for pos, row in enumerate(df.itertuples(index=False), start=1):
-        def add(col: str | None, msg: str) -> None:
+
+        def add(col: str | None, msg: str, pos: int = pos) -> None:
             problems.append(Problem(fichier, pos, col, msg))
 
         cells = {c: ("" if pd.isna(getattr(row, c)) else str(getattr(row, c)).strip()) for c in COLUMNS}
         register = getattr(row, "provenance", "") == "registre"
         if register:
             cells["identifiant"] = str(getattr(row, "identifiant", "") or "").strip()
-        for col in (REGISTER_REQUIRED if register else REQUIRED):
+        for col in REGISTER_REQUIRED if register else REQUIRED:
             if not cells[col]:
                 add(col, "valeur obligatoire manquante")
         cid = cells["id"]
@@ -204,8 +255,11 @@ def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
                     add("membres", "une coopération ne peut pas être membre d'elle-même")
             elif ref.kind != "ext" and not index.exists(ref):
                 hint = index.closest(text)
-                add("membres", f"référence « {text} » introuvable dans la géographie de référence"
-                    + (f" (proches : {', '.join(hint)})" if hint else ""))
+                add(
+                    "membres",
+                    f"référence « {text} » introuvable dans la géographie de référence"
+                    + (f" (proches : {', '.join(hint)})" if hint else ""),
+                )
         if len(set(members)) != len(members):
             add("membres", "membre en double")
         chef = cells["chef_de_file"]
@@ -221,21 +275,26 @@ def validate(df: pd.DataFrame, vocab: Vocabularies, index: TerritoryIndex,
             except ValueError:
                 add("annee", f"année « {cells['annee']} » invalide (entre {MIN_YEAR} et {this_year + 1})")
         if cells["citation"] and len(cells["citation"].split()) > MAX_CITATION_WORDS:
-            add("citation", f"citation trop longue ({len(cells['citation'].split())} mots, {MAX_CITATION_WORDS} au plus)")
+            add(
+                "citation",
+                f"citation trop longue ({len(cells['citation'].split())} mots, {MAX_CITATION_WORDS} au plus)",
+            )
     problems.extend(_cycle_problems(df, fichier))
     return problems
 
 
 def _cycle_problems(df: pd.DataFrame, fichier: str) -> list[Problem]:
-    graph = {str(r.id).strip(): [m[5:] for m in split_list(r.membres) if m.startswith("coop:")]
-             for r in df.itertuples(index=False)}
+    graph = {
+        str(r.id).strip(): [m[5:] for m in split_list(r.membres) if m.startswith("coop:")]
+        for r in df.itertuples(index=False)
+    }
     problems, state = [], {}
 
     def visit(node: str, stack: list[str]) -> None:
         state[node] = 1
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                cycle = " → ".join(stack[stack.index(nxt):] + [nxt]) if nxt in stack else nxt
+                cycle = " → ".join(stack[stack.index(nxt) :] + [nxt]) if nxt in stack else nxt
                 problems.append(Problem(fichier, None, "membres", f"cycle entre coopérations : {cycle}"))
             elif state.get(nxt) is None and nxt in graph:
                 visit(nxt, stack + [nxt])
@@ -247,7 +306,7 @@ def _cycle_problems(df: pd.DataFrame, fichier: str) -> list[Problem]:
     return problems
 
 
-def read_catalogue_csv(path: Path) -> pd.DataFrame:
+def read_catalogue_csv(path: Path | IO[str]) -> pd.DataFrame:
     """Read a catalogue CSV with every cell as text (codes keep their leading zeros)."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
@@ -256,11 +315,11 @@ def read_catalogue_csv(path: Path) -> pd.DataFrame:
 class Catalogue:
     """Validated cooperations and everything the map, charts and profiles need (read-only)."""
 
-    cooperations: pd.DataFrame       # index id; list columns as tuples; annee as Int64
-    members: pd.DataFrame            # coop_id, ref, kind, code, nom, via (None = direct, or coop id)
-    shapes: gpd.GeoSeries            # id -> union of its members' shapes (WGS84)
-    anchors: gpd.GeoSeries           # member ref -> representative point
-    links: gpd.GeoDataFrame          # coop_id, source, target, geometry (LineString)
+    cooperations: pd.DataFrame  # index id; list columns as tuples; annee as Int64
+    members: pd.DataFrame  # coop_id, ref, kind, code, nom, via (None = direct, or coop id)
+    shapes: gpd.GeoSeries  # id -> union of its members' shapes (WGS84)
+    anchors: gpd.GeoSeries  # member ref -> representative point
+    links: gpd.GeoDataFrame  # coop_id, source, target, geometry (LineString)
     vocab: Vocabularies
 
     def direct_members(self, coop_id: str) -> list[str]:
@@ -282,8 +341,13 @@ def _ref_shape(ref: Ref, geo: GeoData, shapes: dict[str, object]):
     return shapely.Point(ref.lon, ref.lat)
 
 
-def build_catalogue(df: pd.DataFrame, vocab: Vocabularies, geo: GeoData,
-                    fichier: str = "cooperations.csv", known_shapes: dict[str, object] | None = None) -> Catalogue:
+def build_catalogue(
+    df: pd.DataFrame,
+    vocab: Vocabularies,
+    geo: GeoData,
+    fichier: str = "cooperations.csv",
+    known_shapes: dict[str, object] | None = None,
+) -> Catalogue:
     """Validate `df` and build the tables of the catalogue; raise CatalogueError if invalid.
     `known_shapes` (id -> geometry) are used as they are (precomputed register perimeters)."""
     index = TerritoryIndex(geo)
@@ -319,9 +383,16 @@ def build_catalogue(df: pd.DataFrame, vocab: Vocabularies, geo: GeoData,
     def expand(cid: str, via: str | None, seen: frozenset) -> None:
         for text in coops.at[cid, "membres"]:
             ref = parse_ref(text)
-            rows.append({"coop_id": cid if via is None else via_root[0], "ref": ref.text, "kind": ref.kind,
-                         "code": ref.code, "nom": index.name(ref) if ref.kind != "coop" else coops.at[ref.code, "nom"],
-                         "via": via})
+            rows.append(
+                {
+                    "coop_id": cid if via is None else via_root[0],
+                    "ref": ref.text,
+                    "kind": ref.kind,
+                    "code": ref.code,
+                    "nom": index.name(ref) if ref.kind != "coop" else coops.at[ref.code, "nom"],
+                    "via": via,
+                }
+            )
             if ref.kind == "coop" and ref.code not in seen:
                 expand(ref.code, ref.code if via is None else via, seen | {ref.code})
 
@@ -333,23 +404,35 @@ def build_catalogue(df: pd.DataFrame, vocab: Vocabularies, geo: GeoData,
     anchors = {}
     for text in members["ref"].unique():
         ref = parse_ref(text)
-        anchors[text] = (shapely.Point(ref.lon, ref.lat) if ref.kind == "ext"
-                         else _ref_shape(ref, geo, shapes).representative_point())
+        anchors[text] = (
+            shapely.Point(ref.lon, ref.lat)
+            if ref.kind == "ext"
+            else _ref_shape(ref, geo, shapes).representative_point()
+        )
 
     link_rows = []
     for cid, row in coops.iterrows():
         if vocab.forme(row["type"]) != "liens":
             continue
         for source, target in link_pairs(list(row["membres"]), row["chef_de_file"] or None):
-            link_rows.append({"coop_id": cid, "source": source, "target": target,
-                              "geometry": shapely.LineString([anchors[source], anchors[target]])})
-    links = gpd.GeoDataFrame(link_rows, columns=["coop_id", "source", "target", "geometry"],
-                             geometry="geometry", crs="EPSG:4326")
+            link_rows.append(
+                {
+                    "coop_id": cid,
+                    "source": source,
+                    "target": target,
+                    "geometry": shapely.LineString([anchors[source], anchors[target]]),
+                }
+            )
+    links = gpd.GeoDataFrame(
+        link_rows, columns=["coop_id", "source", "target", "geometry"], geometry="geometry", crs="EPSG:4326"
+    )
     return Catalogue(
-        cooperations=coops, members=members,
+        cooperations=coops,
+        members=members,
         shapes=gpd.GeoSeries(shapes, crs="EPSG:4326"),
         anchors=gpd.GeoSeries(anchors, crs="EPSG:4326"),
-        links=links, vocab=vocab,
+        links=links,
+        vocab=vocab,
     )
 
 
@@ -380,9 +463,12 @@ def reference_rows(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     registers["statut"] = "active"
     registers["provenance"] = "registre"
     registers["membres_origine"] = "jeu_de_donnees"
-    registers["membres_jeu"] = registers["jeu_de_donnees"] + " (" + registers["millesime"] + ") — " + registers["identifiant"]
-    table = pd.concat([documented, registers[[c for c in registers.columns if c in COLUMNS + PROVENANCE_COLUMNS]]],
-                      ignore_index=True)
+    registers["membres_jeu"] = (
+        registers["jeu_de_donnees"] + " (" + registers["millesime"] + ") — " + registers["identifiant"]
+    )
+    table = pd.concat(
+        [documented, registers[[c for c in registers.columns if c in COLUMNS + PROVENANCE_COLUMNS]]], ignore_index=True
+    )
     return table.fillna("")
 
 
@@ -399,8 +485,17 @@ def register_matches(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """Documented rows that are also register rows, with the register's membership."""
     path = data_dir / "registres" / "correspondances.csv"
     if not path.exists():
-        return pd.DataFrame(columns=["id_catalogue", "id_registre", "nom_registre", "identifiant", "jeu_de_donnees",
-                                     "millesime", "membres_registre"])
+        return pd.DataFrame(
+            columns=[
+                "id_catalogue",
+                "id_registre",
+                "nom_registre",
+                "identifiant",
+                "jeu_de_donnees",
+                "millesime",
+                "membres_registre",
+            ]
+        )
     return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("id_catalogue", drop=False)
 
 
@@ -421,5 +516,8 @@ def territory_figures(catalogue: Catalogue, geo: GeoData, ident: str) -> dict[st
     deps = {r[4:] for r in refs if r.startswith("dep:")}
     regs = {r[4:] for r in refs if r.startswith("reg:")}
     communes |= set(geo.communes.index[geo.communes["departement"].isin(deps) | geo.communes["region"].isin(regs)])
-    return {"n_epci": len(epci), "n_communes": len(communes),
-            "population": int(geo.communes.loc[sorted(communes), "population"].sum())}
+    return {
+        "n_epci": len(epci),
+        "n_communes": len(communes),
+        "population": int(geo.communes.loc[sorted(communes), "population"].sum()),
+    }

@@ -1,21 +1,55 @@
 """Altair charts in French (labels, number formats, vocabulary colours) and their offline export."""
+
 from __future__ import annotations
+
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
 FRENCH_LOCALE = {
-    "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"],
-               "percent": "\u202f%"},
+    "number": {
+        "decimal": ",",
+        "thousands": "\u00a0",
+        "grouping": [3],
+        "currency": ["", "\u00a0€"],
+        "percent": "\u202f%",
+    },
     "time": {
-        "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
         "periods": ["AM", "PM"],
         "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
         "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                   "octobre", "novembre", "décembre"],
-        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-                        "nov.", "déc."],
+        "months": [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        "shortMonths": [
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
     },
 }
 FONT_SIZE = 14
@@ -32,19 +66,27 @@ def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevel
     return chart.configure_view(stroke=None)
 
 
-def bar_distribution(data: pd.DataFrame, title: str, count_title: str = "Coopérations",
-                     selectable: bool = True, uncertain: pd.Series | None = None) -> alt.Chart:
+def bar_distribution(
+    data: pd.DataFrame,
+    title: str,
+    count_title: str = "Coopérations",
+    selectable: bool = True,
+    uncertain: pd.Series | None = None,
+) -> alt.Chart:
     """Sorted horizontal bars, one colour per value (from the vocabulary), counts and shares."""
     data = data.copy()
     if uncertain is not None:
         data["incertain"] = uncertain.values
     base = alt.Chart(data, title=title)
-    encodings = dict(
+    encodings: dict[str, Any] = dict(
         y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
         x=alt.X("n:Q", title=count_title, axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("couleur:N", scale=None, legend=None),
-        tooltip=[alt.Tooltip("libelle:N", title="Valeur"), alt.Tooltip("n_texte:N", title=count_title),
-                 alt.Tooltip("part_texte:N", title="Part")],
+        tooltip=[
+            alt.Tooltip("libelle:N", title="Valeur"),
+            alt.Tooltip("n_texte:N", title=count_title),
+            alt.Tooltip("part_texte:N", title="Part"),
+        ],
     )
     if uncertain is not None:
         encodings["opacity"] = alt.condition("datum.incertain", alt.value(0.45), alt.value(1.0))
@@ -56,52 +98,91 @@ def bar_distribution(data: pd.DataFrame, title: str, count_title: str = "Coopér
         pick = alt.selection_point(name=SELECTION, fields=["cle"], on="click")
         bars = bars.add_params(pick)
     labels = base.mark_text(align="left", dx=4).encode(
-        y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending")),
-        x="n:Q", text="part_texte:N")
+        y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending")), x="n:Q", text="part_texte:N"
+    )
     return (bars + labels).properties(height=alt.Step(26), width="container")
 
 
 def timeline_chart(data: pd.DataFrame, type_colours: dict[str, str]) -> alt.LayerChart:
     """Cooperations created per year (stacked by type) and the running total (line)."""
     domain = list(type_colours)
-    bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("annee:O", title="Année de création", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(n):Q", title="Coopérations créées", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("libelle:N", title="Type", scale=alt.Scale(domain=domain, range=list(type_colours.values()))),
-        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("libelle:N", title="Type"),
-                 alt.Tooltip("n:Q", title="Coopérations", format="d")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("annee:O", title="Année de création", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(n):Q", title="Coopérations créées", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(
+                "libelle:N", title="Type", scale=alt.Scale(domain=domain, range=list(type_colours.values()))
+            ),
+            tooltip=[
+                alt.Tooltip("annee:O", title="Année"),
+                alt.Tooltip("libelle:N", title="Type"),
+                alt.Tooltip("n:Q", title="Coopérations", format="d"),
+            ],
+        )
     )
-    cumul = alt.Chart(data).mark_line(point=True, color="#333333").encode(
-        x="annee:O", y=alt.Y("max(cumul):Q", title="Cumul", axis=alt.Axis(format="d")),
-        tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("max(cumul):Q", title="Cumul", format="d")])
-    return alt.layer(bars, cumul).resolve_scale(y="independent").properties(
-        title="Coopérations créées par année (et cumul)", height=320, width="container")
+    cumul = (
+        alt.Chart(data)
+        .mark_line(point=True, color="#333333")
+        .encode(
+            x="annee:O",
+            y=alt.Y("max(cumul):Q", title="Cumul", axis=alt.Axis(format="d")),
+            tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("max(cumul):Q", title="Cumul", format="d")],
+        )
+    )
+    return (
+        alt.layer(bars, cumul)
+        .resolve_scale(y="independent")
+        .properties(title="Coopérations créées par année (et cumul)", height=320, width="container")
+    )
 
 
 def heatmap(data: pd.DataFrame) -> alt.Chart:
     """Thème × type: number of cooperations in each cell."""
     pick = alt.selection_point(name=SELECTION, fields=["theme", "type"], on="click")
     base = alt.Chart(data, title="Thèmes × types de coopération")
-    cells = base.mark_rect().encode(
-        x=alt.X("type_libelle:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=220)),
-        y=alt.Y("theme_libelle:N", title=None),
-        color=alt.Color("n:Q", title="Coopérations", scale=alt.Scale(scheme="oranges"),
-                        legend=alt.Legend(format="d", tickMinStep=1)),
-        tooltip=[alt.Tooltip("theme_libelle:N", title="Thème"), alt.Tooltip("type_libelle:N", title="Type"),
-                 alt.Tooltip("n:Q", title="Coopérations", format="d")],
-    ).add_params(pick)
+    cells = (
+        base.mark_rect()
+        .encode(
+            x=alt.X("type_libelle:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=220)),
+            y=alt.Y("theme_libelle:N", title=None),
+            color=alt.Color(
+                "n:Q",
+                title="Coopérations",
+                scale=alt.Scale(scheme="oranges"),
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
+            tooltip=[
+                alt.Tooltip("theme_libelle:N", title="Thème"),
+                alt.Tooltip("type_libelle:N", title="Type"),
+                alt.Tooltip("n:Q", title="Coopérations", format="d"),
+            ],
+        )
+        .add_params(pick)
+    )
     text = base.mark_text(fontSize=FONT_SIZE - 2).encode(x="type_libelle:N", y="theme_libelle:N", text="n:Q")
     return (cells + text).properties(height=alt.Step(24), width="container")
 
 
 def ranking_chart(data: pd.DataFrame) -> alt.Chart:
     data = data.assign(libelle=data["nom"])
-    return alt.Chart(data, title="Territoires les plus connectés (EPCI)").mark_bar(color="#8c1d40").encode(
-        y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
-        x=alt.X("n:Q", title="Coopérations (directes ou via un groupement)", axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=[alt.Tooltip("nom:N", title="EPCI"), alt.Tooltip("n:Q", title="Coopérations", format="d"),
-                 alt.Tooltip("directes:Q", title="dont directes", format="d")],
-    ).properties(height=alt.Step(24), width="container")
+    return (
+        alt.Chart(data, title="Territoires les plus connectés (EPCI)")
+        .mark_bar(color="#8c1d40")
+        .encode(
+            y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
+            x=alt.X(
+                "n:Q", title="Coopérations (directes ou via un groupement)", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            tooltip=[
+                alt.Tooltip("nom:N", title="EPCI"),
+                alt.Tooltip("n:Q", title="Coopérations", format="d"),
+                alt.Tooltip("directes:Q", title="dont directes", format="d"),
+            ],
+        )
+        .properties(height=alt.Step(24), width="container")
+    )
 
 
 def export_spec(chart_or_spec, width: int = 900) -> dict:
@@ -119,6 +200,7 @@ def export_spec(chart_or_spec, width: int = 900) -> dict:
         elif isinstance(node, list):
             for value in node:
                 fix(value)
+
     fix(spec)
     return spec
 
@@ -134,7 +216,3 @@ def to_svg(chart_or_spec) -> str:
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(export_spec(chart_or_spec))
-
-
-spec_to_png = to_png
-spec_to_svg = to_svg

@@ -1,4 +1,5 @@
 """What the detail card of a cooperation shows: members with their population, related ones."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -38,5 +39,9 @@ def related_cooperations(catalogue: Catalogue, coop_id: str) -> pd.DataFrame:
     others = members[members["ref"].isin(refs) & members["via"].isna() & (members["coop_id"] != coop_id)]
     table = others[["nom", "coop_id"]].drop_duplicates().rename(columns={"nom": "membre"})
     documented_first = (catalogue.cooperations.loc[table["coop_id"], "provenance"] == "registre").to_numpy()
-    return table.assign(_registre=documented_first).sort_values("_registre", kind="stable") \
-        .drop(columns="_registre").reset_index(drop=True)
+    return (
+        table.assign(_registre=documented_first)
+        .sort_values("_registre", kind="stable")
+        .drop(columns="_registre")
+        .reset_index(drop=True)
+    )

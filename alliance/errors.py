@@ -5,12 +5,13 @@ unreachable database). `guard_page` runs a page and turns any exception left int
 error box with a short reference, the traceback going to the server log only. With
 ALLIANCE_DEBUG=1 (set by the test suite) exceptions propagate, so tests cannot pass over them.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import secrets
-from typing import Callable
+from collections.abc import Callable
 
 logger = logging.getLogger("alliance")
 UNEXPECTED_MESSAGE = "Cette page n'a pas pu s'afficher à cause d'une erreur inattendue"
@@ -42,5 +43,8 @@ def guard_page(run: Callable[[], None]) -> None:
         logger.exception("unexpected error (reference %s)", reference)
         if debug_mode():
             raise
-        st.error(f"{UNEXPECTED_MESSAGE} (référence {reference}). Rechargez la page ; si l'erreur revient, "
-                 "signalez-la avec cette référence.", icon="⛔")
+        st.error(
+            f"{UNEXPECTED_MESSAGE} (référence {reference}). Rechargez la page ; si l'erreur revient, "
+            "signalez-la avec cette référence.",
+            icon="⛔",
+        )

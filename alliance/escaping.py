@@ -1,15 +1,15 @@
 """Output encoding: text from the catalogue, contributions, files or the URL made inert for
 each context where it reaches the browser.
 
-- HTML built for map tooltips and popups is written by folium into JavaScript *template
-  literals* (`` bindTooltip(`<div>…</div>`) ``): besides `<`, `>`, `&` and quotes, a backtick,
-  `${` or a backslash would end or evaluate the literal. `html_text` encodes all of them as
-  HTML entities (the browser shows the same characters), and `inert_markup` re-checks a whole
-  fragment before it is handed to folium, so a forgotten call cannot open a hole.
+- HTML of map tooltips and popups travels as JSON strings in the layers' data
+  (`geojson_layer.FeatureLayer`) and is set as HTML by Leaflet: `html_text` encodes `<`, `>`,
+  `&` and quotes — and also a backtick, `${` and a backslash, so that the same text stays inert
+  if it ever reaches a JavaScript template literal (as folium's own tooltips would write it).
 - Streamlit renders labels, headings, messages and button texts as Markdown: `markdown_text`
   escapes every active punctuation character and breaks bare URLs with an invisible word
   joiner, so that no link, image, autolink, HTML, LaTeX or emphasis can come out of user text.
 """
+
 from __future__ import annotations
 
 import html
@@ -27,12 +27,6 @@ def html_text(value: object) -> str:
     """Text safe in HTML content, in a quoted attribute and inside a JS template literal."""
     text = html.escape("" if value is None else str(value), quote=True)
     return text.translate(_TEMPLATE_LITERAL_ENTITIES)
-
-
-def inert_markup(markup: str) -> str:
-    """HTML markup (built with `html_text` for its variable parts) made safe to embed in a
-    JavaScript template literal: any backtick, `$` or backslash left becomes an entity."""
-    return markup.translate(_TEMPLATE_LITERAL_ENTITIES)
 
 
 WORD_JOINER = "\u2060"

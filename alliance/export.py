@@ -1,4 +1,5 @@
 """Exports for slides and reports: a standalone offline HTML map and its PNG screenshot."""
+
 from __future__ import annotations
 
 import base64
@@ -39,8 +40,14 @@ def _inline_css(path: str) -> str:
 def standalone_html(fmap: folium.Map, title: str) -> str:
     """The map as one HTML file opening offline: Leaflet, jQuery and CSS (with images) inlined."""
     html = fmap.get_root().render()
-    html = _SCRIPT.sub(lambda m: "<script>" + (STATIC_DIR / m["path"]).read_text(encoding="utf-8")
-                       .replace("</script", "<\\/script") + "</script>", html)
+    html = _SCRIPT.sub(
+        lambda m: (
+            "<script>"
+            + (STATIC_DIR / m["path"]).read_text(encoding="utf-8").replace("</script", "<\\/script")
+            + "</script>"
+        ),
+        html,
+    )
     html = _CSS.sub(lambda m: "<style>" + _inline_css(m["path"]) + "</style>", html)
     html = html.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
     if "/app/static/" in html or re.search(r'src="https?://', html):
@@ -55,9 +62,18 @@ def _escape(text: str) -> str:
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-                  "--hide-scrollbars", "--mute-audio")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--hide-scrollbars",
+    "--mute-audio",
+)
 PNG_TIMEOUT_S = 60
 # One screenshot at a time per server process (a Chromium costs ~300 MB); results are kept so
 # that repeated clicks on the same scene cost nothing.
@@ -75,8 +91,10 @@ def html_to_png(html: str, width: int = 1600, height: int = 900) -> bytes:
         _PNG_CACHE.move_to_end(key)
         return _PNG_CACHE[key]
     if not os.path.exists(CHROMIUM):
-        raise ExportUnavailable("Export PNG indisponible : Chromium n'est pas installé sur ce serveur "
-                                "(paquet Debian « chromium »). L'export HTML fonctionne, lui, partout.")
+        raise ExportUnavailable(
+            "Export PNG indisponible : Chromium n'est pas installé sur ce serveur "
+            "(paquet Debian « chromium »). L'export HTML fonctionne, lui, partout."
+        )
     if not _RENDER_SLOT.acquire(blocking=False):
         raise ExportUnavailable("Un autre export PNG est en cours sur le serveur : réessayez dans quelques secondes.")
     try:
@@ -93,13 +111,21 @@ def _screenshot(html: str, width: int, height: int) -> bytes:
     with tempfile.TemporaryDirectory(prefix="alliance-png-") as folder:
         page, shot = Path(folder) / "carte.html", Path(folder) / "carte.png"
         page.write_text(html, encoding="utf-8")
-        command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={folder}/profil", f"--window-size={width},{height}",
-                   "--virtual-time-budget=4000", f"--screenshot={shot}", page.as_uri()]
+        command = [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={folder}/profil",
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=4000",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ]
         try:
             subprocess.run(command, capture_output=True, timeout=PNG_TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired:
             raise ExportUnavailable("Export PNG interrompu : Chromium n'a pas répondu à temps.") from None
         if not shot.is_file() or shot.stat().st_size == 0:
-            raise ExportUnavailable("Export PNG impossible : Chromium n'a pas produit d'image. "
-                                    "L'export HTML reste disponible.")
+            raise ExportUnavailable(
+                "Export PNG impossible : Chromium n'a pas produit d'image. L'export HTML reste disponible."
+            )
         return shot.read_bytes()

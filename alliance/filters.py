@@ -1,9 +1,12 @@
 """Filtering the catalogue (AND across fields, OR within a field) and the URL form of filters."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import pandas as pd
 
@@ -22,14 +25,14 @@ VOCAB_FIELDS = {
 }
 PLACE_FIELDS = {"regions": "region", "departements": "dep"}
 URL_KEYS = ("region", "dep", "type", "theme", "finalite", "portage", "statut", "source", "de", "a", "q")
-MAX_PARAM_CHARS = 300      # longer URL values are cut before any work
-MAX_PARAMS = 20            # parameters beyond that are ignored
-MAX_LIST_VALUES = 30       # values of one list parameter beyond that are ignored
+MAX_PARAM_CHARS = 300  # longer URL values are cut before any work
+MAX_PARAMS = 20  # parameters beyond that are ignored
+MAX_LIST_VALUES = 30  # values of one list parameter beyond that are ignored
 MAX_WARNINGS = 8
 _YEAR = re.compile(r"-?[0-9]{1,4}", re.ASCII)
 
 
-def clip_params(params: dict[str, object]) -> tuple[dict[str, str], list[str]]:
+def clip_params(params: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
     """URL parameters bounded before any work: at most MAX_PARAMS keys, values cut to
     MAX_PARAM_CHARS characters (a French warning says what was cut)."""
     warnings: list[str] = []
@@ -83,8 +86,8 @@ def fold(text: str) -> str:
 class FilterIndex:
     """Per cooperation, the places it touches and the text it can be found by (computed once)."""
 
-    places: pd.DataFrame          # coop_id, region, dep (one row per pair)
-    search_text: pd.Series        # coop_id -> folded names of the cooperation and its members
+    places: pd.DataFrame  # coop_id, region, dep (one row per pair)
+    search_text: pd.Series  # coop_id -> folded names of the cooperation and its members
     years: tuple[int, int] | None = field(default=None)
 
 
@@ -123,7 +126,7 @@ def apply_filters(catalogue: Catalogue, index: FilterIndex, filters: Filters) ->
         if not wanted:
             continue
         cells = coops[column]
-        keep &= cells.map(lambda c: bool(wanted & (set(c) if isinstance(c, tuple) else {c})))
+        keep &= cells.map(lambda c, wanted=wanted: bool(wanted & (set(c) if isinstance(c, tuple) else {c})))
     for name, column in PLACE_FIELDS.items():
         wanted = set(getattr(filters, name))
         if wanted:
@@ -131,7 +134,7 @@ def apply_filters(catalogue: Catalogue, index: FilterIndex, filters: Filters) ->
             keep &= coops.index.isin(list(hits))
     if filters.annee_min is not None or filters.annee_max is not None:
         years = coops["annee"]
-        lo = filters.annee_min if filters.annee_min is not None else -10**6
+        lo = filters.annee_min if filters.annee_min is not None else -(10**6)
         hi = filters.annee_max if filters.annee_max is not None else 10**6
         keep &= years.notna() & (years.fillna(0) >= lo) & (years.fillna(0) <= hi)
     query = fold(filters.texte.strip())
@@ -158,17 +161,20 @@ def to_query(filters: Filters) -> dict[str, str]:
     return out
 
 
-def from_query(params: dict[str, str], vocab: Vocabularies, geo: GeoData,
-               years: tuple[int, int] | None = None) -> tuple[Filters, list[str]]:
+def from_query(
+    params: dict[str, str], vocab: Vocabularies, geo: GeoData, years: tuple[int, int] | None = None
+) -> tuple[Filters, list[str]]:
     """Filters from URL parameters; invalid values are dropped with a French warning each
     (at most MAX_WARNINGS), years are clamped to `years` when given."""
     params, warnings = clip_params(params)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
 
     def keep_known(key: str, allowed, what: str) -> tuple[str, ...]:
         raw = [v.strip() for v in str(params.get(key, "")).split(",") if v.strip()]
         if len(raw) > MAX_LIST_VALUES:
-            warnings.append(f"Paramètre « {key} » : {len(raw)} valeurs, seules les {MAX_LIST_VALUES} premières sont lues.")
+            warnings.append(
+                f"Paramètre « {key} » : {len(raw)} valeurs, seules les {MAX_LIST_VALUES} premières sont lues."
+            )
             raw = raw[:MAX_LIST_VALUES]
         good = tuple(dict.fromkeys(v for v in raw if v in allowed))
         for bad in [v for v in raw if v not in allowed]:
@@ -189,8 +195,10 @@ def from_query(params: dict[str, str], vocab: Vocabularies, geo: GeoData,
         year = int(text)
         if years is not None and not years[0] <= year <= years[1]:
             clamped = min(max(year, years[0]), years[1])
-            warnings.append(f"Paramètre « {key} » : année {year} hors de la période connue "
-                            f"({years[0]}–{years[1]}), ramenée à {clamped}.")
+            warnings.append(
+                f"Paramètre « {key} » : année {year} hors de la période connue "
+                f"({years[0]}–{years[1]}), ramenée à {clamped}."
+            )
             year = clamped
         values[name] = year
     values["texte"] = str(params.get("q", ""))[:200]
@@ -201,5 +209,7 @@ def from_query(params: dict[str, str], vocab: Vocabularies, geo: GeoData,
         warnings.append("Période inversée : les années ont été échangées.")
         filters = replace(filters, annee_min=filters.annee_max, annee_max=filters.annee_min)
     if len(warnings) > MAX_WARNINGS:
-        warnings = warnings[:MAX_WARNINGS - 1] + [f"… et {len(warnings) - MAX_WARNINGS + 1} autre(s) paramètre(s) ignoré(s)."]
+        warnings = warnings[: MAX_WARNINGS - 1] + [
+            f"… et {len(warnings) - MAX_WARNINGS + 1} autre(s) paramètre(s) ignoré(s)."
+        ]
     return filters, warnings

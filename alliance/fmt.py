@@ -1,4 +1,5 @@
 """French number formats for the UI: 12 345, 3,5 %."""
+
 from __future__ import annotations
 
 NBSP = "\u00a0"

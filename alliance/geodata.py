@@ -1,4 +1,5 @@
 """Loading the reference geography committed in geodata/ (built by scripts/build_geodata.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,7 +56,8 @@ def load_geodata(folder: Path = GEODATA_DIR) -> GeoData:
         raise DataError(
             "La géographie de référence (dossier geodata/) est absente ou illisible : "
             f"{exc.__class__.__name__}. Reconstruisez-la avec « make geodata » ou restaurez les fichiers "
-            "du dépôt.") from exc
+            "du dépôt."
+        ) from exc
 
 
 def _load(folder: Path) -> GeoData:

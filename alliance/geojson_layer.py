@@ -15,15 +15,17 @@ JavaScript for the national map, sent again on every rerun. Here:
 Layers fetched late, or shown later from the layer control, are restacked in declaration order
 so the drawing looks the same as when everything is inline.
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import weakref
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 import shapely
@@ -32,13 +34,23 @@ from branca.element import Element, MacroElement, Template
 SCALE = 1000
 EXTERNAL_MIN_BYTES = 20_000
 TOOLTIP_CLASS = "alliance-tip"
-TOOLTIP_CSS = f"<style>.{TOOLTIP_CLASS}{{font-size:14px;max-width:360px;white-space:normal}}</style>"
+MAP_CSS = (
+    f"<style>.{TOOLTIP_CLASS}{{font-size:14px;max-width:360px;white-space:normal}}"
+    # layer controls named in words (maps._ReadingAids), not two identical icons
+    ".leaflet-control-layers-toggle{background-image:none !important;width:auto !important;"
+    "height:auto !important;padding:6px 10px;font:600 14px sans-serif;color:#1f2328;text-decoration:none}"
+    "</style>"
+)
 
 
 def _sequence(coords) -> list[int]:
     """A coordinate sequence as [x0, y0, dx1, dy1, …] in 1/SCALE degrees."""
     ints = np.rint(np.asarray(coords, dtype=float)[:, :2] * SCALE).astype(np.int64)
     return np.diff(ints, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist()
+
+
+def _polygon_rings(polygon) -> list[list[int]]:
+    return [_sequence(polygon.exterior.coords)] + [_sequence(ring.coords) for ring in polygon.interiors]
 
 
 def encode_geometry(geom) -> dict | None:
@@ -51,13 +63,13 @@ def encode_geometry(geom) -> dict | None:
     if kind in ("LineString", "LinearRing"):
         return {"type": "LineString", "c": _sequence(geom.coords)}
     if kind == "Polygon":
-        return {"type": kind, "c": [_sequence(geom.exterior.coords)] + [_sequence(r.coords) for r in geom.interiors]}
+        return {"type": kind, "c": _polygon_rings(geom)}
     if kind == "MultiPoint":
         return {"type": kind, "c": _sequence(shapely.get_coordinates(geom))}
     if kind == "MultiLineString":
         return {"type": kind, "c": [_sequence(part.coords) for part in geom.geoms]}
     if kind == "MultiPolygon":
-        return {"type": kind, "c": [encode_geometry(part)["c"] for part in geom.geoms]}
+        return {"type": kind, "c": [_polygon_rings(part) for part in geom.geoms]}
     parts = [encode_geometry(part) for part in geom.geoms]  # GeometryCollection
     return {"type": "GeometryCollection", "g": [p for p in parts if p is not None]}
 
@@ -77,11 +89,15 @@ class Feature:
 def _script_safe_json(value) -> str:
     """Compact JSON that is also safe inside an HTML <script> element and a JavaScript source."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("</", "<\\/")
+        .replace("<!--", "<\\u0021--")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
-_ENCODED: "weakref.WeakKeyDictionary[object, str]" = weakref.WeakKeyDictionary()
+_ENCODED: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
 
 
 def _geometry_json(geom) -> str | None:
@@ -92,10 +108,8 @@ def _geometry_json(geom) -> str | None:
         pass
     encoded = encode_geometry(geom)
     text = None if encoded is None else json.dumps(encoded, separators=(",", ":"))
-    try:
+    with contextlib.suppress(TypeError):  # an unhashable geometry is simply not memoised
         _ENCODED[geom] = text
-    except TypeError:
-        pass
     return text
 
 
@@ -141,9 +155,16 @@ class FeatureLayer(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, features: Iterable[Feature] | str, styles: Mapping[str, dict], *,
-                 highlight: dict | None = None, interactive: bool = True, radius: float = 7,
-                 popup_width: int = 340):
+    def __init__(
+        self,
+        features: Iterable[Feature] | str,
+        styles: Mapping[str, dict],
+        *,
+        highlight: dict | None = None,
+        interactive: bool = True,
+        radius: float = 7,
+        popup_width: int = 340,
+    ):
         """`features`: Feature objects, or their `features_json` computed beforehand (cached)."""
         super().__init__()
         self._name = "FeatureLayer"
@@ -226,7 +247,8 @@ class LayerRuntime(MacroElement):
                     case "Point": return {type: g.type, coordinates: seq(g.c)[0]};
                     case "LineString": case "MultiPoint": return {type: g.type, coordinates: seq(g.c)};
                     case "Polygon": case "MultiLineString": return {type: g.type, coordinates: g.c.map(seq)};
-                    case "MultiPolygon": return {type: g.type, coordinates: g.c.map(function (p) { return p.map(seq); })};
+                    case "MultiPolygon":
+                        return {type: g.type, coordinates: g.c.map(function (p) { return p.map(seq); })};
                     default: return {type: "GeometryCollection", geometries: g.g.map(geometry)};
                 }
             }
@@ -248,7 +270,9 @@ class LayerRuntime(MacroElement):
                 layer._allianceRank = ++window.allianceRank;
                 layer.on("add", function () { window.allianceRestack(layer._map, layer._allianceRank); });
                 function fill(rows) {
-                    layer.addData(rows.map(function (r) { return {type: "Feature", properties: r, geometry: geometry(r.g)}; }));
+                    layer.addData(rows.map(function (r) {
+                        return {type: "Feature", properties: r, geometry: geometry(r.g)};
+                    }));
                     if (click) layer.eachLayer(function (l) { l.off("click", click); l.on("click", click); });
                     window.allianceRestack(layer._map, layer._allianceRank);
                 }
@@ -270,6 +294,6 @@ class LayerRuntime(MacroElement):
 
 
 def add_runtime(fmap) -> None:
-    """Give `fmap` the FeatureLayer runtime and the tooltip style (call before adding layers)."""
+    """Give `fmap` the FeatureLayer runtime and the map styles (call before adding layers)."""
     LayerRuntime().add_to(fmap)
-    fmap.get_root().header.add_child(Element(TOOLTIP_CSS), name="alliance_tooltip_css")
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="alliance_map_css")

@@ -4,6 +4,7 @@ Accepted: CSV separated by `,` or `;`, in UTF-8 (with or without BOM) or Windows
 writes it, and XLSX (first sheet). Every problem comes back as a French `Problem` naming row and
 column; nothing is written here (storage is a separate, transactional step).
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,11 +26,23 @@ MAX_XLSX_UNCOMPRESSED = 40 * 1024 * 1024
 MAX_XLSX_ENTRIES = 200
 MAX_XLSX_COLUMNS = 50
 EXCEL_MAX_ROWS = 1_048_576
-LATIN_ENCODINGS = {"ascii", "utf_8", "cp1252", "cp1250", "cp1257", "latin_1", "iso8859_1", "iso8859_15",
-                   "iso8859_2", "mac_roman", "cp850", "cp437", "mac_latin2"}
+LATIN_ENCODINGS = {
+    "ascii",
+    "utf_8",
+    "cp1252",
+    "cp1250",
+    "cp1257",
+    "latin_1",
+    "iso8859_1",
+    "iso8859_15",
+    "iso8859_2",
+    "mac_roman",
+    "cp850",
+    "cp437",
+    "mac_latin2",
+}
 # UTF-8 bytes of an accented letter read as Windows-1252 ("Ã©" for "é"): a file mixing encodings.
-_MOJIBAKE = re.compile("[ÂÃ][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-                       "\u02dc\u2013-\u2122]")
+_MOJIBAKE = re.compile("[ÂÃ][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
 
 
 @dataclass
@@ -57,8 +70,10 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         text = None
     if text is not None and _MOJIBAKE.search(text):
-        raise ValueError("encodages mélangés (une partie en UTF-8, une partie en Windows-1252) : "
-                         "ré-enregistrez le fichier en « CSV UTF-8 »")
+        raise ValueError(
+            "encodages mélangés (une partie en UTF-8, une partie en Windows-1252) : "
+            "ré-enregistrez le fichier en « CSV UTF-8 »"
+        )
     import charset_normalizer
 
     guess = charset_normalizer.from_bytes(data[:200_000]).best()
@@ -77,8 +92,10 @@ def _read_csv(text: str) -> pd.DataFrame:
         rows = list(reader)
     except csv.Error as exc:
         if "field larger" in str(exc):
-            raise ValueError(f"ligne {reader.line_num} : une cellule dépasse 128 Kio "
-                             f"({MAX_CELL_CHARS} caractères au plus par cellule)") from None
+            raise ValueError(
+                f"ligne {reader.line_num} : une cellule dépasse 128 Kio "
+                f"({MAX_CELL_CHARS} caractères au plus par cellule)"
+            ) from None
         raise ValueError(f"CSV mal formé à la ligne {reader.line_num} ({exc})") from None
     if not rows:
         raise ValueError("fichier vide")
@@ -102,8 +119,10 @@ def _check_xlsx_archive(data: bytes) -> None:
     # zipfile stops reading an entry at its declared size: the declared sizes bound the work.
     total = sum(e.file_size for e in entries)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise ValueError(f"classeur trop volumineux une fois décompressé ({total // 1024 // 1024} Mio, "
-                         f"{MAX_XLSX_UNCOMPRESSED // 1024 // 1024} Mio au plus)")
+        raise ValueError(
+            f"classeur trop volumineux une fois décompressé ({total // 1024 // 1024} Mio, "
+            f"{MAX_XLSX_UNCOMPRESSED // 1024 // 1024} Mio au plus)"
+        )
 
 
 def _cell_text(value: object) -> str:
@@ -141,7 +160,7 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     header = [c.strip().lower() for c in rows[0]]
     while header and not header[-1]:
         header.pop()
-    body = [(r + [""] * len(header))[:len(header)] for r in rows[1:]]
+    body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
     return pd.DataFrame(body, columns=header, dtype=str)
 
 
@@ -150,8 +169,10 @@ def _check_cells(df: pd.DataFrame) -> None:
         lengths = df[column].str.len()
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
             row = int(lengths.to_numpy().argmax()) + 1
-            raise ValueError(f"ligne {row}, colonne « {column} » : cellule trop longue "
-                             f"({int(lengths.max())} caractères, {MAX_CELL_CHARS} au plus)")
+            raise ValueError(
+                f"ligne {row}, colonne « {column} » : cellule trop longue "
+                f"({int(lengths.max())} caractères, {MAX_CELL_CHARS} au plus)"
+            )
 
 
 def read_upload(name: str, data: bytes) -> ImportResult:
@@ -159,7 +180,9 @@ def read_upload(name: str, data: bytes) -> ImportResult:
     result = ImportResult(fichier=name or "fichier")
     try:
         if len(data) > MAX_BYTES:
-            raise ValueError(f"fichier trop volumineux ({len(data) // 1024} Kio, {MAX_BYTES // 1024 // 1024} Mio au plus)")
+            raise ValueError(
+                f"fichier trop volumineux ({len(data) // 1024} Kio, {MAX_BYTES // 1024 // 1024} Mio au plus)"
+            )
         if not data.strip():
             raise ValueError("fichier vide")
         if name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
@@ -196,8 +219,11 @@ def check_upload(result: ImportResult, catalogue: Catalogue, index: TerritoryInd
         result.problems.extend(validate(result.rows, catalogue.vocab, index, result.fichier, known_ids=curated))
         for pos, cid in enumerate(result.rows["id"], start=1):
             if cid in curated:
-                result.problems.append(Problem(result.fichier, pos, "id",
-                                               f"identifiant « {cid} » déjà utilisé par le catalogue de référence"))
+                result.problems.append(
+                    Problem(
+                        result.fichier, pos, "id", f"identifiant « {cid} » déjà utilisé par le catalogue de référence"
+                    )
+                )
     except Exception as exc:  # noqa: BLE001
         result.problems.append(Problem(result.fichier, None, None, f"Validation impossible ({exc.__class__.__name__})"))
     return result
@@ -207,10 +233,18 @@ def template_csv() -> bytes:
     """An empty catalogue file with its columns and one commented example row (UTF-8 with BOM
     so that Excel shows the accents)."""
     example = {c: "" for c in COLUMNS}
-    example.update(id="ma-cooperation", nom="Nom de la coopération", type="convention",
-                   membres="epci:242900314;epci:200068120", themes="mobilites;tourisme", annee="2024",
-                   statut="active", description="Deux ou trois phrases dans vos mots.",
-                   source="Délibération du 12 mars 2024", citation="Extrait de 25 mots au plus")
+    example.update(
+        id="ma-cooperation",
+        nom="Nom de la coopération",
+        type="convention",
+        membres="epci:242900314;epci:200068120",
+        themes="mobilites;tourisme",
+        annee="2024",
+        statut="active",
+        description="Deux ou trois phrases dans vos mots.",
+        source="Délibération du 12 mars 2024",
+        citation="Extrait de 25 mots au plus",
+    )
     return ("\ufeff" + pd.DataFrame([example], columns=COLUMNS).to_csv(index=False)).encode("utf-8")
 
 
@@ -220,8 +254,10 @@ def template_xlsx() -> bytes:
 
     example = pd.read_csv(io.BytesIO(template_csv()), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     vocab = load_vocabularies()
-    allowed = pd.DataFrame([(fam.libelle, key, value.libelle) for fam in vocab.families.values()
-                            for key, value in fam.values.items()], columns=["famille", "clé", "libellé"])
+    allowed = pd.DataFrame(
+        [(fam.libelle, key, value.libelle) for fam in vocab.families.values() for key, value in fam.values.items()],
+        columns=["famille", "clé", "libellé"],
+    )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         example.to_excel(writer, sheet_name="cooperations", index=False)
@@ -229,8 +265,9 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def check_in_chunks(result: ImportResult, catalogue: Catalogue, index: TerritoryIndex,
-                    progress=None, chunk: int = 500) -> ImportResult:
+def check_in_chunks(
+    result: ImportResult, catalogue: Catalogue, index: TerritoryIndex, progress=None, chunk: int = 500
+) -> ImportResult:
     """check_upload by chunks of rows, reporting progress (0..1) through `progress(fraction)`.
     Duplicate ids across chunks are caught by a final whole-file id check."""
     if result.rows is None or len(result.rows) <= chunk:
@@ -241,18 +278,22 @@ def check_in_chunks(result: ImportResult, catalogue: Catalogue, index: Territory
     rows = result.rows
     all_ids = set(catalogue.cooperations.index) | set(rows["id"])
     for start in range(0, len(rows), chunk):
-        part = rows.iloc[start:start + chunk].reset_index(drop=True)
+        part = rows.iloc[start : start + chunk].reset_index(drop=True)
         for p in validate(part, catalogue.vocab, index, result.fichier, known_ids=all_ids):
-            result.problems.append(Problem(p.fichier, None if p.ligne is None else p.ligne + start, p.colonne, p.message))
+            result.problems.append(
+                Problem(p.fichier, None if p.ligne is None else p.ligne + start, p.colonne, p.message)
+            )
         if progress:
             progress(min(1.0, (start + chunk) / len(rows)))
     seen: dict[str, int] = {}
     for pos, cid in enumerate(rows["id"], start=1):
         if cid in catalogue.cooperations.index:
-            result.problems.append(Problem(result.fichier, pos, "id",
-                                           f"identifiant « {cid} » déjà utilisé par le catalogue de référence"))
-        if cid in seen and not (seen[cid] - 1) // chunk == (pos - 1) // chunk:
-            result.problems.append(Problem(result.fichier, pos, "id",
-                                           f"identifiant « {cid} » en double (déjà ligne {seen[cid]})"))
+            result.problems.append(
+                Problem(result.fichier, pos, "id", f"identifiant « {cid} » déjà utilisé par le catalogue de référence")
+            )
+        if cid in seen and (seen[cid] - 1) // chunk != (pos - 1) // chunk:
+            result.problems.append(
+                Problem(result.fichier, pos, "id", f"identifiant « {cid} » en double (déjà ligne {seen[cid]})")
+            )
         seen.setdefault(cid, pos)
     return result

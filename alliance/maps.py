@@ -1,21 +1,24 @@
 """Building folium maps: offline base map (régions, départements) and reference layers."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
 import folium
 import geopandas as gpd
 from branca.element import MacroElement, Template
 
-from .escaping import html_text, inert_markup
+from .escaping import html_text
 from .fmt import fmt_int
-from .geojson_layer import Feature, FeatureLayer, add_runtime, features_json
 from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, inner_borders
+from .geojson_layer import Feature, FeatureLayer, add_runtime, features_json
 from .offline import use_local_assets
 
-ATTRIBUTION = ("Contours © IGN ADMIN EXPRESS 2018 · Codes © INSEE COG · Groupements © BANATIC/DGCL, ANCT · "
-               "Licence Ouverte")
+ATTRIBUTION = (
+    "Contours © IGN ADMIN EXPRESS 2018 · Codes © INSEE COG · Groupements © BANATIC/DGCL, ANCT · Licence Ouverte"
+)
 REGION_STYLE = {"color": "#5b6770", "weight": 1.6, "fillColor": "#eef1f4", "fillOpacity": 1.0}
 DEPARTEMENT_STYLE = {"color": "#9aa5ad", "weight": 0.7, "opacity": 0.9}
 METROPOLE_STYLE = {"color": "#8c1d40", "weight": 1.2, "fillColor": "#c2185b", "fillOpacity": 0.55}
@@ -37,18 +40,46 @@ class _Attribution(MacroElement):
         self.text = text
 
 
+class _ReadingAids(MacroElement):
+    """A metric scale bar (bottom left, clear of the attribution), and the mouse wheel zooming the
+    map only once the user has clicked in it: scrolling the page over a map no longer zooms out
+    to world scale (the + − buttons and a double click always work)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+            L.control.scale({imperial: false, position: "bottomleft", maxWidth: 150}).addTo(map);
+            if (map.zoomControl) {
+                map.zoomControl.remove();
+                L.control.zoom({zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière"}).addTo(map);
+            }
+            // The two layer controls (base map, cooperations) get French names on screen and for
+            // screen readers, instead of two identical English "Layers" icons.
+            var names = {"leaflet-right": "Fond de carte", "leaflet-left": "Couches"};
+            function frenchControls() {
+                Object.keys(names).forEach(function (side) {
+                    document.querySelectorAll("." + side + " .leaflet-control-layers-toggle").forEach(function (a) {
+                        a.title = names[side];
+                        a.setAttribute("aria-label", names[side]);
+                        a.textContent = names[side];
+                    });
+                });
+            }
+            map.on("layeradd", function () { setTimeout(frenchControls, 0); });
+            setTimeout(frenchControls, 0);
+            map.scrollWheelZoom.disable();
+            map.on("click focus", function () { map.scrollWheelZoom.enable(); });
+            map.on("mouseout blur", function () { map.scrollWheelZoom.disable(); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ReadingAids"
+
+
 escape = html_text  # every variable part of a popup or tooltip goes through it
-
-
-def tooltip(markup: str) -> folium.Tooltip:
-    """A map tooltip from markup whose variable parts were escaped (made inert for folium's
-    JavaScript template literal)."""
-    return folium.Tooltip(inert_markup(markup), style=MAP_FONT)
-
-
-def popup(markup: str, max_width: int = 340) -> folium.Popup:
-    """A map popup, same guarantees as `tooltip`."""
-    return folium.Popup(inert_markup(markup), max_width=max_width)
 
 
 def tooltip_html(title: str, *lines: str) -> str:
@@ -57,29 +88,58 @@ def tooltip_html(title: str, *lines: str) -> str:
     return "<br>".join(parts)
 
 
-def tooltip_layer(gdf: gpd.GeoDataFrame, infobulle: Callable[[object], str], styles: dict, *,
-                  style_key: Callable[[object], str] | None = None, highlight: dict | None = None,
-                  popup: Callable[[object], str] | None = None) -> FeatureLayer:
+def tooltip_layer(
+    gdf: gpd.GeoDataFrame,
+    infobulle: Callable[[Any], str],
+    styles: dict,
+    *,
+    style_key: Callable[[Any], str] | None = None,
+    highlight: dict | None = None,
+    popup: Callable[[Any], str] | None = None,
+) -> FeatureLayer:
     """One layer of `gdf` with a pre-escaped tooltip per feature (`infobulle(row)`). `styles` is
     one Leaflet style, or a table {key: style} with `style_key(row)` choosing each row's key."""
     table = styles if style_key else {"defaut": styles}
     return FeatureLayer(
-        [Feature(row.geometry, tooltip=infobulle(row), popup=popup(row) if popup else None,
-                 style=style_key(row) if style_key else "defaut") for row in gdf.itertuples()],
-        table, highlight=highlight)
+        [
+            Feature(
+                row.geometry,
+                tooltip=infobulle(row),
+                popup=popup(row) if popup else None,
+                style=style_key(row) if style_key else "defaut",
+            )
+            for row in gdf.itertuples()
+        ],
+        table,
+        highlight=highlight,
+    )
 
 
-def new_map(location: tuple[float, float] = FRANCE_CENTER, zoom: float = FRANCE_ZOOM,
-            online_basemap: bool = True) -> folium.Map:
+def new_map(
+    location: tuple[float, float] = FRANCE_CENTER, zoom: float = FRANCE_ZOOM, online_basemap: bool = True
+) -> folium.Map:
     """Empty map (no remote tiles), canvas renderer, centred on mainland France by default."""
-    fmap = folium.Map(tiles=None, prefer_canvas=True, zoom_control=True, min_zoom=3, max_zoom=13,
-                      control_scale=True, location=list(location), zoom_start=zoom,
-                      zoom_snap=0.25, zoom_delta=0.5)
+    fmap = folium.Map(
+        tiles=None,
+        prefer_canvas=True,
+        zoom_control=True,
+        min_zoom=3,
+        max_zoom=13,
+        control_scale=False,  # ours is metric only (_ReadingAids)
+        location=list(location),
+        zoom_start=zoom,  # type: ignore[arg-type]  # Leaflet takes fractional zooms (zoom_snap)
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     _Attribution(ATTRIBUTION).add_to(fmap)
+    _ReadingAids().add_to(fmap)
     add_runtime(fmap)
     if online_basemap:
         folium.TileLayer(
-            "OpenStreetMap", name="Fond OpenStreetMap (en ligne)", overlay=True, show=False,
+            "OpenStreetMap",
+            name="Fond OpenStreetMap (en ligne)",
+            overlay=True,
+            show=False,
             attr="© contributeurs OpenStreetMap",
         ).add_to(fmap)
     return fmap
@@ -97,8 +157,9 @@ class BaseLayers:
 def base_layers(geo: GeoData) -> BaseLayers:
     """Precompute the data of the base map (the costly part of building a map)."""
     return BaseLayers(
-        regions=features_json(Feature(r.geometry, tooltip=tooltip_html(r.nom, f"Région {r.code}"))
-                              for r in geo.regions.itertuples()),
+        regions=features_json(
+            Feature(r.geometry, tooltip=tooltip_html(r.nom, f"Région {r.code}")) for r in geo.regions.itertuples()
+        ),
         departement_borders=features_json([Feature(inner_borders(geo.departements, "region"))]),
         metropoles=features_json(Feature(r.geometry, tooltip=epci_tooltip(r)) for r in geo.metropoles.itertuples()),
     )
@@ -107,15 +168,17 @@ def base_layers(geo: GeoData) -> BaseLayers:
 def _named(fmap: folium.Map, name: str, layer: FeatureLayer, show: bool = True) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=name, show=show)
     layer.add_to(group)
-    return group.add_to(fmap)
+    group.add_to(fmap)
+    return group
 
 
 def add_basemap(fmap: folium.Map, layers: BaseLayers) -> folium.Map:
     """Regions as light polygons (tooltip: name) and the départements' borders inside each
     région as thin lines."""
     _named(fmap, "Régions", FeatureLayer(layers.regions, {"defaut": REGION_STYLE}))
-    _named(fmap, "Départements", FeatureLayer(layers.departement_borders, {"defaut": DEPARTEMENT_STYLE},
-                                             interactive=False))
+    _named(
+        fmap, "Départements", FeatureLayer(layers.departement_borders, {"defaut": DEPARTEMENT_STYLE}, interactive=False)
+    )
     return fmap
 
 
@@ -129,8 +192,11 @@ def epci_tooltip(row) -> str:
 
 def add_metropoles(fmap: folium.Map, layers: BaseLayers) -> folium.Map:
     """The 22 métropoles (METRO and the Métropole de Lyon) as highlighted polygons."""
-    _named(fmap, "Métropoles", FeatureLayer(layers.metropoles, {"defaut": METROPOLE_STYLE},
-                                            highlight={"weight": 3, "fillOpacity": 0.8}))
+    _named(
+        fmap,
+        "Métropoles",
+        FeatureLayer(layers.metropoles, {"defaut": METROPOLE_STYLE}, highlight={"weight": 3, "fillOpacity": 0.8}),
+    )
     return fmap
 
 
@@ -146,14 +212,22 @@ def home_map(layers: BaseLayers) -> folium.Map:
     return use_local_assets(fmap)
 
 
-def carte_base_map(layers: BaseLayers, location: tuple[float, float] = FRANCE_CENTER,
-                   zoom: float = FRANCE_ZOOM, extra_groups: list | None = None) -> folium.Map:
+def carte_base_map(
+    layers: BaseLayers,
+    location: tuple[float, float] = FRANCE_CENTER,
+    zoom: float = FRANCE_ZOOM,
+    extra_groups: list | None = None,
+) -> folium.Map:
     """Base of the Carte page: same outlines as home, métropoles hidden by default.
     `extra_groups` (feature groups) are drawn on top, e.g. for a standalone export."""
     fmap = new_map(location=location, zoom=zoom)
     add_basemap(fmap, layers)
-    _named(fmap, "Métropoles (22)", FeatureLayer(layers.metropoles, {"defaut": {**METROPOLE_STYLE, "fillOpacity": 0.25}}),
-           show=False)
+    _named(
+        fmap,
+        "Métropoles (22)",
+        FeatureLayer(layers.metropoles, {"defaut": {**METROPOLE_STYLE, "fillOpacity": 0.25}}),
+        show=False,
+    )
     for group in extra_groups or []:
         group.add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)

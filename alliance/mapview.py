@@ -7,10 +7,11 @@ as feature-group JavaScript (`feature_group_js`), which the component adds to th
 without remounting it. This relies on streamlit-folium's module-level helpers (version pinned
 in requirements.txt; tests/test_mapview.py fails if they change).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import folium
 import streamlit_folium as sf
@@ -56,6 +57,10 @@ GENERATED_DIR = STATIC_DIR / "generated"  # gitignored: written on demand, named
 GENERATED_URL = "/app/static/generated"
 
 
+def _zoom(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
 def render_map(fmap: folium.Map) -> RenderedMap:
     """Render `fmap` once (consumes it: streamlit-folium's helpers mutate the map); the data of
     its large layers is served as static files (`geojson_layer.serve_from`)."""
@@ -66,8 +71,16 @@ def render_map(fmap: folium.Map) -> RenderedMap:
     header = sf._get_header(fmap)
     css, js = _links(fmap)
     script = sf._get_map_string(fmap)
-    return RenderedMap(script=script, header=header, html=html, map_id=sf.get_full_id(fmap),
-                       css_links=css, js_links=js, zoom=fmap.options.get("zoom"), served=served_bytes(fmap))
+    return RenderedMap(
+        script=script,
+        header=header,
+        html=html,
+        map_id=sf.get_full_id(fmap),
+        css_links=css,
+        js_links=js,
+        zoom=_zoom(fmap.options.get("zoom")),
+        served=served_bytes(fmap),
+    )
 
 
 @dataclass(frozen=True)
@@ -100,28 +113,52 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     if control_title is not None:
         control = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
     served = [served_bytes(group) for group in groups]
-    return DynamicLayers(groups=js, control=control,
-                         served=(sum(now for now, _ in served), sum(every for _, every in served)))
+    return DynamicLayers(
+        groups=js, control=control, served=(sum(now for now, _ in served), sum(every for _, every in served))
+    )
 
 
-def show_map(rendered: RenderedMap, *, key: str, height: int = 600,
-             returned_objects: Iterable[str] = (), layers: DynamicLayers | None = None,
-             center: tuple[float, float] | None = None, zoom: float | None = None) -> dict:
+def show_map(
+    rendered: RenderedMap,
+    *,
+    key: str,
+    height: int = 600,
+    returned_objects: Iterable[str] = (),
+    layers: DynamicLayers | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: float | None = None,
+) -> dict:
     """Display a rendered map; return the requested interaction values (st_folium's dict)."""
     returned = list(returned_objects)
     defaults = {
-        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_tooltip": None,
-        "last_object_clicked_popup": None, "bounds": None, "zoom": rendered.zoom, "center": None,
+        "last_clicked": None,
+        "last_object_clicked": None,
+        "last_object_clicked_tooltip": None,
+        "last_object_clicked_popup": None,
+        "bounds": None,
+        "zoom": rendered.zoom,
+        "center": None,
         "selected_layers": None,
     }
     value = sf._component_func(
-        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id,
-        key=sf.generate_js_hash(rendered.script, key, False), height=height, width=None,
-        returned_objects=returned, default={k: v for k, v in defaults.items() if k in returned},
-        zoom=zoom, center=list(center) if center else None,
+        script=rendered.script,
+        header=rendered.header,
+        html=rendered.html,
+        id=rendered.map_id,
+        key=sf.generate_js_hash(rendered.script, key, False),
+        height=height,
+        width=None,
+        returned_objects=returned,
+        default={k: v for k, v in defaults.items() if k in returned},
+        zoom=zoom,
+        center=list(center) if center else None,
         feature_group=layers.groups if layers else None,
-        return_on_hover=False, layer_control=layers.control if layers else None, pixelated=False,
-        css_links=list(rendered.css_links), js_links=list(rendered.js_links),
-        on_change=None, wrap_longitude=False,
+        return_on_hover=False,
+        layer_control=layers.control if layers else None,
+        pixelated=False,
+        css_links=list(rendered.css_links),
+        js_links=list(rendered.js_links),
+        on_change=None,
+        wrap_longitude=False,
     )
     return value or {}

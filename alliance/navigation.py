@@ -6,6 +6,7 @@ its own (without dashboard.py: no wide layout, no French menu). Each page calls
 `ensure_navigation()` first; in that legacy case it switches the server to st.navigation and
 reruns, so dashboard.py lays out the app.
 """
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 

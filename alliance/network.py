@@ -7,6 +7,7 @@ they take part in the same cooperation. Each cooperation with n nodes at that le
 degree grows by exactly 1 per cooperation, so a 300-member grouping does not outweigh many
 bilateral ones. `shared` still counts cooperations per pair.
 """
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -17,7 +18,7 @@ import pandas as pd
 from .catalogue import Catalogue
 
 LEVELS = {"epci": "EPCI", "com": "Communes", "coop": "Groupements et partenaires hors code officiel"}
-EXACT_BETWEENNESS_MAX_NODES = 400   # above, betweenness is estimated from a fixed sample of sources
+EXACT_BETWEENNESS_MAX_NODES = 400  # above, betweenness is estimated from a fixed sample of sources
 BETWEENNESS_SAMPLE = 200
 
 
@@ -31,8 +32,14 @@ def _node_members(catalogue: Catalogue, ids, level: str, epci_of_commune: dict[s
             com = members[members["kind"] == "com"]
             mapped = com.assign(code=com["code"].map(epci_of_commune)).dropna(subset=["code"])
             mapped = mapped[mapped["code"] != ""]
-            epci = pd.concat([epci, pd.DataFrame({"coop_id": mapped["coop_id"], "ref": "epci:" + mapped["code"],
-                                                  "nom": None, "kind": "epci"})])
+            epci = pd.concat(
+                [
+                    epci,
+                    pd.DataFrame(
+                        {"coop_id": mapped["coop_id"], "ref": "epci:" + mapped["code"], "nom": None, "kind": "epci"}
+                    ),
+                ]
+            )
         return epci
     if level == "com":
         return members[members["kind"] == "com"][["coop_id", "ref", "nom", "kind"]]
@@ -40,8 +47,13 @@ def _node_members(catalogue: Catalogue, ids, level: str, epci_of_commune: dict[s
     return direct[["coop_id", "ref", "nom", "kind"]]
 
 
-def build_graph(catalogue: Catalogue, ids, level: str = "epci",
-                epci_of_commune: dict[str, str] | None = None, epci_names: dict[str, str] | None = None) -> nx.Graph:
+def build_graph(
+    catalogue: Catalogue,
+    ids,
+    level: str = "epci",
+    epci_of_commune: dict[str, str] | None = None,
+    epci_names: dict[str, str] | None = None,
+) -> nx.Graph:
     """Weighted graph of the members of the cooperations `ids` at one level (see module doc)."""
     graph = nx.Graph()
     rows = _node_members(catalogue, ids, level, epci_of_commune).drop_duplicates(["coop_id", "ref"])
@@ -79,11 +91,23 @@ def rankings(graph: nx.Graph) -> pd.DataFrame:
         betweenness = nx.betweenness_centrality(graph, k=BETWEENNESS_SAMPLE, normalized=True, seed=7)
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     component_of = {node: i + 1 for i, comp in enumerate(components) for node in comp}
-    rows = [{"ref": n, "nom": d.get("nom", n), "kind": d.get("kind", ""), "degre": graph.degree(n),
-             "degre_pondere": round(graph.degree(n, weight="weight"), 6), "intermediarite": betweenness[n],
-             "systeme": component_of[n]} for n, d in graph.nodes(data=True)]
-    table = (pd.DataFrame(rows).sort_values(["degre_pondere", "degre", "nom"], ascending=[False, False, True])
-             .reset_index(drop=True))
+    rows = [
+        {
+            "ref": n,
+            "nom": d.get("nom", n),
+            "kind": d.get("kind", ""),
+            "degre": graph.degree(n),
+            "degre_pondere": round(graph.degree(n, weight="weight"), 6),
+            "intermediarite": betweenness[n],
+            "systeme": component_of[n],
+        }
+        for n, d in graph.nodes(data=True)
+    ]
+    table = (
+        pd.DataFrame(rows)
+        .sort_values(["degre_pondere", "degre", "nom"], ascending=[False, False, True])
+        .reset_index(drop=True)
+    )
     table["rang"] = table["degre_pondere"].rank(method="min", ascending=False).astype(int)
     table["percentile"] = (100 * table["degre_pondere"].rank(method="max", pct=True)).round().astype(int)
     return table[columns]
@@ -96,6 +120,12 @@ def systems(graph: nx.Graph) -> pd.DataFrame:
     for i, comp in enumerate(comps, start=1):
         names = sorted(str(graph.nodes[n].get("nom", n)) for n in comp)
         sub = graph.subgraph(comp)
-        rows.append({"systeme": i, "territoires": len(comp), "liens": sub.number_of_edges(),
-                     "exemples": ", ".join(names[:5]) + ("…" if len(names) > 5 else "")})
+        rows.append(
+            {
+                "systeme": i,
+                "territoires": len(comp),
+                "liens": sub.number_of_edges(),
+                "exemples": ", ".join(names[:5]) + ("…" if len(names) > 5 else ""),
+            }
+        )
     return pd.DataFrame(rows, columns=["systeme", "territoires", "liens", "exemples"])

@@ -6,9 +6,10 @@ rewrite those lists on every element of a map. Assets we do not need (Bootstrap,
 awesome-markers, glyphicons) are dropped; an asset we neither ship nor know raises, so that a
 new plugin cannot silently reintroduce a CDN request.
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import branca.element
 import folium
@@ -20,8 +21,13 @@ LOCAL_ASSETS: dict[str, str] = {
     "jquery": "/app/static/vendor/jquery-3.7.1/jquery.min.js",
 }
 UNUSED_ASSETS = {
-    "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
-    "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css",
+    "bootstrap",
+    "awesome_markers",
+    "bootstrap_css",
+    "glyphicons_css",
+    "awesome_markers_font_css",
+    "awesome_markers_css",
+    "awesome_rotate_css",
 }
 
 

@@ -1,4 +1,5 @@
 """Locations of the committed data the app runs from (never the raw inputs of the build)."""
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,5 @@
 """Scenes of the Présentation page: loading, validation (errors name the scene), charts, YAML."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,13 +11,24 @@ from .geodata import GeoData
 from .paths import DATA_DIR
 from .vocab import Vocabularies
 
-LAYERS = {"epci": "EPCI membres", "perimetres": "Périmètres", "liens": "Liens", "partenaires": "Partenaires",
-          "registres": "Registres nationaux"}
+LAYERS = {
+    "epci": "EPCI membres",
+    "perimetres": "Périmètres",
+    "liens": "Liens",
+    "partenaires": "Partenaires",
+    "registres": "Registres nationaux",
+}
 DEFAULT_LAYERS = ("epci", "perimetres", "liens", "partenaires")
 CHARTS = {
-    "themes": "Thèmes", "portage": "Portage", "types": "Types de coopération", "finalites": "Finalités",
-    "statuts": "Statut", "chronologie": "Chronologie", "atelier_themes": "Atelier 2019 : thèmes cités",
-    "atelier_finalites": "Atelier 2019 : finalités citées", "aucun": "Aucun graphique",
+    "themes": "Thèmes",
+    "portage": "Portage",
+    "types": "Types de coopération",
+    "finalites": "Finalités",
+    "statuts": "Statut",
+    "chronologie": "Chronologie",
+    "atelier_themes": "Atelier 2019 : thèmes cités",
+    "atelier_finalites": "Atelier 2019 : finalités citées",
+    "aucun": "Aucun graphique",
 }
 SCENE_KEYS = {"id", "titre", "message", "filtres", "selection", "graphique", "couches", "vue"}
 MAX_SCENES_BYTES = 256 * 1024
@@ -67,7 +79,7 @@ class Scene:
     selection: str | None = None
     graphique: str = "themes"
     couches: tuple[str, ...] = DEFAULT_LAYERS
-    vue: tuple[float, float, float] | None = None   # lat, lon, zoom; None = frame the selection
+    vue: tuple[float, float, float] | None = None  # lat, lon, zoom; None = frame the selection
     raw_filters: dict = field(default_factory=dict)
 
 
@@ -75,13 +87,20 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
     """Parse and validate a scenes YAML text; raise SceneError listing every problem.
     Bounded: size checked before parsing, no YAML alias, at most MAX_SCENES scenes."""
     if len(text.encode("utf-8", "replace")) > MAX_SCENES_BYTES:
-        raise SceneError([f"Fichier de scènes trop volumineux ({len(text.encode('utf-8', 'replace')) // 1024} Kio, "
-                          f"{MAX_SCENES_BYTES // 1024} Kio au plus)."])
+        raise SceneError(
+            [
+                f"Fichier de scènes trop volumineux ({len(text.encode('utf-8', 'replace')) // 1024} Kio, "
+                f"{MAX_SCENES_BYTES // 1024} Kio au plus)."
+            ]
+        )
     try:
         data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader without aliases
     except yaml.YAMLError as exc:
-        reason = ("les alias YAML (*, &) ne sont pas acceptés" if "aliases" in str(exc)
-                  else f"YAML invalide : {exc.__class__.__name__}")
+        reason = (
+            "les alias YAML (*, &) ne sont pas acceptés"
+            if "aliases" in str(exc)
+            else f"YAML invalide : {exc.__class__.__name__}"
+        )
         raise SceneError([f"Fichier de scènes illisible ({reason})."]) from None
     except RecursionError:
         raise SceneError(["Fichier de scènes illisible (imbrication trop profonde)."]) from None
@@ -140,9 +159,19 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
             except (TypeError, KeyError, ValueError, OverflowError):
                 problems.append(f"{where} : « vue » attend lat, lon et zoom valides.")
                 view = None
-        scenes.append(Scene(id=name, titre=titre, message=message,
-                            filters=filters, selection=selection, graphique=chart, couches=tuple(layers),
-                            vue=view, raw_filters=params))
+        scenes.append(
+            Scene(
+                id=name,
+                titre=titre,
+                message=message,
+                filters=filters,
+                selection=selection,
+                graphique=chart,
+                couches=tuple(layers),
+                vue=view,
+                raw_filters=params,
+            )
+        )
     if problems:
         raise SceneError(problems)
     return scenes
@@ -152,13 +181,20 @@ def load_scenes(vocab: Vocabularies, geo: GeoData, coop_ids: set[str], path=DATA
     return parse_scenes(path.read_text(encoding="utf-8"), vocab, geo, coop_ids)
 
 
-def scene_yaml(scene_id: str, titre: str, message: str, filters: Filters, selection: str | None,
-               graphique: str = "themes") -> str:
+def scene_yaml(
+    scene_id: str, titre: str, message: str, filters: Filters, selection: str | None, graphique: str = "themes"
+) -> str:
     """The YAML entry of a new scene (to append to a scenes file)."""
     query = to_query(filters)
     query.setdefault("source", "documentee,registre")  # what the Carte shows when no source is chosen
-    entry = {"id": scene_id, "titre": titre, "message": message, "filtres": query,
-             "graphique": graphique, "couches": list(LAYERS)}
+    entry = {
+        "id": scene_id,
+        "titre": titre,
+        "message": message,
+        "filtres": query,
+        "graphique": graphique,
+        "couches": list(LAYERS),
+    }
     if selection:
         entry["selection"] = selection
     return yaml.safe_dump({"scenes": [entry]}, allow_unicode=True, sort_keys=False)
@@ -189,19 +225,27 @@ def scene_chart(name: str, catalogue, ids, atelier=None):
 
     vocab = catalogue.vocab
     coops = catalogue.cooperations.loc[list(ids)]
-    columns = {"themes": ("themes", "theme"), "portage": ("portage", "portage"), "types": ("type", "type"),
-               "finalites": ("finalites", "finalite"), "statuts": ("statut", "statut")}
+    columns = {
+        "themes": ("themes", "theme"),
+        "portage": ("portage", "portage"),
+        "types": ("type", "type"),
+        "finalites": ("finalites", "finalite"),
+        "statuts": ("statut", "statut"),
+    }
     if name in columns:
         column, family = columns[name]
         data = stats.distribution(coops, column, vocab[family])
         return charts.bar_distribution(data, CHARTS[name], selectable=False), data
     if name == "chronologie":
         data = stats.timeline(coops, vocab["type"])
-        colours = {vocab["type"].label(k): vocab["type"].colour(k) for k in vocab["type"].keys if k in set(data["type"])}
+        colours = {
+            vocab["type"].label(k): vocab["type"].colour(k) for k in vocab["type"].keys if k in set(data["type"])
+        }
         return charts.timeline_chart(data, colours), data
     if name in ("atelier_themes", "atelier_finalites") and atelier is not None:
         jeu, family = ("themes_alliances", "theme") if name == "atelier_themes" else ("finalites_alliances", "finalite")
         data = chart_table(atelier, vocab, jeu, family=family)
-        return charts.bar_distribution(data, CHARTS[name] + " (%)", count_title="%", selectable=False,
-                                       uncertain=data["incertain"]), data
+        return charts.bar_distribution(
+            data, CHARTS[name] + " (%)", count_title="%", selectable=False, uncertain=data["incertain"]
+        ), data
     return None

@@ -4,15 +4,17 @@ The canonical state is `st.session_state["filtres"]` (a Filters). Widgets are re
 on every page, so moving from the map to the charts keeps the selection, and the URL
 (`st.query_params`) always carries it: reloading or sharing the link restores the same view.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
 from .catalogue import Catalogue
 from .escaping import markdown_text
-from .filters import Filters, FilterIndex, VOCAB_FIELDS, clip_params, from_query, to_query
+from .filters import VOCAB_FIELDS, FilterIndex, Filters, clip_params, from_query, to_query
 from .geodata import GeoData
 
 STATE_KEY = "filtres"
@@ -30,8 +32,14 @@ def current_filters() -> Filters:
 
 def reset_filters() -> None:
     """Callback: back to the whole catalogue."""
-    st.session_state[STATE_KEY] = Filters()
-    st.session_state.pop(SELECTED_KEY, None)
+    show_view(Filters(), None)
+
+
+def show_view(filters: Filters, selected: str | None) -> None:
+    """Callback: make `filters` (and the card of `selected`) the view of the filtered pages, e.g.
+    when leaving a presentation scene for the Carte."""
+    st.session_state[STATE_KEY] = filters
+    select_cooperation(selected)
     for key in list(st.session_state):
         if str(key).startswith(WIDGET_PREFIX):
             del st.session_state[key]
@@ -83,9 +91,14 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
         st.warning(markdown_text(warning), icon="⚠️")
 
     # Seed the widgets from the canonical state (widgets of another page were dropped).
-    seeds = {"regions": list(state.regions), "departements": list(state.departements), "texte": state.texte}
+    seeds: dict[str, Any] = {
+        "regions": list(state.regions),
+        "departements": list(state.departements),
+        "texte": state.texte,
+    }
     for name in VOCAB_FIELDS:
         seeds[name] = list(getattr(state, name))
+
     def clamp(year: int | None, default: int) -> int:
         return default if year is None else min(max(year, years[0]), years[1])
 
@@ -97,48 +110,82 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
             st.session_state[_widget_key(name)] = value
 
     sb = st.sidebar
-    sb.toggle("Inclure les contributions validées", value=True, key="inclure_contributions",
-              help="Coopérations ajoutées par les éditeurs (page Données) et validées, en plus du catalogue "
-                   "de référence issu des documents sources. Leur fiche indique leur origine.")
+    sb.toggle(
+        "Inclure les contributions validées",
+        value=True,
+        key="inclure_contributions",
+        help="Coopérations ajoutées par les éditeurs (page Données) et validées, en plus du catalogue "
+        "de référence issu des documents sources. Leur fiche indique leur origine.",
+    )
     sb.header("Filtres")
-    texte = sb.text_input("Recherche (coopération, territoire)", key=_widget_key("texte"),
-                          placeholder="ex. Brest, Gascogne, alimentation…")
+    texte = sb.text_input(
+        "Recherche (coopération, territoire)",
+        key=_widget_key("texte"),
+        placeholder="ex. Brest, Gascogne, alimentation…",
+    )
     region_names = geo.regions["nom"].to_dict()
-    regions = sb.multiselect("Région", sorted(region_names, key=lambda c: region_names[c]),
-                             format_func=region_names.get, key=_widget_key("regions"), placeholder="Toutes")
+    regions = sb.multiselect(
+        "Région",
+        sorted(region_names, key=lambda c: region_names[c]),
+        format_func=region_names.get,
+        key=_widget_key("regions"),
+        placeholder="Toutes",
+    )
     deps = geo.departements
     dep_options = deps.index[deps["region"].isin(regions)] if regions else deps.index
     dep_options = sorted(set(dep_options) | set(st.session_state[_widget_key("departements")]))
-    departements = sb.multiselect("Département", dep_options,
-                                  format_func=lambda c: f"{deps.at[c, 'nom']} ({c})",
-                                  key=_widget_key("departements"), placeholder="Tous")
+    departements = sb.multiselect(
+        "Département",
+        dep_options,
+        format_func=lambda c: f"{deps.at[c, 'nom']} ({c})",
+        key=_widget_key("departements"),
+        placeholder="Tous",
+    )
     chosen = {}
     for name, (_, _, family) in VOCAB_FIELDS.items():
         fam = vocab[family]
-        chosen[name] = sb.multiselect(fam.libelle, fam.keys, format_func=fam.label,
-                                      key=_widget_key(name), placeholder="Tous")
-    periode = sb.slider("Période (année de création)", min_value=years[0], max_value=years[1],
-                        key=_widget_key("periode"))
+        chosen[name] = sb.multiselect(
+            fam.libelle, fam.keys, format_func=fam.label, key=_widget_key(name), placeholder="Tous"
+        )
+    periode: Any = sb.slider(
+        "Période (année de création)", min_value=years[0], max_value=years[1], key=_widget_key("periode")
+    )
     full = tuple(periode) == tuple(years)
     filters = Filters(
-        regions=tuple(regions), departements=tuple(departements), texte=texte.strip(),
-        annee_min=None if full else int(periode[0]), annee_max=None if full else int(periode[1]),
+        regions=tuple(regions),
+        departements=tuple(departements),
+        texte=texte.strip(),
+        annee_min=None if full else int(periode[0]),
+        annee_max=None if full else int(periode[1]),
         **{name: tuple(values) for name, values in chosen.items()},
     )
     if not full:
         sb.caption("Une période restreinte écarte les coopérations dont l'année n'est pas connue.")
-    sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch",
-              disabled=filters.is_empty)
+    sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch", disabled=filters.is_empty)
     st.session_state[STATE_KEY] = filters
     sync_url(filters)
     return filters
 
 
 def select_cooperation(coop_id: str | None) -> None:
+    """Select (or clear) the card; the URL follows at once, so a link copied now opens this card."""
     if coop_id:
         st.session_state[SELECTED_KEY] = coop_id
+        st.query_params[SELECTED_KEY] = coop_id
     else:
         st.session_state.pop(SELECTED_KEY, None)
+        if SELECTED_KEY in st.query_params:
+            del st.query_params[SELECTED_KEY]
+
+
+def share_url(path: str) -> str:
+    """The address of what is on screen: this server, `path` (e.g. "carte") and the page's
+    current URL parameters (filters, card)."""
+    from urllib.parse import urlencode, urlsplit
+
+    here = urlsplit(st.context.url or "http://localhost:8501/")
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    return f"{here.scheme}://{here.netloc}/{path}" + (f"?{query}" if query else "")
 
 
 def with_filters(filters: Filters, **changes) -> Filters:

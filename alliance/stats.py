@@ -1,4 +1,5 @@
 """Aggregations behind the charts (plain pandas, tested) and the exports of a selection."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,12 @@ from .vocab import Family
 
 # Catalogue column -> vocabulary family, for the distributions.
 DISTRIBUTIONS = {
-    "themes": "theme", "portage": "portage", "type": "type", "finalites": "finalite",
-    "statut": "statut", "territoires": "territoires",
+    "themes": "theme",
+    "portage": "portage",
+    "type": "type",
+    "finalites": "finalite",
+    "statut": "statut",
+    "territoires": "territoires",
 }
 
 
@@ -36,13 +41,19 @@ def distribution(coops: pd.DataFrame, column: str, family: Family) -> pd.DataFra
     is_list = column in LIST_COLUMNS and "provenance" in coops
     total = int((coops["provenance"] != "registre").sum()) if is_list else len(coops)
     counts = _exploded(coops, column).value_counts() if total else pd.Series(dtype="int64")
-    rows = [{"cle": key, "libelle": family.label(key), "couleur": family.colour(key), "n": int(n)}
-            for key, n in counts.items()]
+    rows = [
+        {"cle": key, "libelle": family.label(key), "couleur": family.colour(key), "n": int(n)}
+        for key, n in counts.items()
+    ]
     out = pd.DataFrame(rows, columns=["cle", "libelle", "couleur", "n"])
     out["part"] = (100.0 * out["n"] / total) if total else 0.0
     order = {k: i for i, k in enumerate(family.keys)}
-    out = out.assign(_o=out["cle"].map(lambda k: order.get(k, len(order)))).sort_values(
-        ["n", "_o"], ascending=[False, True]).drop(columns="_o").reset_index(drop=True)
+    out = (
+        out.assign(_o=out["cle"].map(lambda k: order.get(k, len(order))))
+        .sort_values(["n", "_o"], ascending=[False, True])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
     out["n_texte"] = out["n"].map(fmt_int)
     out["part_texte"] = out["part"].map(fmt_pct)
     return out
@@ -73,19 +84,31 @@ def register_coverage(catalogue: Catalogue, geo: GeoData, ids=None) -> pd.DataFr
         if com.empty:
             continue
         population = com["population"].sum()
-        rows.append({"region": name, "epci": len(ep), "epci_couverts": int(ep["couvert"].sum()),
-                     "part_epci": 100 * ep["couvert"].mean() if len(ep) else 0.0,
-                     "part_communes": 100 * com["couverte"].mean(),
-                     "part_population": 100 * com.loc[com["couverte"], "population"].sum() / population if population else 0.0})
+        rows.append(
+            {
+                "region": name,
+                "epci": len(ep),
+                "epci_couverts": int(ep["couvert"].sum()),
+                "part_epci": 100 * ep["couvert"].mean() if len(ep) else 0.0,
+                "part_communes": 100 * com["couverte"].mean(),
+                "part_population": 100 * com.loc[com["couverte"], "population"].sum() / population
+                if population
+                else 0.0,
+            }
+        )
     out = pd.DataFrame(rows).sort_values("part_population", ascending=False).reset_index(drop=True)
     for column in ("part_epci", "part_communes", "part_population"):
         out[column + "_texte"] = out[column].map(fmt_pct)
     return out
 
 
-SIZE_CLASSES = ((0, 30_000, "moins de 30 000 habitants"), (30_000, 60_000, "30 000 à 60 000"),
-                (60_000, 100_000, "60 000 à 100 000"), (100_000, 200_000, "100 000 à 200 000"),
-                (200_000, 10**9, "200 000 et plus"))
+SIZE_CLASSES = (
+    (0, 30_000, "moins de 30 000 habitants"),
+    (30_000, 60_000, "30 000 à 60 000"),
+    (60_000, 100_000, "60 000 à 100 000"),
+    (100_000, 200_000, "100 000 à 200 000"),
+    (200_000, 10**9, "200 000 et plus"),
+)
 
 
 def grouping_sizes(catalogue: Catalogue, geo: GeoData, ids, type_: str = "petr") -> pd.DataFrame:
@@ -93,12 +116,20 @@ def grouping_sizes(catalogue: Catalogue, geo: GeoData, ids, type_: str = "petr")
     coops = catalogue.cooperations.loc[list(ids)]
     chosen = coops.index[coops["type"] == type_]
     members = catalogue.members[catalogue.members["coop_id"].isin(chosen) & (catalogue.members["kind"] == "epci")]
-    population = members.assign(population=members["code"].map(geo.epci["population"])).groupby("coop_id")["population"].sum()
+    population = (
+        members.assign(population=members["code"].map(geo.epci["population"])).groupby("coop_id")["population"].sum()
+    )
     epci = members.groupby("coop_id")["code"].nunique()
     rows = []
     for lo, hi, label in SIZE_CLASSES:
         inside = population[(population >= lo) & (population < hi)]
-        rows.append({"classe": label, "n": len(inside), "epci_median": float(epci.loc[inside.index].median()) if len(inside) else 0.0})
+        rows.append(
+            {
+                "classe": label,
+                "n": len(inside),
+                "epci_median": float(epci.loc[inside.index].median()) if len(inside) else 0.0,
+            }
+        )
     out = pd.DataFrame(rows)
     total = out["n"].sum()
     out["part_texte"] = (100 * out["n"] / total if total else out["n"] * 0.0).map(fmt_pct)
@@ -139,8 +170,11 @@ def most_connected(catalogue: Catalogue, geo: GeoData, ids, limit: int = 15) -> 
     direct = m[m["via"].isna()].groupby("code")["coop_id"].nunique().rename("directes")
     out = pd.concat([counts, direct], axis=1).fillna(0).astype(int).reset_index(names="siren")
     out["nom"] = out["siren"].map(geo.epci["nom"])
-    return out.sort_values(["n", "nom"], ascending=[False, True]).head(limit).reset_index(drop=True)[
-        ["siren", "nom", "n", "directes"]]
+    return (
+        out.sort_values(["n", "nom"], ascending=[False, True])
+        .head(limit)
+        .reset_index(drop=True)[["siren", "nom", "n", "directes"]]
+    )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -168,16 +202,35 @@ def catalogue_geojson(catalogue: Catalogue, ids) -> bytes:
     features = []
     for cid in ids:
         row = catalogue.cooperations.loc[cid]
-        props = {"id": cid, "nom": row["nom"], "type": row["type"], "type_libelle": vocab["type"].label(row["type"]),
-                 "themes": ";".join(row["themes"]), "annee": None if pd.isna(row["annee"]) else int(row["annee"]),
-                 "statut": row["statut"], "membres": ";".join(row["membres"]), "source": row["source"],
-                 "citation": row["citation"], "provenance": row["provenance"],
-                 "jeu_de_donnees": row["jeu_de_donnees"], "identifiant": row["identifiant"]}
-        features.append({"type": "Feature", "properties": {**props, "objet": "perimetre"},
-                         "geometry": json.loads(shapely.to_geojson(catalogue.shapes[cid]))})
+        props = {
+            "id": cid,
+            "nom": row["nom"],
+            "type": row["type"],
+            "type_libelle": vocab["type"].label(row["type"]),
+            "themes": ";".join(row["themes"]),
+            "annee": None if pd.isna(row["annee"]) else int(row["annee"]),
+            "statut": row["statut"],
+            "membres": ";".join(row["membres"]),
+            "source": row["source"],
+            "citation": row["citation"],
+            "provenance": row["provenance"],
+            "jeu_de_donnees": row["jeu_de_donnees"],
+            "identifiant": row["identifiant"],
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {**props, "objet": "perimetre"},
+                "geometry": json.loads(shapely.to_geojson(catalogue.shapes[cid])),
+            }
+        )
     links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
     for link in links.itertuples():
-        features.append({"type": "Feature",
-                         "properties": {"id": link.coop_id, "objet": "lien", "de": link.source, "vers": link.target},
-                         "geometry": json.loads(shapely.to_geojson(link.geometry))})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"id": link.coop_id, "objet": "lien", "de": link.source, "vers": link.target},
+                "geometry": json.loads(shapely.to_geojson(link.geometry)),
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")

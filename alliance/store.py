@@ -5,15 +5,16 @@ without it, a SQLite file at `ALLIANCE_DB_PATH` (default var/contributions.db). 
 versioned in table `meta`; opening an older database upgrades it in place. Every import runs in
 one transaction: a failing row writes nothing, importing the same file twice changes nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import sqlalchemy as sa
@@ -27,9 +28,10 @@ STATUSES = {"proposee": "Proposée", "validee": "Validée", "rejetee": "Rejetée
 metadata = sa.MetaData()
 meta = sa.Table("meta", metadata, sa.Column("cle", sa.String(50), primary_key=True), sa.Column("valeur", sa.Text))
 contributions = sa.Table(
-    "contributions", metadata,
+    "contributions",
+    metadata,
     sa.Column("id", sa.String(200), primary_key=True),
-    sa.Column("donnees", sa.Text, nullable=False),          # the catalogue row, JSON
+    sa.Column("donnees", sa.Text, nullable=False),  # the catalogue row, JSON
     sa.Column("statut", sa.String(20), nullable=False),
     sa.Column("auteur", sa.String(200), nullable=False),
     sa.Column("cree_le", sa.String(40), nullable=False),
@@ -37,7 +39,8 @@ contributions = sa.Table(
     sa.Column("empreinte", sa.String(64), nullable=False),  # added by schema version 2
 )
 history = sa.Table(
-    "historique", metadata,
+    "historique",
+    metadata,
     sa.Column("n", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("contribution_id", sa.String(200), nullable=False),
     sa.Column("action", sa.String(40), nullable=False),
@@ -61,12 +64,13 @@ def database_url() -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def fingerprint(row: dict) -> str:
-    return hashlib.sha256(json.dumps({c: row.get(c, "") for c in COLUMNS}, sort_keys=True,
-                                     ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps({c: row.get(c, "") for c in COLUMNS}, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 class Store:
@@ -98,8 +102,11 @@ class Store:
                 conn.execute(sa.text("ALTER TABLE contributions ADD COLUMN empreinte VARCHAR(64) NOT NULL DEFAULT ''"))
                 rows = conn.execute(sa.select(contributions.c.id, contributions.c.donnees)).all()
                 for cid, data in rows:
-                    conn.execute(contributions.update().where(contributions.c.id == cid)
-                                 .values(empreinte=fingerprint(json.loads(data))))
+                    conn.execute(
+                        contributions.update()
+                        .where(contributions.c.id == cid)
+                        .values(empreinte=fingerprint(json.loads(data)))
+                    )
                 history.create(conn, checkfirst=True)
             if current < SCHEMA_VERSION:
                 conn.execute(meta.delete().where(meta.c.cle == "schema"))
@@ -127,7 +134,8 @@ class Store:
                 ids = [r["id"] for r in records]
                 for start in range(0, len(ids), 500):
                     query = sa.select(contributions.c.id, contributions.c.empreinte).where(
-                        contributions.c.id.in_(ids[start:start + 500]))
+                        contributions.c.id.in_(ids[start : start + 500])
+                    )
                     existing.update(dict(conn.execute(query).all()))
                 new, changed, same = [], [], 0
                 for row in records:
@@ -140,17 +148,41 @@ class Store:
                     else:
                         changed.append((row, fp))
                 if new:
-                    conn.execute(contributions.insert(), [
-                        {"id": r["id"], "donnees": json.dumps(r, ensure_ascii=False), "statut": "proposee",
-                         "auteur": author, "cree_le": now, "modifie_le": now, "empreinte": fp} for r, fp in new])
+                    conn.execute(
+                        contributions.insert(),
+                        [
+                            {
+                                "id": r["id"],
+                                "donnees": json.dumps(r, ensure_ascii=False),
+                                "statut": "proposee",
+                                "auteur": author,
+                                "cree_le": now,
+                                "modifie_le": now,
+                                "empreinte": fp,
+                            }
+                            for r, fp in new
+                        ],
+                    )
                 for r, fp in changed:
-                    conn.execute(contributions.update().where(contributions.c.id == r["id"]).values(
-                        donnees=json.dumps(r, ensure_ascii=False), statut="proposee", auteur=author,
-                        modifie_le=now, empreinte=fp))
-                events = [{"contribution_id": r["id"], "action": "proposée", "auteur": author, "quand": now,
-                           "details": ""} for r, _ in new]
-                events += [{"contribution_id": r["id"], "action": "modifiée", "auteur": author, "quand": now,
-                            "details": ""} for r, _ in changed]
+                    conn.execute(
+                        contributions.update()
+                        .where(contributions.c.id == r["id"])
+                        .values(
+                            donnees=json.dumps(r, ensure_ascii=False),
+                            statut="proposee",
+                            auteur=author,
+                            modifie_le=now,
+                            empreinte=fp,
+                        )
+                    )
+                events = [
+                    {"contribution_id": r["id"], "action": "proposée", "auteur": author, "quand": now, "details": ""}
+                    for r, _ in new
+                ]
+                events += [
+                    {"contribution_id": r["id"], "action": "modifiée", "auteur": author, "quand": now, "details": ""}
+                    for r, _ in changed
+                ]
                 if events:
                     conn.execute(history.insert(), events)
         except sa.exc.SQLAlchemyError as exc:
@@ -163,14 +195,25 @@ class Store:
         with self._writing(f"Statut de « {contribution_id} » inchangé"):
             now = _now()
             with self.engine.begin() as conn:
-                done = conn.execute(contributions.update().where(contributions.c.id == contribution_id)
-                                    .values(statut=statut, modifie_le=now)).rowcount
+                done = conn.execute(
+                    contributions.update()
+                    .where(contributions.c.id == contribution_id)
+                    .values(statut=statut, modifie_le=now)
+                ).rowcount
                 if not done:
-                    raise StoreError(f"Contribution « {contribution_id} » introuvable (supprimée entre-temps ?) : "
-                                     "rien n'a été modifié.")
-                conn.execute(history.insert().values(contribution_id=contribution_id,
-                                                     action=STATUSES[statut].lower(), auteur=author, quand=now,
-                                                     details=""))
+                    raise StoreError(
+                        f"Contribution « {contribution_id} » introuvable (supprimée entre-temps ?) : "
+                        "rien n'a été modifié."
+                    )
+                conn.execute(
+                    history.insert().values(
+                        contribution_id=contribution_id,
+                        action=STATUSES[statut].lower(),
+                        auteur=author,
+                        quand=now,
+                        details="",
+                    )
+                )
 
     def delete(self, contribution_id: str, author: str) -> None:
         with self._writing(f"« {contribution_id} » n'a pas été supprimée"):
@@ -179,8 +222,11 @@ class Store:
                 done = conn.execute(contributions.delete().where(contributions.c.id == contribution_id)).rowcount
                 if not done:
                     raise StoreError(f"Contribution « {contribution_id} » introuvable (déjà supprimée ?).")
-                conn.execute(history.insert().values(contribution_id=contribution_id, action="supprimée",
-                                                     auteur=author, quand=now, details=""))
+                conn.execute(
+                    history.insert().values(
+                        contribution_id=contribution_id, action="supprimée", auteur=author, quand=now, details=""
+                    )
+                )
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[None]:
@@ -188,8 +234,11 @@ class Store:
         try:
             yield
         except sa.exc.SQLAlchemyError as exc:
-            reason = "base en lecture seule" if "readonly" in str(exc).lower() or "read-only" in str(exc).lower() \
+            reason = (
+                "base en lecture seule"
+                if "readonly" in str(exc).lower() or "read-only" in str(exc).lower()
                 else exc.__class__.__name__
+            )
             raise StoreError(f"{what} : la base des contributions a refusé l'écriture ({reason}).") from exc
 
     def contributions(self, statut: str | None = None) -> pd.DataFrame:
@@ -198,14 +247,16 @@ class Store:
             query = query.where(contributions.c.statut == statut)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        records = [{**json.loads(r["donnees"]), "_statut": r["statut"], "_auteur": r["auteur"],
-                    "_modifie_le": r["modifie_le"]} for r in rows]
+        records = [
+            {**json.loads(r["donnees"]), "_statut": r["statut"], "_auteur": r["auteur"], "_modifie_le": r["modifie_le"]}
+            for r in rows
+        ]
         return pd.DataFrame(records, columns=COLUMNS + ["_statut", "_auteur", "_modifie_le"])
 
     def change_token(self) -> int:
         """Grows with every change (each one appends to the history): a cheap cache key."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(history.c.n), 0))).scalar())
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(history.c.n), 0))).scalar() or 0)
 
     def history(self) -> pd.DataFrame:
         with self.engine.connect() as conn:

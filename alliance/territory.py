@@ -1,5 +1,6 @@
 """Territory search (accents optional, typos tolerated) and profiles: what a territory
 cooperates on, with whom, directly or through its groupings, compared with similar ones."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +20,8 @@ PEER_BAND = 0.30  # peers: same EPCI type, population within ±30 %
 
 @dataclass(frozen=True)
 class Match:
-    ref: str          # epci:…, com:…, coop:…, dep:…, reg:…
-    label: str        # what the user reads
+    ref: str  # epci:…, com:…, coop:…, dep:…, reg:…
+    label: str  # what the user reads
     score: float
 
 
@@ -39,18 +40,30 @@ class TerritorySearch:
 
         com = geo.communes
         epci_of = com["siren_epci"].map(geo.epci["nom"]).fillna("sans EPCI")
-        add([f"com:{c}" for c in com.index], [f"{n} {c}" for n, c in zip(com["nom"], com.index)],
-            [f"{n} (commune {c}, {e})" for n, c, e in zip(com["nom"], com.index, epci_of)])
+        add(
+            [f"com:{c}" for c in com.index],
+            [f"{n} {c}" for n, c in zip(com["nom"], com.index)],
+            [f"{n} (commune {c}, {e})" for n, c, e in zip(com["nom"], com.index, epci_of)],
+        )
         ep = geo.epci
         kinds = ep["type"].map(EPCI_TYPE_LABELS)
-        add([f"epci:{s}" for s in ep.index], [f"{n} {s}" for n, s in zip(ep["nom"], ep.index)],
-            [f"{n} ({k}, SIREN {s})" for n, k, s in zip(ep["nom"], kinds, ep.index)])
+        add(
+            [f"epci:{s}" for s in ep.index],
+            [f"{n} {s}" for n, s in zip(ep["nom"], ep.index)],
+            [f"{n} ({k}, SIREN {s})" for n, k, s in zip(ep["nom"], kinds, ep.index)],
+        )
         zone = catalogue.cooperations[catalogue.cooperations["type"].map(catalogue.vocab.forme) == "zone"]
-        add([f"coop:{c}" for c in zone.index], list(zone["nom"]),
-            [f"{n} ({catalogue.vocab['type'].label(t)})" for n, t in zip(zone["nom"], zone["type"])])
+        add(
+            [f"coop:{c}" for c in zone.index],
+            list(zone["nom"]),
+            [f"{n} ({catalogue.vocab['type'].label(t)})" for n, t in zip(zone["nom"], zone["type"])],
+        )
         dep = geo.departements
-        add([f"dep:{c}" for c in dep.index], [f"{n} {c}" for n, c in zip(dep["nom"], dep.index)],
-            [f"{n} (département {c})" for n, c in zip(dep["nom"], dep.index)])
+        add(
+            [f"dep:{c}" for c in dep.index],
+            [f"{n} {c}" for n, c in zip(dep["nom"], dep.index)],
+            [f"{n} (département {c})" for n, c in zip(dep["nom"], dep.index)],
+        )
         reg = geo.regions
         add([f"reg:{c}" for c in reg.index], list(reg["nom"]), [f"{n} (région)" for n in reg["nom"]])
         self.refs = refs
@@ -67,7 +80,7 @@ class TerritorySearch:
         exact_code = [self._codes[query.strip()]] if query.strip() in self._codes else []
         found = process.extract(q, self.texts, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
         scored = {i: s for _, s, i in found}
-        for i, text in enumerate(self.texts):   # every name containing the query, even long ones
+        for i, text in enumerate(self.texts):  # every name containing the query, even long ones
             if q in text:
                 scored[i] = max(scored.get(i, 0), 95 + (5 if text.startswith(q) else 0))
         for i in exact_code:
@@ -78,12 +91,12 @@ class TerritorySearch:
 
 @dataclass(frozen=True)
 class Profile:
-    ref: str                      # the territory profiled (a commune resolves to its EPCI)
+    ref: str  # the territory profiled (a commune resolves to its EPCI)
     nom: str
     identity: dict[str, str]
-    groupings: pd.DataFrame       # coop_id, nom, type: zone cooperations it belongs to directly
-    cooperations: pd.DataFrame    # coop_id, nom, type, themes, how ("directe" or "via <groupement>")
-    partners: pd.DataFrame        # ref, nom, kind, n (shared cooperations)
+    groupings: pd.DataFrame  # coop_id, nom, type: zone cooperations it belongs to directly
+    cooperations: pd.DataFrame  # coop_id, nom, type, themes, how ("directe" or "via <groupement>")
+    partners: pd.DataFrame  # ref, nom, kind, n (shared cooperations)
     note: str = ""
 
 
@@ -118,13 +131,22 @@ def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
     if kind == "epci":
         row = geo.epci.loc[code]
         deps = [f"{geo.departements.at[d, 'nom']} ({d})" for d in row["departements"].split(";")]
-        return {"Type": EPCI_TYPE_LABELS.get(row["type"], row["type"]), "SIREN": code,
-                "Population": fmt_int(row["population"]), "Communes": fmt_int(row["n_communes"]),
-                "Département(s)": ", ".join(deps), "Région": geo.regions.at[row["region"], "nom"]}
+        return {
+            "Type": EPCI_TYPE_LABELS.get(row["type"], row["type"]),
+            "SIREN": code,
+            "Population": fmt_int(row["population"]),
+            "Communes": fmt_int(row["n_communes"]),
+            "Département(s)": ", ".join(deps),
+            "Région": geo.regions.at[row["region"], "nom"],
+        }
     if kind == "com":
         row = geo.communes.loc[code]
-        return {"Type": "Commune", "Code INSEE": code, "Population": fmt_int(row["population"]),
-                "Département": geo.departements.at[row["departement"], "nom"]}
+        return {
+            "Type": "Commune",
+            "Code INSEE": code,
+            "Population": fmt_int(row["population"]),
+            "Département": geo.departements.at[row["departement"], "nom"],
+        }
     if kind == "coop":
         row = catalogue.cooperations.loc[code]
         members = catalogue.members[(catalogue.members["coop_id"] == code) & catalogue.members["via"].isna()]
@@ -132,8 +154,12 @@ def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
     if kind == "dep":
         row = geo.departements.loc[code]
         pop = geo.communes.loc[geo.communes["departement"] == code, "population"].sum()
-        return {"Type": "Département", "Code": code, "Population": fmt_int(pop),
-                "Région": geo.regions.at[row["region"], "nom"]}
+        return {
+            "Type": "Département",
+            "Code": code,
+            "Population": fmt_int(pop),
+            "Région": geo.regions.at[row["region"], "nom"],
+        }
     pop = geo.communes.loc[geo.communes["region"] == code, "population"].sum()
     return {"Type": "Région", "Code": code, "Population": fmt_int(pop)}
 
@@ -143,13 +169,15 @@ class Zonages:
     """Study zones and contracts of communes and EPCI (geodata/zonages_communes.csv,
     data/registres/crte_par_epci.csv), read-only."""
 
-    communes: pd.DataFrame   # index code: aav, aav_nom, aav_categorie, ze, ze_nom, bv, bv_nom
-    crte: pd.DataFrame       # index siren: id_crte, nom, signataires
+    communes: pd.DataFrame  # index code: aav, aav_nom, aav_categorie, ze, ze_nom, bv, bv_nom
+    crte: pd.DataFrame  # index siren: id_crte, nom, signataires
 
 
 def load_zonages(geodata_dir: Path = GEODATA_DIR, data_dir: Path = DATA_DIR) -> Zonages:
     communes = pd.read_csv(geodata_dir / "zonages_communes.csv", dtype=str, keep_default_na=False).set_index("code")
-    crte = pd.read_csv(data_dir / "registres" / "crte_par_epci.csv", dtype=str, keep_default_na=False).set_index("siren")
+    crte = pd.read_csv(data_dir / "registres" / "crte_par_epci.csv", dtype=str, keep_default_na=False).set_index(
+        "siren"
+    )
     return Zonages(communes=communes, crte=crte)
 
 
@@ -163,16 +191,23 @@ def zonage_lines(ref: str, geo: GeoData, zonages: Zonages) -> dict[str, str]:
         if code not in zonages.communes.index:
             return {}
         z = zonages.communes.loc[code]
-        lines = {"Aire d'attraction des villes": f"{z['aav_nom']} ({z['aav_categorie']})" if z["aav_nom"]
-                 else "hors attraction des villes",
-                 "Zone d'emploi": z["ze_nom"], "Bassin de vie": z["bv_nom"]}
+        lines = {
+            "Aire d'attraction des villes": f"{z['aav_nom']} ({z['aav_categorie']})"
+            if z["aav_nom"]
+            else "hors attraction des villes",
+            "Zone d'emploi": z["ze_nom"],
+            "Bassin de vie": z["bv_nom"],
+        }
         epci = geo.communes.at[code, "siren_epci"]
     elif kind == "epci":
         communes = geo.communes[geo.communes["siren_epci"] == code][["population"]].join(zonages.communes, how="inner")
         total = communes["population"].sum() or 1
         lines = {}
-        for label, column, name in (("Aire d'attraction des villes", "aav", "aav_nom"), ("Zone d'emploi", "ze", "ze_nom"),
-                                    ("Bassin de vie", "bv", "bv_nom")):
+        for label, column, name in (
+            ("Aire d'attraction des villes", "aav", "aav_nom"),
+            ("Zone d'emploi", "ze", "ze_nom"),
+            ("Bassin de vie", "bv", "bv_nom"),
+        ):
             share = communes.groupby([column, name])["population"].sum().sort_values(ascending=False)
             if share.empty:
                 continue
@@ -220,11 +255,23 @@ def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataF
     table["appartenance"] = [how.get(c, "") for c in ids]
     others = members[members["coop_id"].isin(ids) & members["via"].isna() & (members["ref"] != ref)]
     others = others[~others["ref"].isin([f"coop:{g}" for g in groupings["coop_id"]])]
-    partners = (others.groupby(["ref", "nom", "kind"])["coop_id"].nunique().rename("n").reset_index()
-                .sort_values(["n", "nom"], ascending=[False, True]).reset_index(drop=True))
-    return Profile(ref=ref, nom=territory_name(ref, catalogue, geo), identity=_identity(ref, catalogue, geo),
-                   groupings=groupings.reset_index(drop=True), cooperations=table.reset_index(drop=True),
-                   partners=partners, note=note)
+    partners = (
+        others.groupby(["ref", "nom", "kind"])["coop_id"]
+        .nunique()
+        .rename("n")
+        .reset_index()
+        .sort_values(["n", "nom"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+    return Profile(
+        ref=ref,
+        nom=territory_name(ref, catalogue, geo),
+        identity=_identity(ref, catalogue, geo),
+        groupings=groupings.reset_index(drop=True),
+        cooperations=table.reset_index(drop=True),
+        partners=partners,
+        note=note,
+    )
 
 
 def population_band(population: int, width: float = PEER_BAND) -> tuple[int, int]:

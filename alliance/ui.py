@@ -1,4 +1,7 @@
 """Small shared Streamlit widgets (layout only; logic lives in the other modules)."""
+
+from typing import Any
+
 import streamlit as st
 
 from .catalogue import MEMBER_ORIGINS
@@ -33,9 +36,12 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
     swatches = "".join(
         f"<span style='display:inline-flex;align-items:center;margin:0 14px 4px 0'>"
         f"<span style='width:14px;height:14px;border-radius:3px;background:{colour};margin-right:6px;"
-        f"display:inline-block'></span>{html.escape(label)}</span>" for label, colour in items)
-    st.markdown(f"<div style='font-size:0.9rem'><b>{html.escape(title)}</b><br>{swatches}</div>",
-                unsafe_allow_html=True)
+        f"display:inline-block'></span>{html.escape(label)}</span>"
+        for label, colour in items
+    )
+    st.markdown(
+        f"<div style='font-size:0.9rem'><b>{html.escape(title)}</b><br>{swatches}</div>", unsafe_allow_html=True
+    )
 
 
 MAX_RELATED = 12
@@ -62,26 +68,46 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     row = catalogue.cooperations.loc[coop_id]
     st.subheader(markdown_text(row["nom"]), anchor=False)
     year = f" · créée en {int(row['annee'])}" if pd.notna(row["annee"]) else ""
-    st.markdown(f"**{markdown_text(vocab['type'].label(row['type']))}** · {markdown_text(vocab['statut'].label(row['statut']))}"
-                f"{markdown_text(year)}")
+    st.markdown(
+        f"**{markdown_text(vocab['type'].label(row['type']))}** · {markdown_text(vocab['statut'].label(row['statut']))}"
+        f"{markdown_text(year)}"
+    )
     st.markdown(markdown_text(row["description"]))
     if row["provenance"] == "contribution":
         st.info("Contribution validée (page Données), hors catalogue de référence.")
-    for column, family in (("themes", "theme"), ("finalites", "finalite"), ("portage", "portage"),
-                           ("territoires", "territoires"), ("temporalite", "temporalite"), ("intensite", "intensite")):
+    for column, family in (
+        ("themes", "theme"),
+        ("finalites", "finalite"),
+        ("portage", "portage"),
+        ("territoires", "territoires"),
+        ("temporalite", "temporalite"),
+        ("intensite", "intensite"),
+    ):
         values = row[column]
         if values:
-            st.markdown(f"**{markdown_text(vocab[family].libelle)}** : "
-                        + markdown_text(", ".join(vocab[family].label(v) for v in values)))
+            st.markdown(
+                f"**{markdown_text(vocab[family].libelle)}** : "
+                + markdown_text(", ".join(vocab[family].label(v) for v in values))
+            )
     table = member_table(catalogue, geo, coop_id)
     table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))
     st.markdown(f"**Membres** ({fmt_int(len(table))})")
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300))
     st.markdown(markdown_text(member_origin(row)))
     if row["membres_partiels"]:
-        st.warning(markdown_text("Membres incomplets : " + (row["membres_note"] or (
-            "le registre ne connaît que les EPCI adhérents (les communes qui adhèrent directement n'y figurent pas)."))),
-            icon=":material/warning:")
+        st.warning(
+            markdown_text(
+                "Membres incomplets : "
+                + (
+                    row["membres_note"]
+                    or (
+                        "le registre ne connaît que les EPCI adhérents "
+                        "(les communes qui adhèrent directement n'y figurent pas)."
+                    )
+                )
+            ),
+            icon=":material/warning:",
+        )
     elif row["membres_note"]:
         st.caption(markdown_text(row["membres_note"]))
     sources = cache.sources()
@@ -97,24 +123,40 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
         match = matches.loc[coop_id]
         theirs = set(match["membres_registre"].split(";"))
         ours = {m for m in row["membres"] if m.startswith("epci:")}
+
         def names(refs) -> str:
             return ", ".join(sorted(geo.epci.at[r[5:], "nom"] for r in refs if r[5:] in geo.epci.index))
 
-        same = "mêmes EPCI que ci-dessus" if theirs == ours else (
-            f"{fmt_int(len(theirs))} EPCI, contre {fmt_int(len(ours))} d'après le document source"
-            + (f" ; absents du registre : {names(ours - theirs)}" if ours - theirs else "")
-            + (f" ; seulement au registre : {names(theirs - ours)}" if theirs - ours else "")
-            + " (les deux sources sont gardées, aucune n'écrase l'autre)")
-        st.caption(markdown_text(f"Aussi au registre : {match['nom_registre']} ({match['identifiant']}, "
-                                 f"{match['millesime']}) : {same}."))
+        same = (
+            "mêmes EPCI que ci-dessus"
+            if theirs == ours
+            else (
+                f"{fmt_int(len(theirs))} EPCI, contre {fmt_int(len(ours))} d'après le document source"
+                + (f" ; absents du registre : {names(ours - theirs)}" if ours - theirs else "")
+                + (f" ; seulement au registre : {names(theirs - ours)}" if theirs - ours else "")
+                + " (les deux sources sont gardées, aucune n'écrase l'autre)"
+            )
+        )
+        st.caption(
+            markdown_text(
+                f"Aussi au registre : {match['nom_registre']} ({match['identifiant']}, {match['millesime']}) : {same}."
+            )
+        )
     related = related_cooperations(catalogue, coop_id)
     if len(related):
         st.markdown("**Autres coopérations de ses membres**")
         if len(related) > MAX_RELATED:
-            st.caption(f"Les {MAX_RELATED} premières sur {fmt_int(len(related))} (les coopérations documentées d'abord).")
+            st.caption(
+                f"Les {MAX_RELATED} premières sur {fmt_int(len(related))} (les coopérations documentées d'abord)."
+            )
         for i, rel in enumerate(related.head(MAX_RELATED).itertuples()):
-            st.button(markdown_text(f"{rel.membre} → {catalogue.cooperations.at[rel.coop_id, 'nom']}"), key=f"rel_{coop_id}_{i}",
-                      on_click=select_cooperation, args=(rel.coop_id,), width="stretch")
+            st.button(
+                markdown_text(f"{rel.membre} → {catalogue.cooperations.at[rel.coop_id, 'nom']}"),
+                key=f"rel_{coop_id}_{i}",
+                on_click=select_cooperation,
+                args=(rel.coop_id,),
+                width="stretch",
+            )
 
 
 def chart_block(key: str, chart, data, note: str, selectable: bool = True):
@@ -126,19 +168,38 @@ def chart_block(key: str, chart, data, note: str, selectable: bool = True):
 
     final = charts.french(chart)
     spec = final.to_dict(validate=False)
-    if selectable:
-        event = st.vega_lite_chart(spec, key=f"graphique_{key}", on_select="rerun", width="stretch")
-    else:
-        event = st.vega_lite_chart(spec, key=f"graphique_{key}", width="stretch")
+    event: Any = (
+        st.vega_lite_chart(spec, key=f"graphique_{key}", on_select="rerun", width="stretch")
+        if selectable
+        else st.vega_lite_chart(spec, key=f"graphique_{key}", width="stretch")
+    )
     st.caption(note)
     with st.popover("Exporter", width="content"):
         # Images are rendered (vl-convert, offline) only when asked for: a callable is deferred.
-        st.download_button("Image PNG", data=lambda: charts.spec_to_png(spec), file_name=f"{key}.png",
-                           mime="image/png", key=f"png_{key}", on_click="ignore")
-        st.download_button("Image SVG", data=lambda: charts.spec_to_svg(spec), file_name=f"{key}.svg",
-                           mime="image/svg+xml", key=f"svg_{key}", on_click="ignore")
-        st.download_button("Données CSV", data=lambda: data.to_csv(index=False).encode("utf-8"),
-                           file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", on_click="ignore")
+        st.download_button(
+            "Image PNG",
+            data=lambda: charts.to_png(spec),
+            file_name=f"{key}.png",
+            mime="image/png",
+            key=f"png_{key}",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Image SVG",
+            data=lambda: charts.to_svg(spec),
+            file_name=f"{key}.svg",
+            mime="image/svg+xml",
+            key=f"svg_{key}",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Données CSV",
+            data=lambda: data.to_csv(index=False).encode("utf-8"),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"csv_{key}",
+            on_click="ignore",
+        )
     return event
 
 

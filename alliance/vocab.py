@@ -1,4 +1,5 @@
 """Vocabularies of the catalogue (data/vocabulaires.yaml): keys, French labels, colours."""
+
 from __future__ import annotations
 
 import re
@@ -78,8 +79,13 @@ def load_vocabularies(path: Path = DATA_DIR / "vocabulaires.yaml") -> Vocabulari
             values[key] = Value(key=key, libelle=str(spec["libelle"]), couleur=spec["couleur"], forme=forme)
         if not values:
             raise VocabularyError(f"{path.name} : famille « {name} » sans valeur")
-        families[name] = Family(name=name, libelle=fam.get("libelle", name), values=values,
-                                source=fam.get("source"), citation=fam.get("citation"))
+        families[name] = Family(
+            name=name,
+            libelle=fam.get("libelle", name),
+            values=values,
+            source=fam.get("source"),
+            citation=fam.get("citation"),
+        )
     return Vocabularies(families)
 
 

@@ -1,6 +1,7 @@
 """The stack's floor: an empty offline st_folium map with one small polygon (same Leaflet copy,
 same venv), and a text box whose value redraws one feature group. benchmarks/run.py starts it
 beside the project (`running_floor_app`) to compare the app's maps with what the stack costs."""
+
 import os
 import sys
 

@@ -21,6 +21,7 @@ layers and to card, the RSS of each server process and its growth per idle sessi
 the K sessions sit idle, minus RSS after a warm-up session, divided by K).
 The nginx set-up needs ALLIANCE_TEST_POSTGRES_URL (set by `make load`) and Debian's nginx.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -159,8 +160,9 @@ class ProtocolSession:
 
         out: dict = {}
         try:
-            async with websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
-                                          open_timeout=STEP_TIMEOUT_MS / 1000) as ws:
+            async with websockets.connect(
+                self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=STEP_TIMEOUT_MS / 1000
+            ) as ws:
                 try:
                     start = time.perf_counter()
                     await self._run(ws)
@@ -170,8 +172,13 @@ class ProtocolSession:
                     box = self.elements["Recherche (coopération, territoire)"]
                     out["filter_s"] = await self._run(ws, [WidgetState(id=box.id, string_value=QUERY)])
                     fiche = next(e for label, e in self.elements.items() if label.startswith("Fiche"))
-                    out["card_s"] = await self._run(ws, [WidgetState(id=box.id, string_value=QUERY),
-                                                         WidgetState(id=fiche.id, string_value=fiche.options[0])])
+                    out["card_s"] = await self._run(
+                        ws,
+                        [
+                            WidgetState(id=box.id, string_value=QUERY),
+                            WidgetState(id=fiche.id, string_value=fiche.options[0]),
+                        ],
+                    )
                 except Exception as exc:  # noqa: BLE001 - counted as an error of this session
                     out["error"] = f"{exc.__class__.__name__}: {str(exc)[:120]}"
                 steps_done.set()
@@ -246,8 +253,9 @@ async def round_of(base: str, pids: list[int], k: int, links: int, client: str) 
     return row
 
 
-def measure(base: str, pids: list[int], sizes: list[int], links: int, client: str,
-            replicas: tuple[str, ...] = ()) -> dict:
+def measure(
+    base: str, pids: list[int], sizes: list[int], links: int, client: str, replicas: tuple[str, ...] = ()
+) -> dict:
     for url in replicas:  # every replica warm: a session behind nginx may land on any of them
         asyncio.run(round_of(url, [], 1, links, "protocol"))
     single = []
@@ -255,9 +263,13 @@ def measure(base: str, pids: list[int], sizes: list[int], links: int, client: st
         row = asyncio.run(round_of(base, pids, 1, links, client))
         if row["map_p50_s"] is not None:
             single.append(row)
-    out: dict = {"single_session_map_median_s": statistics.median(r["map_p50_s"] for r in single) if single else None,
-                 "single_session_filter_median_s": statistics.median(r["filter_p50_s"] for r in single if r["filter_p50_s"])
-                 if single else None, "rounds": []}
+    out: dict = {
+        "single_session_map_median_s": statistics.median(r["map_p50_s"] for r in single) if single else None,
+        "single_session_filter_median_s": statistics.median(r["filter_p50_s"] for r in single if r["filter_p50_s"])
+        if single
+        else None,
+        "rounds": [],
+    }
     for k in sizes:
         row = asyncio.run(round_of(base, pids, k, links, client))
         if out["single_session_map_median_s"] and row["map_p95_s"]:
@@ -286,8 +298,9 @@ def main() -> int:
             ports = [free_port(), free_port()]
             replicas = [stack.enter_context(running_app(p, env=env)) for p in ports]
             proxy = stack.enter_context(running_nginx(Path(folder), ports))
-            results["nginx_2_replicas"] = measure(proxy, [r.pid for r in replicas], sizes, links, args.client,
-                                                  replicas=tuple(replicas))
+            results["nginx_2_replicas"] = measure(
+                proxy, [r.pid for r in replicas], sizes, links, args.client, replicas=tuple(replicas)
+            )
     elif args.only == "nginx":
         results["nginx_2_replicas"] = "ALLIANCE_TEST_POSTGRES_URL manquant"
     print(json.dumps(results, ensure_ascii=False, indent=1))

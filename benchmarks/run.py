@@ -5,6 +5,7 @@
 
 Each figure is a function registered with @figure; later issues add theirs to this file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,15 +51,19 @@ def timed(fn: Callable[[], object]) -> float:
 
 # --- issue 2: foundation -------------------------------------------------------------------
 
+
 @figure
 def geodata_load_cold_s() -> float:
     """Reading geodata/ in a fresh Python process (imports excluded)."""
-    code = ("import time; from alliance.geodata import load_geodata; t=time.perf_counter(); "
-            "load_geodata(); print(time.perf_counter()-t)")
+    code = (
+        "import time; from alliance.geodata import load_geodata; t=time.perf_counter(); "
+        "load_geodata(); print(time.perf_counter()-t)"
+    )
 
     def once() -> float:
         out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
         return float(out.stdout.strip().splitlines()[-1])
+
     return median_of(once)
 
 
@@ -99,7 +104,8 @@ def first_paint(browser, url: str, ready_selector: str | None = None) -> float:
     page.goto(url)
     frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
     frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(
-        state="attached", timeout=60000)
+        state="attached", timeout=60000
+    )
     frame.locator(".leaflet-overlay-pane").first.evaluate(
         """pane => new Promise(resolve => {
             const painted = () => {
@@ -112,7 +118,8 @@ def first_paint(browser, url: str, ready_selector: str | None = None) -> float:
             };
             const tick = () => painted() ? resolve(true) : requestAnimationFrame(tick);
             tick();
-        })""")
+        })"""
+    )
     elapsed = time.perf_counter() - start
     context.close()
     if external:
@@ -127,6 +134,7 @@ def home_first_paint_s(browser, base: str) -> float:
 
 
 # --- issue 4: map explorer -----------------------------------------------------------------
+
 
 def carte_view(ids, layers=None):
     """Base map and layers of the Carte page for `ids` (all layers by default)."""
@@ -165,8 +173,9 @@ def expected_links(queries: list[str]) -> dict[str, int]:
     from alliance.filters import Filters, apply_filters
 
     catalogue, index = cache.catalogue(), cache.filter_index()
-    return {q: describe_selection(catalogue, apply_filters(catalogue, index, Filters(texte=q))).n_links
-            for q in queries}
+    return {
+        q: describe_selection(catalogue, apply_filters(catalogue, index, Filters(texte=q))).n_links for q in queries
+    }
 
 
 def open_with_search(browser, url: str):
@@ -204,6 +213,7 @@ def filter_change_s(browser, base: str) -> float:
 
 # --- issue 14: maps within reach of the stack's floor ---------------------------------------
 
+
 @contextmanager
 def running_floor_app():
     """The floor app (benchmarks/floor_app.py) served like the project: same venv, same static
@@ -237,14 +247,18 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
     from tests.harness import wait_for_links, wait_in_map
 
     with running_floor_app() as floor:
-        pages = {"floor": floor, "home": base, "carte": f"{base}/carte",
-                 "presentation": f"{base}/presentation?scene={first_scene()}"}
+        pages = {
+            "floor": floor,
+            "home": base,
+            "carte": f"{base}/carte",
+            "presentation": f"{base}/presentation?scene={first_scene()}",
+        }
         for url in pages.values():
             first_paint(browser, url)  # warm the servers' caches
         paints: dict[str, list[float]] = {name: [] for name in pages}
         names = list(pages)
         for i in range(PAINT_LOADS):
-            for name in names[i % len(names):] + names[:i % len(names)]:
+            for name in names[i % len(names) :] + names[: i % len(names)]:
                 paints[name].append(first_paint(browser, pages[name]))
 
         expected = expected_links(FILTER_QUERIES)
@@ -252,12 +266,22 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
         plancher = open_with_search(browser, floor)
         changes: dict[str, list[float]] = {"carte": [], "floor": []}
         for query in FILTER_QUERIES:
-            changes["carte"].append(search_to_paint(carte[1], carte[2], query,
-                                                    lambda q=query: wait_for_links(carte[1], expected[q])))
-            changes["floor"].append(search_to_paint(
-                plancher[1], plancher[2], query, lambda q=query: wait_in_map(
-                    plancher[1], "groups.flatMap(featuresOf).some(l => l.getTooltip() && "
-                                 "String(l.getTooltip().getContent()).includes(arg))", q)))
+            changes["carte"].append(
+                search_to_paint(carte[1], carte[2], query, lambda q=query: wait_for_links(carte[1], expected[q]))
+            )
+            changes["floor"].append(
+                search_to_paint(
+                    plancher[1],
+                    plancher[2],
+                    query,
+                    lambda q=query: wait_in_map(
+                        plancher[1],
+                        "groups.flatMap(featuresOf).some(l => l.getTooltip() && "
+                        "String(l.getTooltip().getContent()).includes(arg))",
+                        q,
+                    ),
+                )
+            )
         carte[0].close()
         plancher[0].close()
 
@@ -288,6 +312,7 @@ def presentation_cold(browser, base: str) -> dict[str, float]:
 
 # --- issue 5: statistics ------------------------------------------------------------------
 
+
 def synthetic_catalogue(n: int, seed: int = 7):
     """A random catalogue of `n` cooperations over real EPCI (benchmark only, never shipped)."""
     import random
@@ -305,12 +330,18 @@ def synthetic_catalogue(n: int, seed: int = 7):
         members = rng.sample(sirens, rng.randint(2, 4))
         row = {c: "" for c in COLUMNS}
         row.update(
-            id=f"synthetique-{i}", nom=f"Coopération synthétique {i}", type=rng.choice(vocab["type"].keys),
-            membres=";".join(f"epci:{s}" for s in members), statut=rng.choice(vocab["statut"].keys),
+            id=f"synthetique-{i}",
+            nom=f"Coopération synthétique {i}",
+            type=rng.choice(vocab["type"].keys),
+            membres=";".join(f"epci:{s}" for s in members),
+            statut=rng.choice(vocab["statut"].keys),
             themes=";".join(rng.sample(vocab["theme"].keys, rng.randint(1, 4))),
             finalites=";".join(rng.sample(vocab["finalite"].keys, rng.randint(0, 2))),
-            portage=rng.choice(vocab["portage"].keys), territoires=rng.choice(vocab["territoires"].keys),
-            annee=str(rng.randint(1995, 2025)), source="synthetique", citation="benchmark",
+            portage=rng.choice(vocab["portage"].keys),
+            territoires=rng.choice(vocab["territoires"].keys),
+            annee=str(rng.randint(1995, 2025)),
+            source="synthetique",
+            citation="benchmark",
         )
         rows.append(row)
     return build_catalogue(pd.DataFrame(rows), vocab, geo)
@@ -328,8 +359,10 @@ def page_rerun_s(page: str, catalogue=None, query: dict | None = None) -> float:
     patches = []
     if catalogue is not None:
         index = build_filter_index(catalogue, cache.geodata())
-        patches = [mock.patch("alliance.cache.catalogue", return_value=catalogue),
-                   mock.patch("alliance.cache.filter_index", return_value=index)]
+        patches = [
+            mock.patch("alliance.cache.catalogue", return_value=catalogue),
+            mock.patch("alliance.cache.filter_index", return_value=index),
+        ]
     for p in patches:
         p.start()
     try:
@@ -358,6 +391,7 @@ def stats_rerun_10k_s() -> float:
 
 # --- issue 6: territory profile ------------------------------------------------------------
 
+
 @figure
 def territory_rerun_s() -> float:
     """Server-side rerun of the Territoire page showing Brest Métropole's profile."""
@@ -365,6 +399,7 @@ def territory_rerun_s() -> float:
 
 
 # --- issue 15: national layers -----------------------------------------------------------
+
 
 @figure
 def carte_national_payload_bytes() -> int:
@@ -416,7 +451,8 @@ def scene_paint_max_s(browser, base: str) -> float:
     for _tour in range(RUNS + 1):
         for target in scenes[1:] + scenes[:1]:
             frame.locator(".leaflet-container").evaluate(
-                "() => { window.__old_groups = (window.feature_group || []).slice(); }")
+                "() => { window.__old_groups = (window.feature_group || []).slice(); }"
+            )
             page.mouse.click(5, 5)
             start = time.perf_counter()
             page.keyboard.press("ArrowRight")
@@ -439,11 +475,11 @@ def scene_first_load_s(browser, base: str) -> float:
 
     scenes = [s["id"] for s in yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]]
     first_paint(browser, f"{base}/presentation")
-    return max(median_of(lambda sid=sid: first_paint(browser, f"{base}/presentation?scene={sid}"))
-               for sid in scenes)
+    return max(median_of(lambda sid=sid: first_paint(browser, f"{base}/presentation?scene={sid}")) for sid in scenes)
 
 
 # --- issue 8: contributions ----------------------------------------------------------------
+
 
 @figure
 def import_10k_rows_s() -> float:
@@ -464,10 +500,17 @@ def import_10k_rows_s() -> float:
     rows = []
     for i in range(10_000):
         row = {c: "" for c in COLUMNS}
-        row.update(id=f"import-{i}", nom=f"Coopération importée {i}", type=rng.choice(vocab["type"].keys),
-                   membres=";".join(f"epci:{s}" for s in rng.sample(sirens, 3)), statut="active",
-                   themes=";".join(rng.sample(vocab["theme"].keys, 2)), annee=str(rng.randint(1990, 2025)),
-                   source="Délibération", citation="Extrait")
+        row.update(
+            id=f"import-{i}",
+            nom=f"Coopération importée {i}",
+            type=rng.choice(vocab["type"].keys),
+            membres=";".join(f"epci:{s}" for s in rng.sample(sirens, 3)),
+            statut="active",
+            themes=";".join(rng.sample(vocab["theme"].keys, 2)),
+            annee=str(rng.randint(1990, 2025)),
+            source="Délibération",
+            citation="Extrait",
+        )
         rows.append(row)
     data = pd.DataFrame(rows, columns=COLUMNS).to_csv(index=False, sep=";").encode("utf-8")
     index = TerritoryIndex(geo)
@@ -481,6 +524,7 @@ def import_10k_rows_s() -> float:
                 raise RuntimeError(result.problems[:3])
             store.save_import(result.rows, "benchmark")
             return time.perf_counter() - start
+
     return median_of(once)
 
 

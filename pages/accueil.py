@@ -1,9 +1,11 @@
 """Home page: France's reference geography and key figures."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
+
 from alliance import cache
 from alliance.fmt import fmt_int
 from alliance.mapview import show_map

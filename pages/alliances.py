@@ -1,4 +1,5 @@
 """Alliances ville–campagne: a city's documented cooperations against its aire d'attraction."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
@@ -19,10 +20,12 @@ choices = cities(geo)
 DEFAULT = "242900314"  # Brest métropole, the most documented city of the seeds
 
 st.title("Alliances ville–campagne")
-st.markdown("Les coopérations **documentées** d'une métropole ou d'une grande agglomération, lues sur son "
-            "**aire d'attraction** (INSEE) : quels partenaires sont dans son pôle, dans sa couronne, au-delà ? "
-            "Et quels territoires de projet de sa couronne et de sa frange n'ont **aucune coopération documentée** "
-            "avec elle — des pistes, pas des faits : le catalogue ne connaît que ce que les sources décrivent.")
+st.markdown(
+    "Les coopérations **documentées** d'une métropole ou d'une grande agglomération, lues sur son "
+    "**aire d'attraction** (INSEE) : quels partenaires sont dans son pôle, dans sa couronne, au-delà ? "
+    "Et quels territoires de projet de sa couronne et de sa frange n'ont **aucune coopération documentée** "
+    "avec elle — des pistes, pas des faits : le catalogue ne connaît que ce que les sources décrivent."
+)
 
 wanted = url_params()[0].get("ville", "")
 if "ville" not in st.session_state:
@@ -30,9 +33,14 @@ if "ville" not in st.session_state:
         st.warning(markdown_text(f"Paramètre « ville » : EPCI « {wanted[:20]} » inconnu ou trop petit, ignoré."))
     st.session_state["ville"] = wanted if wanted in set(choices["siren"]) else DEFAULT
 siren = st.selectbox(
-    "Ville", list(choices["siren"]), key="ville",
-    format_func=lambda s: f"{geo.epci.at[s, 'nom']} ({EPCI_TYPE_LABELS.get(geo.epci.at[s, 'type'], '')}, "
-                          f"{fmt_int(geo.epci.at[s, 'population'])} hab.)")
+    "Ville",
+    list(choices["siren"]),
+    key="ville",
+    format_func=lambda s: (
+        f"{geo.epci.at[s, 'nom']} ({EPCI_TYPE_LABELS.get(geo.epci.at[s, 'type'], '')}, "
+        f"{fmt_int(geo.epci.at[s, 'population'])} hab.)"
+    ),
+)
 st.query_params["ville"] = siren
 result = cache.city_alliances(siren)
 
@@ -49,34 +57,60 @@ with left:
         centre, zoom = view_of_bounds(result.aire.total_bounds, map_height_px=560, map_width_px=520)
     else:
         centre, zoom = territory_view(catalogue, geo, f"epci:{siren}", [])
-    show_map(cache.carte_base_map(), key="carte_alliances", height=560, layers=cache.alliance_layers(siren),
-             center=centre, zoom=zoom)
-    legend([(f"Partenaire — {p}", c) for p, c in POSITION_COLOURS.items()]
-           + [("Aire : pôle (foncé) et couronne (clair)", "#5b6770"), ("Piste (tirets)", "#31a354")],
-           "Lecture de la carte")
+    show_map(
+        cache.carte_base_map(),
+        key="carte_alliances",
+        height=560,
+        layers=cache.alliance_layers(siren),
+        center=centre,
+        zoom=zoom,
+    )
+    legend(
+        [(f"Partenaire — {p}", c) for p, c in POSITION_COLOURS.items()]
+        + [("Aire : pôle (foncé) et couronne (clair)", "#5b6770"), ("Piste (tirets)", "#31a354")],
+        "Lecture de la carte",
+    )
 with right:
     st.markdown(f"**Partenaires des coopérations documentées de {markdown_text(result.nom)}**")
     if result.partners.empty:
         st.info("Aucune coopération documentée de cette ville n'a d'EPCI partenaire dans le catalogue.")
     else:
         table = result.partners.assign(part=result.partners["part_dans_aire"].map(lambda v: fmt_pct(100 * v)))
-        st.dataframe(table.rename(columns={"nom": "Partenaire", "position": "Position", "part": "Population dans l'aire",
-                                           "cooperations": "Coopérations"})
-                     [["Partenaire", "Position", "Population dans l'aire", "Coopérations"]],
-                     hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320))
+        st.dataframe(
+            table.rename(
+                columns={
+                    "nom": "Partenaire",
+                    "position": "Position",
+                    "part": "Population dans l'aire",
+                    "cooperations": "Coopérations",
+                }
+            )[["Partenaire", "Position", "Population dans l'aire", "Coopérations"]],
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(table), 320),
+        )
     st.markdown("**Pistes : territoires de projet de la couronne et de la frange sans coopération documentée**")
     if result.candidates.empty:
         st.caption("Aucune.")
     else:
         vocab = catalogue.vocab
-        st.dataframe(result.candidates.assign(
-            Type=result.candidates["type"].map(vocab["type"].label),
-            Provenance=result.candidates["provenance"].map(vocab["provenance"].label)).rename(
-            columns={"nom": "Territoire de projet", "position": "Position", "epci": "EPCI"})
-            [["Territoire de projet", "Type", "Position", "EPCI", "Provenance"]],
-            hide_index=True, width="stretch", height=min(38 + 35 * len(result.candidates), 320))
-    st.caption("Position : partie de l'aire où vit la majorité de la population de l'EPCI. Une piste n'est pas une "
-               "absence de coopération : seulement l'absence de coopération décrite par les sources du catalogue.")
-st.caption("Aires d'attraction des villes 2020 et catégories des communes : INSEE, table d'appartenance géographique "
-           "2022 ; groupements : BANATIC (DGCL) ; coopérations : documents sources du catalogue.")
+        st.dataframe(
+            result.candidates.assign(
+                Type=result.candidates["type"].map(vocab["type"].label),
+                Provenance=result.candidates["provenance"].map(vocab["provenance"].label),
+            ).rename(columns={"nom": "Territoire de projet", "position": "Position", "epci": "EPCI"})[
+                ["Territoire de projet", "Type", "Position", "EPCI", "Provenance"]
+            ],
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(result.candidates), 320),
+        )
+    st.caption(
+        "Position : partie de l'aire où vit la majorité de la population de l'EPCI. Une piste n'est pas une "
+        "absence de coopération : seulement l'absence de coopération décrite par les sources du catalogue."
+    )
+st.caption(
+    "Aires d'attraction des villes 2020 et catégories des communes : INSEE, table d'appartenance géographique "
+    "2022 ; groupements : BANATIC (DGCL) ; coopérations : documents sources du catalogue."
+)
 sources_footer()

@@ -1,4 +1,5 @@
 """Atelier Loire-Bretagne 2019: the workshop's own results and the national figures."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
@@ -7,8 +8,8 @@ import streamlit as st
 
 from alliance import cache, charts
 from alliance.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure
-from alliance.fmt import fmt_int, fmt_pct
 from alliance.escaping import markdown_text
+from alliance.fmt import fmt_int, fmt_pct
 from alliance.ui import chart_block, sources_footer
 
 vocab = cache.vocabularies()
@@ -25,25 +26,34 @@ def cite(table) -> str:
 
 
 st.title("Atelier « L'alliance des territoires au défi des transitions »")
-st.markdown("Colloque du Pôle métropolitain Loire-Bretagne, 18 juin 2019 — atelier animé par les cinq agences "
-            "d'urbanisme (Audiar, Adeupa, Aura, Addrn, Auran) avec six familles de cartes : thème, finalité, "
-            "portage, territoires, temporalité, intensité.")
+st.markdown(
+    "Colloque du Pôle métropolitain Loire-Bretagne, 18 juin 2019 — atelier animé par les cinq agences "
+    "d'urbanisme (Audiar, Adeupa, Aura, Addrn, Auran) avec six familles de cartes : thème, finalité, "
+    "portage, territoires, temporalité, intensité."
+)
 
 cols = st.columns(5)
-for col, (label, modalite) in zip(cols, [("Participants", "Participants à l'atelier"),
-                                         ("Tables de travail", "Tables de travail"),
-                                         ("Gommettes posées", "Gommettes posées"),
-                                         ("Élus", "Élus de collectivités locales"),
-                                         ("Techniciens", "Techniciens")]):
+for col, (label, modalite) in zip(
+    cols,
+    [
+        ("Participants", "Participants à l'atelier"),
+        ("Tables de travail", "Tables de travail"),
+        ("Gommettes posées", "Gommettes posées"),
+        ("Élus", "Élus de collectivités locales"),
+        ("Techniciens", "Techniciens"),
+    ],
+):
     col.metric(label, fmt_int(figure(atelier, "participants", modalite)["valeur"]))
-st.caption(f"Source : {markdown_text(sources[SEED])}. Également : "
-           f"{fmt_int(figure(atelier, 'participants', 'Répondants au sondage préparatoire')['valeur'])} répondants "
-           "au sondage préparatoire, "
-           f"{fmt_int(figure(atelier, 'participants', 'Représentants des conseils de développement')['valeur'])} "
-           "représentants des conseils de développement, "
-           f"{fmt_int(figure(atelier, 'participants', 'Représentants des Pays')['valeur'])} des Pays, "
-           f"{fmt_int(figure(atelier, 'participants', PROFESSIONALS)['valeur'])} "
-           "professionnels d'autres horizons.")
+st.caption(
+    f"Source : {markdown_text(sources[SEED])}. Également : "
+    f"{fmt_int(figure(atelier, 'participants', 'Répondants au sondage préparatoire')['valeur'])} répondants "
+    "au sondage préparatoire, "
+    f"{fmt_int(figure(atelier, 'participants', 'Représentants des conseils de développement')['valeur'])} "
+    "représentants des conseils de développement, "
+    f"{fmt_int(figure(atelier, 'participants', 'Représentants des Pays')['valeur'])} des Pays, "
+    f"{fmt_int(figure(atelier, 'participants', PROFESSIONALS)['valeur'])} "
+    "professionnels d'autres horizons."
+)
 
 st.header("Les alliances actuellement à l'œuvre")
 
@@ -57,13 +67,22 @@ def percentage_chart(key: str, jeu: str, family: str, title: str, note: str) -> 
 
 left, right = st.columns(2)
 with left:
-    percentage_chart("atelier_finalites", "finalites_alliances", "finalite", "Finalités citées (% des expressions)",
-                     "Barres pâles : appariement incertain (l'extraction du graphique a séparé libellés et "
-                     "valeurs). Cinq autres finalités (6, 6, 6, 4 et 4 %) n'ont pas pu être attribuées.")
+    percentage_chart(
+        "atelier_finalites",
+        "finalites_alliances",
+        "finalite",
+        "Finalités citées (% des expressions)",
+        "Barres pâles : appariement incertain (l'extraction du graphique a séparé libellés et "
+        "valeurs). Cinq autres finalités (6, 6, 6, 4 et 4 %) n'ont pas pu être attribuées.",
+    )
 with right:
-    percentage_chart("atelier_themes", "themes_alliances", "theme", "Thèmes cités (% des expressions)",
-                     "Tous les appariements sont incertains : valeurs associées aux libellés dans l'ordre "
-                     "de la légende.")
+    percentage_chart(
+        "atelier_themes",
+        "themes_alliances",
+        "theme",
+        "Thèmes cités (% des expressions)",
+        "Tous les appariements sont incertains : valeurs associées aux libellés dans l'ordre de la légende.",
+    )
 
 st.header("Les votes par thème")
 for jeu, theme in THEME_VOTES.items():
@@ -73,10 +92,13 @@ for jeu, theme in THEME_VOTES.items():
     for col, (question, family) in zip(cols, QUESTION_FAMILY.items()):
         with col:
             table = chart_table(atelier, vocab, jeu, question, family)
-            chart_block(f"{jeu}_{question}", charts.bar_distribution(
-                table, QUESTION_TITLE[question], count_title="Votes", selectable=False), table,
+            chart_block(
+                f"{jeu}_{question}",
+                charts.bar_distribution(table, QUESTION_TITLE[question], count_title="Votes", selectable=False),
+                table,
                 "Part : votes / votes du thème (plusieurs cartes par vote possibles). " + cite(table),
-                selectable=False)
+                selectable=False,
+            )
 
 st.header("Repères nationaux")
 COOPERATIONS_2018 = "Coopérations métropoles – territoires environnants (fin 2018)"
@@ -92,10 +114,15 @@ NATIONAL_METRICS = [  # (label, question, modalité, shown as a percentage)
     ("EPCI (vadémécum ANPP)", "Fragmentation institutionnelle", "EPCI", False),
 ]
 for start in (0, 4):
-    for col, (label, question, modalite, pct) in zip(st.columns(4), NATIONAL_METRICS[start:start + 4]):
+    for col, (label, question, modalite, pct) in zip(st.columns(4), NATIONAL_METRICS[start : start + 4]):
         value = figure(atelier, "national", modalite, question)["valeur"]
         col.metric(label, fmt_pct(value, 0) if pct else fmt_int(value))
 national = atelier[atelier["jeu"] == "national"]
-st.caption("Sources : " + " · ".join(f"{markdown_text(sources[s])} — « {markdown_text(c)} »"
-                                    for s, c in dict.fromkeys(zip(national["source"], national["citation"]))))
+st.caption(
+    "Sources : "
+    + " · ".join(
+        f"{markdown_text(sources[s])} — « {markdown_text(c)} »"
+        for s, c in dict.fromkeys(zip(national["source"], national["citation"]))
+    )
+)
 sources_footer()

@@ -1,4 +1,5 @@
 """Carte: the cooperations on the map, filtered, with the card of the selected one."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
@@ -7,10 +8,10 @@ import streamlit as st
 
 from alliance import cache
 from alliance.carte import describe_selection, label_index, view_of
-from alliance.filters import apply_filters
+from alliance.filters import Filters, apply_filters
 from alliance.fmt import fmt_int, plural
 from alliance.mapview import show_map
-from alliance.state import SELECTED_KEY, filter_sidebar, reset_filters, select_cooperation
+from alliance.state import SELECTED_KEY, filter_sidebar, reset_filters, select_cooperation, share_url, show_view
 from alliance.ui import cooperation_card, legend, sources_footer
 
 geo = cache.geodata()
@@ -22,12 +23,19 @@ selection = describe_selection(catalogue, ids)
 st.title("Carte des coopérations")
 cols = st.columns(4)
 contributed = int((catalogue.cooperations.loc[list(ids), "provenance"] == "contribution").sum())
-cols[0].metric("Coopérations", fmt_int(len(ids)), help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue"
-               + (f", dont {fmt_int(contributed)} contributions validées" if contributed else ""))
+cols[0].metric(
+    "Coopérations",
+    fmt_int(len(ids)),
+    help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue"
+    + (f", dont {fmt_int(contributed)} contributions validées" if contributed else ""),
+)
 cols[1].metric("EPCI concernés", fmt_int(selection.n_epci))
 cols[2].metric("Liens tracés", fmt_int(selection.n_links))
-cols[3].metric("Périmètres", fmt_int(len(selection.zone_ids) + selection.n_register),
-               help=f"dont {fmt_int(selection.n_register)} issus des registres nationaux (BANATIC, ANCT)")
+cols[3].metric(
+    "Périmètres",
+    fmt_int(len(selection.zone_ids) + selection.n_register),
+    help=f"dont {fmt_int(selection.n_register)} issus des registres nationaux (BANATIC, ANCT)",
+)
 
 if len(ids) == 0:
     st.info("Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.")
@@ -37,16 +45,24 @@ if len(ids) == 0:
 @st.fragment
 def explorer() -> None:
     selected = st.session_state.get(SELECTED_KEY)
-    if selected not in ids:
+    if selected not in catalogue.cooperations.index:
         selected = None
+    # A card opened from "Autres coopérations de ses membres" may lie outside the filters: it is
+    # shown anyway, with a notice and a one-click widening.
+    outside = selected is not None and selected not in ids
     map_col, card_col = st.columns([2.2, 1], gap="medium")
     with map_col:
         centre, zoom = view_of(catalogue, ids)
         result = show_map(
-            cache.carte_base_map(), key="carte_cooperations", height=640,
+            cache.carte_base_map(),
+            key="carte_cooperations",
+            height=640,
             returned_objects=["last_object_clicked_tooltip"],
-            layers=cache.carte_layers(tuple(ids), selected, key=catalogue_key,
-                                      context=st.session_state.get("contexte_aires", False)), center=centre, zoom=zoom,
+            layers=cache.carte_layers(
+                tuple(ids), selected, key=catalogue_key, context=st.session_state.get("contexte_aires", False)
+            ),
+            center=centre,
+            zoom=zoom,
         )
         clicked = (result.get("last_object_clicked_tooltip") or "").strip()
         if clicked and clicked != st.session_state.get("dernier_clic"):
@@ -55,23 +71,45 @@ def explorer() -> None:
             if coop and coop != selected:
                 select_cooperation(coop)
                 st.rerun()
-        st.toggle("Contexte : aires d'attraction des villes (INSEE 2020 — pôle foncé, couronne claire)",
-                  key="contexte_aires", help="Pour lire une coopération ville–campagne sur l'aire d'influence réelle "
-                  "de la ville. Voir aussi la page Alliances ville–campagne.")
+        st.toggle(
+            "Contexte : aires d'attraction des villes (INSEE 2020 — pôle foncé, couronne claire)",
+            key="contexte_aires",
+            help="Pour lire une coopération ville–campagne sur l'aire d'influence réelle "
+            "de la ville. Voir aussi la page Alliances ville–campagne.",
+        )
         types = catalogue.cooperations.loc[list(ids), "type"].unique() if len(ids) else []
         vocab = catalogue.vocab["type"]
         legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in set(types)], "Types de coopération")
-        st.caption("Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
-                   "d'un PETR, d'un Pays, d'un pôle… (contour en tirets : membres incomplets). En jaune : EPCI membres des coopérations documentées. "
-                   "Contours clairs : groupements et contrats des registres nationaux (Territoires d'industrie et "
-                   "parcs naturels dans le sélecteur de couches). Cliquez un lien ou un périmètre pour afficher sa fiche.")
+        st.caption(
+            "Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
+            "d'un PETR, d'un Pays, d'un pôle… (contour en tirets : membres incomplets). "
+            "En jaune : EPCI membres des coopérations documentées. "
+            "Contours clairs : groupements et contrats des registres nationaux (Territoires d'industrie et "
+            "parcs naturels dans le sélecteur de couches). Cliquez un lien ou un périmètre pour afficher sa fiche."
+        )
     with card_col:
-        st.session_state["choix_coop"] = selected
+        with st.popover("Copier le lien de cette vue", icon=":material/link:", width="stretch"):
+            st.caption(
+                "Ce lien rouvre la carte avec ces filtres"
+                + (" et cette fiche." if selected else ".")
+                + " Bouton de copie en haut à droite du lien."
+            )
+            st.code(share_url("carte"), language=None, wrap_lines=True)
+        st.session_state["choix_coop"] = None if outside else selected
         st.selectbox(
-            f"Fiche ({plural(len(ids), 'coopération')})", list(ids), key="choix_coop",
-            format_func=lambda c: catalogue.cooperations.at[c, "nom"], placeholder="Choisir une coopération…",
+            f"Fiche ({plural(len(ids), 'coopération')})",
+            list(ids),
+            key="choix_coop",
+            format_func=catalogue.cooperations["nom"].to_dict().get,  # one lookup table, not 657 .at
+            placeholder="Choisir une coopération…",
             on_change=lambda: select_cooperation(st.session_state["choix_coop"]),
         )
+        if outside:
+            st.info("Cette coopération est hors des filtres actuels : elle n'est pas dessinée sur la carte.")
+            if st.button(
+                "Élargir les filtres", key="elargir", type="primary", on_click=show_view, args=(Filters(), selected)
+            ):
+                st.rerun(scope="app")  # the sidebar's filters are outside this fragment
         if selected:
             cooperation_card(catalogue, geo, selected)
         else:
@@ -87,11 +125,15 @@ with st.expander("Enregistrer cette vue comme scène de présentation"):
     cols = st.columns(2)
     titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)
     graphique = cols[1].selectbox("Graphique", list(CHARTS), format_func=CHARTS.get, key="scene_graphique")
-    message = st.text_area("Message", key="scene_message", max_chars=400,
-                           placeholder="Ce que la scène montre, en une ou deux phrases.")
+    message = st.text_area(
+        "Message", key="scene_message", max_chars=400, placeholder="Ce que la scène montre, en une ou deux phrases."
+    )
     scene_id = "-".join("".join(ch if ch.isalnum() else " " for ch in titre.lower()).split())[:60] or "scene"
     st.download_button(
         "Télécharger l'entrée YAML de la scène",
         data=scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique),
-        file_name=f"scene-{scene_id}.yaml", mime="application/x-yaml", on_click="ignore")
+        file_name=f"scene-{scene_id}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+    )
     st.caption("Ajoutez cette entrée à un fichier de scènes, puis chargez-le depuis la page Présentation.")

@@ -1,4 +1,5 @@
 """Données: import, review and storage of contributed cooperations."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
@@ -9,14 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from alliance import cache
-from alliance.errors import DataError
 from alliance.auth import SESSION_KEY, editor_password, is_editor, try_login
 from alliance.catalogue import COLUMNS, TerritoryIndex
+from alliance.errors import DataError
+from alliance.escaping import markdown_text
 from alliance.importer import MAX_BYTES, MAX_ROWS, check_in_chunks, read_upload, template_csv, template_xlsx
+from alliance.mapview import show_map
 from alliance.stats import neutralise
 from alliance.store import STATUSES, Store, StoreError
-from alliance.mapview import show_map
-from alliance.escaping import markdown_text
 from alliance.ui import sources_footer
 
 geo, catalogue = cache.geodata(), cache.catalogue()
@@ -64,25 +65,41 @@ def preview_layers(rows: pd.DataFrame):
     from alliance.mapview import feature_group_js
 
     try:
-        merged = build_catalogue(pd.concat([reference_rows(), rows.assign(provenance="contribution")],
-                                           ignore_index=True), catalogue.vocab, geo,
-                                 known_shapes=cache.register_perimeters())
+        merged = build_catalogue(
+            pd.concat([reference_rows(), rows.assign(provenance="contribution")], ignore_index=True),
+            catalogue.vocab,
+            geo,
+            known_shapes=cache.register_perimeters(),
+        )
     except CatalogueError:
         return None
     return feature_group_js(cooperation_groups(merged, geo, list(rows["id"])[:300]), control_title="Aperçu")
 
 
 st.title("Données : contribuer au catalogue")
-st.markdown("Ajoutez vos coopérations sans toucher au code : téléchargez le modèle, remplissez-le, importez-le. "
-            "Chaque ligne est vérifiée (vocabulaires, codes INSEE / SIREN, identifiants, source et citation) avant "
-            "tout enregistrement.")
+st.markdown(
+    "Ajoutez vos coopérations sans toucher au code : téléchargez le modèle, remplissez-le, importez-le. "
+    "Chaque ligne est vérifiée (vocabulaires, codes INSEE / SIREN, identifiants, source et citation) avant "
+    "tout enregistrement."
+)
 
 cols = st.columns(3)
-cols[0].download_button("Modèle CSV", template_csv(), file_name="modele_cooperations.csv", mime="text/csv",
-                        on_click="ignore", width="stretch")
-cols[1].download_button("Modèle XLSX", lambda: template_xlsx(), file_name="modele_cooperations.xlsx",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        on_click="ignore", width="stretch")
+cols[0].download_button(
+    "Modèle CSV",
+    template_csv(),
+    file_name="modele_cooperations.csv",
+    mime="text/csv",
+    on_click="ignore",
+    width="stretch",
+)
+cols[1].download_button(
+    "Modèle XLSX",
+    lambda: template_xlsx(),
+    file_name="modele_cooperations.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    width="stretch",
+)
 with cols[2].popover("Valeurs autorisées", width="stretch"):
     for family in ("type", "theme", "finalite", "portage", "territoires", "temporalite", "intensite", "statut"):
         fam = catalogue.vocab[family]
@@ -90,10 +107,13 @@ with cols[2].popover("Valeurs autorisées", width="stretch"):
 
 # --- editor login -------------------------------------------------------------------------
 if editor_password() is None:
-    st.info("Consultation seule : l'import et la validation demandent un compte éditeur. Pour les activer, "
-            "définissez la variable d'environnement ALLIANCE_EDITOR_PASSWORD (ou `editor_password` dans "
-            ".streamlit/secrets.toml) sur le serveur.")
+    st.info(
+        "Consultation seule : l'import et la validation demandent un compte éditeur. Pour les activer, "
+        "définissez la variable d'environnement ALLIANCE_EDITOR_PASSWORD (ou `editor_password` dans "
+        ".streamlit/secrets.toml) sur le serveur."
+    )
 elif not is_editor():
+
     def login() -> None:
         st.session_state["connexion_refusee"] = try_login(st.session_state.get("mot_de_passe") or "")
         st.session_state["mot_de_passe"] = ""
@@ -109,30 +129,44 @@ elif not is_editor():
 # --- upload and report --------------------------------------------------------------------
 if is_editor():
     st.subheader("Importer un fichier")
-    upload = st.file_uploader(f"CSV (séparateur , ou ;) ou XLSX — {MAX_BYTES // 1024 // 1024} Mio et "
-                              f"{MAX_ROWS} lignes au plus", type=["csv", "xlsx"], key="fichier_import")
+    upload = st.file_uploader(
+        f"CSV (séparateur , ou ;) ou XLSX — {MAX_BYTES // 1024 // 1024} Mio et {MAX_ROWS} lignes au plus",
+        type=["csv", "xlsx"],
+        key="fichier_import",
+    )
     if upload is not None:
         bar = st.progress(0.0, text="Vérification du fichier…")
-        result = check_in_chunks(read_upload(upload.name, upload.getvalue()), catalogue, territory_index(),
-                                 progress=lambda f: bar.progress(f, text=f"Vérification du fichier… {round(100 * f)} %"))
+        result = check_in_chunks(
+            read_upload(upload.name, upload.getvalue()),
+            catalogue,
+            territory_index(),
+            progress=lambda f: bar.progress(f, text=f"Vérification du fichier… {round(100 * f)} %"),
+        )
         bar.empty()
         if result.problems:
             st.error(f"{len(result.problems)} problème(s) : rien ne sera enregistré tant qu'ils ne sont pas corrigés.")
-            st.dataframe(pd.DataFrame({"Problème": [str(p) for p in result.problems]}), hide_index=True,
-                         width="stretch")
+            st.dataframe(
+                pd.DataFrame({"Problème": [str(p) for p in result.problems]}), hide_index=True, width="stretch"
+            )
         else:
             st.success(f"{len(result.rows)} ligne(s) valides.")
-            st.dataframe(result.rows[["id", "nom", "type", "membres", "annee", "statut"]], hide_index=True,
-                         width="stretch")
+            st.dataframe(
+                result.rows[["id", "nom", "type", "membres", "annee", "statut"]], hide_index=True, width="stretch"
+            )
             preview = preview_layers(result.rows)
             if preview is not None:
                 show_map(cache.carte_base_map(), key="apercu_import", height=420, layers=preview)
                 st.caption("Aperçu : les coopérations du fichier sur la carte (non enregistrées).")
+
             def save(rows=result.rows) -> None:
                 counts = cache.open_store().save_import(rows, author=editor_name())
-                st.session_state["resultat_import"] = ("success", (
-                    f"Enregistré : {counts['nouvelles']} nouvelle(s), {counts['modifiees']} modifiée(s), "
-                    f"{counts['inchangees']} inchangée(s). Statut : proposée."))
+                st.session_state["resultat_import"] = (
+                    "success",
+                    (
+                        f"Enregistré : {counts['nouvelles']} nouvelle(s), {counts['modifiees']} modifiée(s), "
+                        f"{counts['inchangees']} inchangée(s). Statut : proposée."
+                    ),
+                )
 
             st.button("Enregistrer", type="primary", key="enregistrer", on_click=as_editor, args=(save,))
 outcome = st.session_state.pop("resultat_import", None)
@@ -149,24 +183,41 @@ except Exception as exc:  # noqa: BLE001 - the page stays usable without a datab
 if stored.empty:
     st.caption("Aucune contribution pour l'instant.")
 else:
-    view = stored.assign(Statut=stored["_statut"].map(STATUSES))[["id", "nom", "type", "Statut", "_auteur",
-                                                                  "_modifie_le"]]
-    st.dataframe(view.rename(columns={"_auteur": "Par", "_modifie_le": "Modifiée le"}), hide_index=True,
-                 width="stretch")
+    view = stored.assign(Statut=stored["_statut"].map(STATUSES))[
+        ["id", "nom", "type", "Statut", "_auteur", "_modifie_le"]
+    ]
+    st.dataframe(
+        view.rename(columns={"_auteur": "Par", "_modifie_le": "Modifiée le"}), hide_index=True, width="stretch"
+    )
     if is_editor():
         cols = st.columns([2, 1, 1, 1])
         chosen = cols[0].selectbox("Contribution", stored["id"], key="contribution_choisie")
         for col, (label, statut) in zip(cols[1:3], (("Valider", "validee"), ("Rejeter", "rejetee"))):
-            col.button(label, key=f"statut_{statut}", on_click=as_editor,
-                       args=(store().set_status, chosen, statut, editor_name()))
+            col.button(
+                label,
+                key=f"statut_{statut}",
+                on_click=as_editor,
+                args=(store().set_status, chosen, statut, editor_name()),
+            )
         cols[3].button("Supprimer", key="supprimer", on_click=as_editor, args=(store().delete, chosen, editor_name()))
         with st.expander("Historique"):
             st.dataframe(store().history(), hide_index=True, width="stretch")
-    merged = pd.concat([catalogue.cooperations[COLUMNS].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
-                        .astype(str).replace("<NA>", ""),
-                        stored.loc[stored["_statut"] == "validee", COLUMNS]])
+    merged = pd.concat(
+        [
+            catalogue.cooperations[COLUMNS]
+            .map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
+            .astype(str)
+            .replace("<NA>", ""),
+            stored.loc[stored["_statut"] == "validee", COLUMNS],
+        ]
+    )
     buffer = io.StringIO()
     merged.map(neutralise).to_csv(buffer, index=False)
-    st.download_button("Catalogue fusionné (référence + contributions validées, CSV)", buffer.getvalue().encode("utf-8"),
-                       file_name="cooperations_fusionnees.csv", mime="text/csv", on_click="ignore")
+    st.download_button(
+        "Catalogue fusionné (référence + contributions validées, CSV)",
+        buffer.getvalue().encode("utf-8"),
+        file_name="cooperations_fusionnees.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
 sources_footer()

@@ -1,4 +1,5 @@
 """Présentation: guided scenes for colloquia (projector-ready, offline, keyboard arrows)."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
@@ -8,21 +9,21 @@ import math
 import time
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from alliance import cache, charts
+from alliance.escaping import markdown_text
 from alliance.export import ExportUnavailable, html_to_png, standalone_html
 from alliance.filters import apply_filters
 from alliance.mapview import show_map
-from alliance.state import url_params
 from alliance.scenes import MAX_SCENES_BYTES, SceneError, parse_scenes, scene_chart, scene_map, scene_view
-from alliance.escaping import markdown_text
+from alliance.state import show_view, url_params
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
 PNG_COOLDOWN_S = 10  # per session; the server renders one PNG at a time (alliance.export)
 
 # Projector layout: no sidebar nor Streamlit chrome, large type readable from the back of a room.
-st.markdown("""<style>
+st.markdown(
+    """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], footer {display: none !important;}
 .block-container, [data-testid="stMainBlockContainer"] {padding-top: 1rem; max-width: 100% !important;}
@@ -30,7 +31,51 @@ h1 {font-size: 2.4rem !important; line-height: 1.15 !important; padding-top: 0 !
 .scene-message {font-size: 1.55rem; line-height: 1.35; margin: 0.2rem 0 0.8rem 0;}
 .scene-counter {font-size: 1.3rem; text-align: center;}
 .stButton button p {font-size: 1.25rem;}
-</style>""", unsafe_allow_html=True)
+.scene-keys {font-size: 1rem; color: #4a5560; text-align: right;}
+/* no focus frame drawn across the slide while presenting (buttons keep theirs) */
+[data-testid="stMain"] :focus:not(button):not(a) {outline: none !important;}
+</style>""",
+    unsafe_allow_html=True,
+)
+
+PRESENTER_KEYS_HTML = """<!doctype html><html lang="fr"><body style="margin:0">
+<button id="plein-ecran" style="font:16px sans-serif;padding:2px 10px;cursor:pointer"
+  aria-label="Afficher la présentation en plein écran">Plein écran</button>
+<script>
+const host = window.parent;
+const doc = host.document;
+const NEXT = new Set(['ArrowRight', 'PageDown', ' ', 'Spacebar']);
+const PREVIOUS = new Set(['ArrowLeft', 'PageUp']);
+function click(label) {
+  const button = Array.from(doc.querySelectorAll('button')).find(b => b.innerText.includes(label));
+  if (button) button.click();
+}
+function fullScreen() {
+  if (doc.fullscreenElement) doc.exitFullscreen(); else doc.documentElement.requestFullscreen().catch(() => {});
+}
+function onKey(e) {
+  const tag = (e.target && e.target.tagName || '').toUpperCase();
+  if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || (e.target && e.target.isContentEditable)) return;
+  let label = NEXT.has(e.key) ? 'Suivante' : PREVIOUS.has(e.key) ? 'Précédente' : null;
+  if (label) { e.preventDefault(); e.stopPropagation(); click(label); return; }
+  if (e.key === 'f' || e.key === 'F') { e.preventDefault(); fullScreen(); }
+}
+function listen(d) {
+  if (!d || d.__presenterKeys) return;
+  d.__presenterKeys = true;
+  d.addEventListener('keydown', onKey, true);  // capture: before Leaflet's own arrow keys
+}
+listen(doc);
+// The map lives in a same-origin frame: listen there too, and again whenever frames change.
+const scan = () => doc.querySelectorAll('iframe').forEach(f => { try { listen(f.contentDocument); } catch (e) {} });
+scan();
+if (!doc.__presenterObserver) {
+  doc.__presenterObserver = new host.MutationObserver(scan);
+  doc.__presenterObserver.observe(doc.body, {childList: true, subtree: true});
+}
+if (!doc.__presenterInterval) doc.__presenterInterval = host.setInterval(scan, 1000);
+document.getElementById('plein-ecran').addEventListener('click', fullScreen);
+</script></body></html>"""
 
 scenes = st.session_state.get("scenes_chargees") or cache.scenes()
 ids_of = [s.id for s in scenes]
@@ -60,8 +105,14 @@ st.markdown(f"<div class='scene-message'>{html.escape(scene.message)}</div>", un
 map_col, chart_col = st.columns([1.45, 1], gap="medium")
 with map_col:
     centre, zoom = scene_view(scene, catalogue, ids, size=(700, 470))
-    show_map(cache.carte_base_map(), key="carte_presentation", height=470,
-             layers=cache.carte_layers(tuple(ids), scene.selection, scene.couches), center=centre, zoom=zoom)
+    show_map(
+        cache.carte_base_map(),
+        key="carte_presentation",
+        height=470,
+        layers=cache.carte_layers(tuple(ids), scene.selection, scene.couches),
+        center=centre,
+        zoom=zoom,
+    )
 with chart_col:
     built = scene_chart(scene.graphique, catalogue, ids, cache.atelier())
     if built is not None:
@@ -73,27 +124,35 @@ with chart_col:
         st.markdown(f"**{markdown_text(row['nom'])}** — {markdown_text(row['description'])}")
 
 
-# Keyboard: ← and → click the buttons above (the component's iframe shares the app's origin).
-components.html("""<script>
-const doc = window.parent.document;
-if (!doc.__scenesKeys) {
-  doc.__scenesKeys = true;
-  doc.addEventListener('keydown', (e) => {
-    if (['INPUT', 'TEXTAREA'].includes((e.target.tagName || '').toUpperCase())) return;
-    const label = e.key === 'ArrowRight' ? 'Suivante' : e.key === 'ArrowLeft' ? 'Précédente' : null;
-    if (!label) return;
-    const button = Array.from(doc.querySelectorAll('button')).find(b => b.innerText.includes(label));
-    if (button) { e.preventDefault(); button.click(); }
-  });
-}
-</script>""", height=0)
+# Presenter's keys, wherever the focus is (the map's frame included, where Leaflet would pan):
+# → PageDown Space: next scene; ← PageUp: previous; F: full screen. They click the buttons above.
+# st.iframe runs this small same-origin script (the supported way to run page JavaScript).
+def leave_for_carte() -> None:
+    show_view(scene.filters, scene.selection)
+
+
+quit_col, keys_col, full_col = st.columns([2, 3, 1], vertical_alignment="center")
+if quit_col.button(
+    "Quitter : ouvrir cette vue dans la Carte", key="quitter", type="tertiary", on_click=leave_for_carte
+):
+    st.switch_page("pages/carte.py")
+keys_col.markdown(
+    "<div class='scene-keys'>Touches : → Espace Page suivante · ← Page précédente · F plein écran</div>",
+    unsafe_allow_html=True,
+)
+with full_col:
+    st.iframe(PRESENTER_KEYS_HTML, height=44)
 
 with st.expander("Exporter cette scène, charger d'autres scènes"):
     cols = st.columns(3)
     cols[0].download_button(
         "Carte (HTML autonome, hors ligne)",
         data=lambda: standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre).encode("utf-8"),
-        file_name=f"{scene.id}.html", mime="text/html", on_click="ignore", key="export_html")
+        file_name=f"{scene.id}.html",
+        mime="text/html",
+        on_click="ignore",
+        key="export_html",
+    )
     if cols[1].button("Préparer la carte en PNG", key="prepare_png"):
         waited = time.monotonic() - st.session_state.get("png_dernier", -PNG_COOLDOWN_S)
         if waited < PNG_COOLDOWN_S:
@@ -102,22 +161,44 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
             st.session_state["png_dernier"] = time.monotonic()
             try:
                 with st.spinner("Préparation de l'image…"):
-                    st.session_state["png_scene"] = (scene.id, html_to_png(
-                        standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre)))
+                    st.session_state["png_scene"] = (
+                        scene.id,
+                        html_to_png(standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre)),
+                    )
             except ExportUnavailable as exc:
                 st.error(str(exc))
     ready = st.session_state.get("png_scene")
     if ready and ready[0] == scene.id:
-        cols[1].download_button("Télécharger la carte PNG", ready[1], file_name=f"{scene.id}.png",
-                                mime="image/png", on_click="ignore", key="export_png")
+        cols[1].download_button(
+            "Télécharger la carte PNG",
+            ready[1],
+            file_name=f"{scene.id}.png",
+            mime="image/png",
+            on_click="ignore",
+            key="export_png",
+        )
     if built is not None:
-        cols[2].download_button("Graphique (PNG)", data=lambda: charts.to_png(final), file_name=f"{scene.id}.png",
-                                mime="image/png", on_click="ignore", key="export_chart_png")
-        cols[2].download_button("Graphique (SVG)", data=lambda: charts.to_svg(final), file_name=f"{scene.id}.svg",
-                                mime="image/svg+xml", on_click="ignore", key="export_chart_svg")
+        cols[2].download_button(
+            "Graphique (PNG)",
+            data=lambda: charts.to_png(final),
+            file_name=f"{scene.id}.png",
+            mime="image/png",
+            on_click="ignore",
+            key="export_chart_png",
+        )
+        cols[2].download_button(
+            "Graphique (SVG)",
+            data=lambda: charts.to_svg(final),
+            file_name=f"{scene.id}.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+            key="export_chart_svg",
+        )
     uploaded = st.file_uploader("Charger un fichier de scènes (YAML)", type=["yaml", "yml"], key="fichier_scenes")
     if uploaded is not None and uploaded.size > MAX_SCENES_BYTES:
-        st.error(f"Fichier de scènes trop volumineux ({uploaded.size // 1024} Kio, {MAX_SCENES_BYTES // 1024} Kio au plus).")
+        st.error(
+            f"Fichier de scènes trop volumineux ({uploaded.size // 1024} Kio, {MAX_SCENES_BYTES // 1024} Kio au plus)."
+        )
     elif uploaded is not None:
         try:
             text = uploaded.getvalue().decode("utf-8-sig")
@@ -125,7 +206,10 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
         except UnicodeDecodeError:
             st.error("Le fichier doit être encodé en UTF-8.")
         except SceneError as exc:
-            st.error("Ce fichier de scènes n'a pas été chargé :\n\n" + "\n".join(f"- {markdown_text(p)}" for p in exc.problems))
+            st.error(
+                "Ce fichier de scènes n'a pas été chargé :\n\n"
+                + "\n".join(f"- {markdown_text(p)}" for p in exc.problems)
+            )
         else:
             if st.button(f"Utiliser ces {len(loaded)} scènes", key="utiliser_scenes"):
                 st.session_state["scenes_chargees"] = loaded

@@ -1,4 +1,5 @@
 """Réseau: who are the hubs? The graph of territories linked by shared cooperations."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
@@ -19,13 +20,16 @@ filters = filter_sidebar(catalogue, geo, index, page="reseau")
 ids = tuple(apply_filters(catalogue, index, filters))
 
 st.title("Réseau des territoires")
-st.markdown("Deux territoires sont reliés lorsqu'ils prennent part à une même coopération (y compris par un "
-            "groupement : un contrat avec un PETR relie la ville à chaque EPCI du PETR). Chaque coopération à "
-            "*n* membres ajoute 1/(*n*−1) à chacun de ses liens : le poids d'un territoire compte ses coopérations, "
-            "et un grand groupement ne pèse pas plus que plusieurs coopérations bilatérales. Le réseau suit les "
-            "filtres de la barre latérale et se lit un niveau à la fois.")
-level = st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau") \
-    or "epci"
+st.markdown(
+    "Deux territoires sont reliés lorsqu'ils prennent part à une même coopération (y compris par un "
+    "groupement : un contrat avec un PETR relie la ville à chaque EPCI du PETR). Chaque coopération à "
+    "*n* membres ajoute 1/(*n*−1) à chacun de ses liens : le poids d'un territoire compte ses coopérations, "
+    "et un grand groupement ne pèse pas plus que plusieurs coopérations bilatérales. Le réseau suit les "
+    "filtres de la barre latérale et se lit un niveau à la fois."
+)
+level = (
+    st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau") or "epci"
+)
 graph, ranks, system_table = cache.network(ids, catalogue_key, level)
 cols = st.columns(4)
 cols[0].metric("Coopérations", fmt_int(len(ids)))
@@ -39,23 +43,47 @@ if graph.number_of_nodes() == 0:
 
 left, right = st.columns([1.2, 1], gap="medium")
 with left:
-    show_map(cache.carte_base_map(), key="carte_reseau", height=560,
-             layers=cache.network_layers(ids, key=catalogue_key, level=level))
+    show_map(
+        cache.carte_base_map(),
+        key="carte_reseau",
+        height=560,
+        layers=cache.network_layers(ids, key=catalogue_key, level=level),
+    )
     st.caption("Cercles : territoires, taille selon leur poids (coopérations). Traits : les liens les plus forts.")
 with right:
     table = ranks.head(25).assign(
         poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),
         inter=lambda d: d["intermediarite"].map(lambda v: fmt_dec(100 * v, 1) + "\u00a0%"),
-        pct=lambda d: d["percentile"].map(lambda v: f"{v}\u00a0e"))
+        pct=lambda d: d["percentile"].map(lambda v: f"{v}\u00a0e"),
+    )
     st.markdown("**Les plus connectés**")
-    st.dataframe(table.rename(columns={"rang": "Rang", "nom": "Territoire", "degre": "Partenaires", "poids": "Poids",
-                                       "pct": "Centile", "inter": "Intermédiarité", "systeme": "Système"})
-                 [["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]],
-                 hide_index=True, width="stretch", height=560)
-    st.caption("Poids : somme des 1/(n−1) de ses liens (≈ nombre de coopérations). Centile : part des territoires "
-               "de poids inférieur ou égal. Intermédiarité : part des plus courts chemins qui passent par lui"
-               + (" (estimée sur un échantillon fixe au-delà de 400 territoires)." if graph.number_of_nodes() > 400 else "."))
+    st.dataframe(
+        table.rename(
+            columns={
+                "rang": "Rang",
+                "nom": "Territoire",
+                "degre": "Partenaires",
+                "poids": "Poids",
+                "pct": "Centile",
+                "inter": "Intermédiarité",
+                "systeme": "Système",
+            }
+        )[["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]],
+        hide_index=True,
+        width="stretch",
+        height=560,
+    )
+    st.caption(
+        "Poids : somme des 1/(n−1) de ses liens (≈ nombre de coopérations). Centile : part des territoires "
+        "de poids inférieur ou égal. Intermédiarité : part des plus courts chemins qui passent par lui"
+        + (" (estimée sur un échantillon fixe au-delà de 400 territoires)." if graph.number_of_nodes() > 400 else ".")
+    )
 st.subheader("Systèmes de coopération (composantes connexes)")
-st.dataframe(system_table.rename(columns={"systeme": "Système", "territoires": "Territoires", "liens": "Liens",
-                                          "exemples": "Exemples"}), hide_index=True, width="stretch")
+st.dataframe(
+    system_table.rename(
+        columns={"systeme": "Système", "territoires": "Territoires", "liens": "Liens", "exemples": "Exemples"}
+    ),
+    hide_index=True,
+    width="stretch",
+)
 sources_footer()

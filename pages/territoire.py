@@ -1,4 +1,5 @@
 """Territoire: what MY territory cooperates on, and with whom."""
+
 from alliance.navigation import ensure_navigation
 
 ensure_navigation()
@@ -7,11 +8,11 @@ import streamlit as st
 
 from alliance import cache
 from alliance.carte import territory_view
+from alliance.escaping import markdown_text
 from alliance.fmt import fmt_dec, fmt_int
 from alliance.mapview import show_map
 from alliance.state import url_params
 from alliance.territory import build_profile, similar_epci, themes_of, zonage_lines
-from alliance.escaping import markdown_text
 from alliance.ui import sources_footer
 
 geo = cache.geodata()
@@ -20,9 +21,11 @@ search = cache.territory_search()
 vocab = catalogue.vocab
 
 st.title("Profil d'un territoire")
-st.markdown("Que fait **mon territoire** en coopération, avec qui, et comment se compare-t-il à des territoires "
-            "semblables ? Cherchez une commune, un EPCI, un PETR / Pays / pôle, un département ou une région "
-            "(accents facultatifs, fautes de frappe tolérées, codes INSEE ou SIREN acceptés).")
+st.markdown(
+    "Que fait **mon territoire** en coopération, avec qui, et comment se compare-t-il à des territoires "
+    "semblables ? Cherchez une commune, un EPCI, un PETR / Pays / pôle, un département ou une région "
+    "(accents facultatifs, fautes de frappe tolérées, codes INSEE ou SIREN acceptés)."
+)
 
 url_ref = url_params()[0].get("t")
 if url_ref and "territoire_ref" not in st.session_state:
@@ -31,7 +34,9 @@ if url_ref and "territoire_ref" not in st.session_state:
     else:
         st.warning(markdown_text(f"Paramètre « t » : territoire « {url_ref[:60]} » inconnu, ignoré."))
 
-query = st.text_input("Rechercher un territoire", key="territoire_q", placeholder="ex. Brest, Gers, 29019, Pays de Retz…")
+query = st.text_input(
+    "Rechercher un territoire", key="territoire_q", placeholder="ex. Brest, Gers, 29019, Pays de Retz…"
+)
 if query:
     matches = search.search(query, limit=12)
     if not matches:
@@ -54,7 +59,9 @@ profile = build_profile(ref, catalogue, geo, index.places)
 st.header(markdown_text(profile.nom), anchor=False)
 if profile.note:
     st.caption(profile.note)
-st.markdown(" · ".join(f"**{markdown_text(label)}** : {markdown_text(value)}" for label, value in profile.identity.items()))
+st.markdown(
+    " · ".join(f"**{markdown_text(label)}** : {markdown_text(value)}" for label, value in profile.identity.items())
+)
 zones = zonage_lines(profile.ref, geo, cache.zonages())
 if zones:
     st.markdown(" · ".join(f"**{markdown_text(label)}** : {markdown_text(value)}" for label, value in zones.items()))
@@ -62,19 +69,30 @@ if zones:
 
 ids = list(profile.cooperations["coop_id"])
 if not ids:
-    st.info("Aucune coopération de ce territoire n'est recensée dans le catalogue. Cela ne veut pas dire qu'il "
-            "n'en mène pas : le catalogue ne contient que les coopérations citées par les documents sources.")
+    st.info(
+        "Aucune coopération de ce territoire n'est recensée dans le catalogue. Cela ne veut pas dire qu'il "
+        "n'en mène pas : le catalogue ne contient que les coopérations citées par les documents sources."
+    )
 else:
     left, right = st.columns([1.2, 1], gap="medium")
     with left:
         centre, zoom = territory_view(catalogue, geo, profile.ref, ids)
-        show_map(cache.carte_base_map(), key="carte_territoire", height=520,
-                 layers=cache.carte_layers(tuple(sorted(ids)), None, key=catalogue_key), center=centre, zoom=zoom)
-        st.page_link("pages/carte.py", label="Ouvrir la carte filtrée sur ce territoire",
-                     query_params={"q": profile.nom})
+        show_map(
+            cache.carte_base_map(),
+            key="carte_territoire",
+            height=520,
+            layers=cache.carte_layers(tuple(sorted(ids)), None, key=catalogue_key),
+            center=centre,
+            zoom=zoom,
+        )
+        st.page_link(
+            "pages/carte.py", label="Ouvrir la carte filtrée sur ce territoire", query_params={"q": profile.nom}
+        )
     with right:
         if len(profile.groupings):
-            st.markdown("**Groupements dont il est membre** : " + ", ".join(map(markdown_text, profile.groupings["nom"])))
+            st.markdown(
+                "**Groupements dont il est membre** : " + ", ".join(map(markdown_text, profile.groupings["nom"]))
+            )
         st.markdown(f"**{fmt_int(len(ids))} coopérations**, directes ou via un groupement, par type :")
         coops = profile.cooperations.assign(type_libelle=profile.cooperations["type"].map(vocab["type"].label))
         for type_label, group in coops.sort_values(["type_libelle", "nom"]).groupby("type_libelle", sort=False):
@@ -88,8 +106,12 @@ else:
         st.markdown("**Thèmes** : " + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in themes.items()))
     st.subheader("Ses partenaires")
     partners = profile.partners.rename(columns={"nom": "Partenaire", "n": "Coopérations partagées"})
-    st.dataframe(partners[["Partenaire", "Coopérations partagées"]], hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(partners), 360))
+    st.dataframe(
+        partners[["Partenaire", "Coopérations partagées"]],
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(partners), 360),
+    )
 
 if profile.ref.startswith("epci:"):
     st.subheader("Se comparer à des territoires similaires")
@@ -100,14 +122,21 @@ if profile.ref.startswith("epci:"):
         f"{fmt_int(len(peers))} EPCI du même type et de population comparable (±30 %). {fmt_int(len(engaged))} "
         f"d'entre eux ont au moins une coopération ou un groupement au catalogue ; {profile.nom} en compte "
         f"{fmt_int(me['cooperations'])}, rang {fmt_int(me['rang'])} sur {fmt_int(len(peers))} (moyenne du groupe : "
-        f"{fmt_dec(peers['cooperations'].mean())}).")
+        f"{fmt_dec(peers['cooperations'].mean())})."
+    )
     shown = peers.head(10).assign(Population=lambda d: d["population"].map(fmt_int))
-    st.dataframe(shown.rename(columns={"nom": "EPCI", "cooperations": "Coopérations"})[["EPCI", "Population", "Coopérations"]],
-                 hide_index=True, width="stretch")
-    peer_ids = catalogue.members.loc[catalogue.members["code"].isin(engaged["siren"]) & (catalogue.members["kind"] == "epci"),
-                                     "coop_id"].unique()
+    st.dataframe(
+        shown.rename(columns={"nom": "EPCI", "cooperations": "Coopérations"})[["EPCI", "Population", "Coopérations"]],
+        hide_index=True,
+        width="stretch",
+    )
+    peer_ids = catalogue.members.loc[
+        catalogue.members["code"].isin(engaged["siren"]) & (catalogue.members["kind"] == "epci"), "coop_id"
+    ].unique()
     if len(peer_ids):
         top = themes_of(catalogue, peer_ids).head(6)
-        st.caption("Thèmes les plus fréquents chez ces territoires : "
-                   + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in top.items()))
+        st.caption(
+            "Thèmes les plus fréquents chez ces territoires : "
+            + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in top.items())
+        )
 sources_footer()

@@ -12,6 +12,7 @@ then grouped into "atoms" (one per EPCI × département pair). The atoms form a 
 that is simplified with shapely's topology-preserving `coverage_simplify`, so that every layer
 dissolved from the simplified atoms (EPCI, départements, régions) shares exactly the same borders.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,7 @@ def load_cog(raw: Path) -> dict:
     """Read the INSEE COG tables kept for mainland France and the five DROM."""
     base = raw / "decoupage-administratif"
     communes = [
-        c for c in _read_json(base / "communes.json")
-        if c["type"] == "commune-actuelle" and c.get("zone") in ZONES
+        c for c in _read_json(base / "communes.json") if c["type"] == "commune-actuelle" and c.get("zone") in ZONES
     ]
     return {
         "communes": communes,
@@ -54,8 +54,7 @@ def load_cog(raw: Path) -> dict:
     }
 
 
-def load_polygons_2018(raw: Path, departements: list[str] | None = None
-                       ) -> tuple[dict[str, object], dict[str, str]]:
+def load_polygons_2018(raw: Path, departements: list[str] | None = None) -> tuple[dict[str, object], dict[str, str]]:
     """Return ({2018 INSEE code: shapely geometry}, {code: 2018 name}) from the commune files."""
     polygons: dict[str, object] = {}
     names: dict[str, str] = {}
@@ -75,13 +74,13 @@ def _name_key(name: str) -> str:
     key = name.lower()
     for article in ("le ", "la ", "les ", "l'"):
         if key.startswith(article):
-            key = key[len(article):]
+            key = key[len(article) :]
     return "".join(ch for ch in key if ch.isalnum())
 
 
-def map_polygons_to_communes(polygons: dict, names_2018: dict[str, str], communes: list[dict],
-                             epci_of: dict[str, str]
-                             ) -> tuple[dict[str, list[str]], dict[str, str]]:
+def map_polygons_to_communes(
+    polygons: dict, names_2018: dict[str, str], communes: list[dict], epci_of: dict[str, str]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Map 2018 polygons to current communes.
 
     Returns (polygon codes per current commune, source polygon code for re-created communes).
@@ -137,6 +136,7 @@ def _feature_geometry(geom) -> dict:
 
 def _dumps_collection(features: list[dict]) -> str:
     """Compact, deterministic GeoJSON text (coordinates already on the GRID)."""
+
     def coords(obj):
         if isinstance(obj, (list, tuple)):
             if obj and isinstance(obj[0], (int, float)):
@@ -149,8 +149,7 @@ def _dumps_collection(features: list[dict]) -> str:
         g = f["geometry"]
         geometry = {"type": g["type"], "coordinates": coords(g["coordinates"])}
         out.append({"type": "Feature", "properties": f["properties"], "geometry": geometry})
-    return json.dumps({"type": "FeatureCollection", "features": out}, ensure_ascii=False,
-                      separators=(",", ":")) + "\n"
+    return json.dumps({"type": "FeatureCollection", "features": out}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def build(raw: Path, out: Path, departements: list[str] | None = None) -> dict[str, int]:
@@ -219,8 +218,18 @@ def build(raw: Path, out: Path, departements: list[str] | None = None) -> dict[s
         if geom is None:
             continue
         pt = geom.representative_point()
-        writer.writerow([c["code"], c["nom"], epci_of.get(c["code"], ""), c["departement"], c["region"],
-                         c.get("population", 0), f"{pt.x:.5f}", f"{pt.y:.5f}"])
+        writer.writerow(
+            [
+                c["code"],
+                c["nom"],
+                epci_of.get(c["code"], ""),
+                c["departement"],
+                c["region"],
+                c.get("population", 0),
+                f"{pt.x:.5f}",
+                f"{pt.y:.5f}",
+            ]
+        )
         n_communes += 1
     (out / "communes.csv").write_text(buf.getvalue(), encoding="utf-8")
 
@@ -236,39 +245,56 @@ def build(raw: Path, out: Path, departements: list[str] | None = None) -> dict[s
             pop_by_region[c["region"]] += m.get("populationMunicipale", 0)
             deps.add(c["departement"])
         region = sorted(pop_by_region.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        features.append({
-            "properties": {
-                "siren": e["code"], "nom": e["nom"], "type": e["type"],
-                "population": e["populationMunicipale"], "n_communes": len(e["membres"]),
-                "departements": ";".join(sorted(deps)), "region": region,
-            },
-            "geometry": _feature_geometry(epci_geom[e["code"]]),
-        })
+        features.append(
+            {
+                "properties": {
+                    "siren": e["code"],
+                    "nom": e["nom"],
+                    "type": e["type"],
+                    "population": e["populationMunicipale"],
+                    "n_communes": len(e["membres"]),
+                    "departements": ";".join(sorted(deps)),
+                    "region": region,
+                },
+                "geometry": _feature_geometry(epci_geom[e["code"]]),
+            }
+        )
     (out / "epci.geojson").write_text(_dumps_collection(features), encoding="utf-8")
 
     dep_features = [
-        {"properties": {"code": d["code"], "nom": d["nom"], "region": d["region"]},
-         "geometry": _feature_geometry(dep_geom[d["code"]])}
-        for d in sorted(cog["departements"], key=lambda d: d["code"]) if d["code"] in dep_geom
+        {
+            "properties": {"code": d["code"], "nom": d["nom"], "region": d["region"]},
+            "geometry": _feature_geometry(dep_geom[d["code"]]),
+        }
+        for d in sorted(cog["departements"], key=lambda d: d["code"])
+        if d["code"] in dep_geom
     ]
     (out / "departements.geojson").write_text(_dumps_collection(dep_features), encoding="utf-8")
 
     reg_features = [
         {"properties": {"code": r["code"], "nom": r["nom"]}, "geometry": _feature_geometry(reg_geom[r["code"]])}
-        for r in sorted(cog["regions"], key=lambda r: r["code"]) if r["code"] in reg_geom
+        for r in sorted(cog["regions"], key=lambda r: r["code"])
+        if r["code"] in reg_geom
     ]
     (out / "regions.geojson").write_text(_dumps_collection(reg_features), encoding="utf-8")
 
-    counts = {"communes": n_communes, "epci": len(features), "departements": len(dep_features),
-              "regions": len(reg_features), "recreated": len(recreated), "missing": len(missing)}
+    counts = {
+        "communes": n_communes,
+        "epci": len(features),
+        "departements": len(dep_features),
+        "regions": len(reg_features),
+        "recreated": len(recreated),
+        "missing": len(missing),
+    }
     log.info("written: %s", counts)
     return counts
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=ROOT.parent / "shared" / "raw",
-                        help="folder of raw inputs (default: ../shared/raw)")
+    parser.add_argument(
+        "--raw", type=Path, default=ROOT.parent / "shared" / "raw", help="folder of raw inputs (default: ../shared/raw)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "geodata", help="output folder")
     parser.add_argument("--departements", help="comma-separated département codes (subset build)")
     args = parser.parse_args(argv)

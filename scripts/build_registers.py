@@ -22,6 +22,7 @@ Outputs (deterministic; the project's own derived tables, never copies of the in
       category in it), zone d'emploi, bassin de vie
   geodata/aires_attraction.geojson  each aire d'attraction des villes as its pôle and its couronne
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PERIMETER_TOLERANCE = 0.01   # degrees (~1 km): perimeters are read at France or region zoom
+PERIMETER_TOLERANCE = 0.01  # degrees (~1 km): perimeters are read at France or region zoom
 GRID = 1e-3
 NATURE_DATASET = ("BANATIC (DGCL), liste des groupements", "2022-04")
 ADHESION_DATASET = ("BANATIC (DGCL), adhésions des groupements", "2025")
@@ -46,8 +47,21 @@ TI_DATASET = ("ANCT, croisement des dispositifs par commune (Territoires d'indus
 INSEE_DATASET = ("INSEE, table d'appartenance géographique des communes", "2022")
 PAYS_NAME = re.compile(r"^(?:SM|Syndicat mixte)(?: de développement| développement)? (?:du|des) pays\b", re.I)
 PNR_NAME = re.compile(r"parc naturel régional|\bPNR\b", re.I)
-COLUMNS = ["id", "nom", "type", "membres", "description", "source", "jeu_de_donnees", "millesime", "identifiant",
-           "porteur", "membres_source", "membres_partiels", "region"]
+COLUMNS = [
+    "id",
+    "nom",
+    "type",
+    "membres",
+    "description",
+    "source",
+    "jeu_de_donnees",
+    "millesime",
+    "identifiant",
+    "porteur",
+    "membres_source",
+    "membres_partiels",
+    "region",
+]
 
 
 def read_json(path: Path):
@@ -80,8 +94,10 @@ class Codes:
 def read_natures(raw: Path) -> dict[str, dict]:
     text = (raw / "banatic" / "groupements-2022.sql").read_text(encoding="utf-8")
     rows = re.findall(r"\('(\d{9})', '((?:[^']|'')*)', '([^']*)', '([^']*)', '([^']*)', (\d+|null)\)", text)
-    return {siren: {"nom": nom.replace("''", "'"), "region": reg, "departement": dep, "nature": nature}
-            for siren, nom, reg, dep, nature, _pop in rows}
+    return {
+        siren: {"nom": nom.replace("''", "'"), "region": reg, "departement": dep, "nature": nature}
+        for siren, nom, reg, dep, nature, _pop in rows
+    }
 
 
 def read_adhesions(raw: Path) -> dict[str, list[str]]:
@@ -115,8 +131,14 @@ def groupings(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
             if member in codes.epci:
                 members.append(member)
             elif natures.get(member, {}).get("nature") in ("CC", "CA", "CU", "METRO"):
-                report.append(_issue("epci_disparu", siren, info["nom"], f"membre {member} "
-                                     f"({natures[member]['nom']}) : EPCI qui n'existe plus au COG 2026, ignoré"))
+                report.append(
+                    _issue(
+                        "epci_disparu",
+                        siren,
+                        info["nom"],
+                        f"membre {member} ({natures[member]['nom']}) : EPCI qui n'existe plus au COG 2026, ignoré",
+                    )
+                )
             else:
                 dropped.append(member)
         source, dataset = "adhesions", ADHESION_DATASET
@@ -124,28 +146,47 @@ def groupings(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
         if newer is not None:
             newer_epci = sorted(m for m in newer["membersId"] if len(m) == 9 and m in codes.epci)
             if newer_epci and set(newer_epci) != set(members):
-                report.append(_issue("desaccord_membres", siren, info["nom"],
-                                     f"Docurba 2026 : {len(newer_epci)} EPCI, adhésions 2025 : {len(members)} ; "
-                                     f"en plus dans Docurba : {', '.join(sorted(set(newer_epci) - set(members))) or '—'} ; "
-                                     f"en moins : {', '.join(sorted(set(members) - set(newer_epci))) or '—'} "
-                                     "(la liste la plus récente, Docurba 2026, est retenue)"))
+                report.append(
+                    _issue(
+                        "desaccord_membres",
+                        siren,
+                        info["nom"],
+                        f"Docurba 2026 : {len(newer_epci)} EPCI, adhésions 2025 : {len(members)} ; "
+                        f"en plus dans Docurba : {', '.join(sorted(set(newer_epci) - set(members))) or '—'} ; "
+                        f"en moins : {', '.join(sorted(set(members) - set(newer_epci))) or '—'} "
+                        "(la liste la plus récente, Docurba 2026, est retenue)",
+                    )
+                )
                 members, source, dataset = newer_epci, "docurba", DOCURBA_DATASET
         if not members:
             report.append(_issue("sans_membre", siren, info["nom"], "aucun EPCI membre dans les registres : non tracé"))
             continue
         if dropped and kind != "pnr":
-            report.append(_issue("membres_non_epci", siren, info["nom"],
-                                 f"{len(dropped)} membre(s) qui ne sont pas des EPCI (syndicats) : non tracés"))
-        out.append({
-            "id": f"{kind.replace('_', '-')}-{siren}", "nom": info["nom"], "type": kind,
-            "membres": ";".join(f"epci:{m}" for m in sorted(set(members))),
-            "description": _description(kind),
-            "source": "registre_banatic", "jeu_de_donnees": f"{NATURE_DATASET[0]} ; {dataset[0]}",
-            "millesime": f"nature {NATURE_DATASET[1]}, membres {dataset[1]}", "identifiant": f"SIREN {siren}",
-            "porteur": f"siren:{siren}", "membres_source": source,
-            "membres_partiels": "oui" if kind == "pnr" else "",
-            "region": info["region"],
-        })
+            report.append(
+                _issue(
+                    "membres_non_epci",
+                    siren,
+                    info["nom"],
+                    f"{len(dropped)} membre(s) qui ne sont pas des EPCI (syndicats) : non tracés",
+                )
+            )
+        out.append(
+            {
+                "id": f"{kind.replace('_', '-')}-{siren}",
+                "nom": info["nom"],
+                "type": kind,
+                "membres": ";".join(f"epci:{m}" for m in sorted(set(members))),
+                "description": _description(kind),
+                "source": "registre_banatic",
+                "jeu_de_donnees": f"{NATURE_DATASET[0]} ; {dataset[0]}",
+                "millesime": f"nature {NATURE_DATASET[1]}, membres {dataset[1]}",
+                "identifiant": f"SIREN {siren}",
+                "porteur": f"siren:{siren}",
+                "membres_source": source,
+                "membres_partiels": "oui" if kind == "pnr" else "",
+                "region": info["region"],
+            }
+        )
     return out
 
 
@@ -155,9 +196,11 @@ def _description(kind: str) -> str:
         "pole_metropolitain": "Pôle métropolitain inscrit au registre national des groupements (BANATIC).",
         "pays": "Syndicat mixte de Pays inscrit au registre national des groupements (BANATIC).",
         "pnr": "Syndicat mixte d'un parc naturel régional (BANATIC). Seuls les EPCI membres sont connus : "
-               "les communes adhérant directement au parc ne figurent pas dans le registre.",
+        "les communes adhérant directement au parc ne figurent pas dans le registre.",
         "crte": "Contrat de relance et de transition écologique signé par plusieurs EPCI ou communes (ANCT).",
-        "territoire_industrie": "Territoire d'industrie du programme national (ANCT) ; le registre ne donne pas son nom.",
+        "territoire_industrie": (
+            "Territoire d'industrie du programme national (ANCT) ; le registre ne donne pas son nom."
+        ),
     }[kind]
 
 
@@ -165,8 +208,9 @@ def _issue(kind: str, identifier: str, name: str, detail: str) -> dict:
     return {"categorie": kind, "identifiant": identifier, "nom": name, "detail": detail}
 
 
-def crte(raw: Path, codes: Codes, natures: dict[str, dict], grouping_members: dict[str, set[str]],
-         report: list[dict]) -> tuple[list[dict], dict[str, tuple[str, str]]]:
+def crte(
+    raw: Path, codes: Codes, natures: dict[str, dict], grouping_members: dict[str, set[str]], report: list[dict]
+) -> tuple[list[dict], dict[str, tuple[str, str]]]:
     """CRTE signed by several EPCI (cooperations) and, for every EPCI, its CRTE (context)."""
     by_crte: dict[str, list[dict]] = defaultdict(list)
     with (raw / "anct" / "crte-epci-groupements-2023.csv").open(encoding="utf-8") as fh:
@@ -185,40 +229,81 @@ def crte(raw: Path, codes: Codes, natures: dict[str, dict], grouping_members: di
             elif nature == "COM" and siren in codes.commune_by_siren:
                 members.append(f"com:{codes.commune_by_siren[siren]}")  # a commune that signed on its own
             elif nature == "COM":
-                report.append(_issue("commune_disparue", cid, first["lib_crte"],
-                                     f"commune {siren} ({row['lib_groupement']}) absente du COG 2026 (fusionnée ?) : ignorée"))
+                report.append(
+                    _issue(
+                        "commune_disparue",
+                        cid,
+                        first["lib_crte"],
+                        f"commune {siren} ({row['lib_groupement']}) absente du COG 2026 (fusionnée ?) : ignorée",
+                    )
+                )
             elif nature == "EPT":
-                report.append(_issue("ept_hors_epci", cid, first["lib_crte"],
-                                     f"{row['lib_groupement']} est un établissement public territorial (Grand Paris), "
-                                     "pas un EPCI à fiscalité propre : non tracé"))
+                report.append(
+                    _issue(
+                        "ept_hors_epci",
+                        cid,
+                        first["lib_crte"],
+                        f"{row['lib_groupement']} est un établissement public territorial (Grand Paris), "
+                        "pas un EPCI à fiscalité propre : non tracé",
+                    )
+                )
             else:
-                report.append(_issue("epci_disparu", cid, first["lib_crte"],
-                                     f"EPCI {siren} ({row['lib_groupement']}) absent du COG 2026 : ignoré"))
+                report.append(
+                    _issue(
+                        "epci_disparu",
+                        cid,
+                        first["lib_crte"],
+                        f"EPCI {siren} ({row['lib_groupement']}) absent du COG 2026 : ignoré",
+                    )
+                )
         epci_members = {m[5:] for m in members if m.startswith("epci:")}
         # A commune whose EPCI signed too is already inside the EPCI's perimeter.
-        members = sorted({m for m in members if m.startswith("epci:")
-                          or codes.epci_of_commune.get(m[4:]) not in epci_members})
+        members = sorted(
+            {m for m in members if m.startswith("epci:") or codes.epci_of_commune.get(m[4:]) not in epci_members}
+        )
         if len(members) < 2:
             continue
         if first["type_grp_crte"] != "pluri":
-            report.append(_issue("crte_type_incoherent", cid, first["lib_crte"],
-                                 f"marqué « {first['type_grp_crte']} » mais signé par {len(members)} collectivités : "
-                                 "traité comme un contrat entre plusieurs signataires"))
+            report.append(
+                _issue(
+                    "crte_type_incoherent",
+                    cid,
+                    first["lib_crte"],
+                    f"marqué « {first['type_grp_crte']} » mais signé par {len(members)} collectivités : "
+                    "traité comme un contrat entre plusieurs signataires",
+                )
+            )
         carrier = first["siren_grp_supra"]
         if carrier in grouping_members and grouping_members[carrier] != epci_members:
-            report.append(_issue("crte_vs_porteur", cid, first["lib_crte"],
-                                 f"porté par {first['lib_grp_supra']} ({carrier}) dont les EPCI membres au registre "
-                                 f"BANATIC diffèrent : {len(epci_members)} EPCI au CRTE (2023), "
-                                 f"{len(grouping_members[carrier])} au registre (2025)"))
+            report.append(
+                _issue(
+                    "crte_vs_porteur",
+                    cid,
+                    first["lib_crte"],
+                    f"porté par {first['lib_grp_supra']} ({carrier}) dont les EPCI membres au registre "
+                    f"BANATIC diffèrent : {len(epci_members)} EPCI au CRTE (2023), "
+                    f"{len(grouping_members[carrier])} au registre (2025)",
+                )
+            )
         porteur = f"siren:{carrier}" if re.fullmatch(r"\d{9}", carrier or "") else ""
-        out.append({
-            "id": cid.lower(), "nom": first["lib_crte"], "type": "crte",
-            "membres": ";".join(members), "description": _description("crte")
-            + (f" Porteur : {first['lib_grp_supra']}." if first["lib_grp_supra"] else ""),
-            "source": "registre_anct_crte", "jeu_de_donnees": CRTE_DATASET[0], "millesime": CRTE_DATASET[1],
-            "identifiant": cid, "porteur": porteur, "membres_source": "crte", "membres_partiels": "",
-            "region": first["insee_reg"],
-        })
+        out.append(
+            {
+                "id": cid.lower(),
+                "nom": first["lib_crte"],
+                "type": "crte",
+                "membres": ";".join(members),
+                "description": _description("crte")
+                + (f" Porteur : {first['lib_grp_supra']}." if first["lib_grp_supra"] else ""),
+                "source": "registre_anct_crte",
+                "jeu_de_donnees": CRTE_DATASET[0],
+                "millesime": CRTE_DATASET[1],
+                "identifiant": cid,
+                "porteur": porteur,
+                "membres_source": "crte",
+                "membres_partiels": "",
+                "region": first["insee_reg"],
+            }
+        )
     return out, crte_of_epci
 
 
@@ -228,8 +313,11 @@ def territoires_industrie(raw: Path, codes: Codes, report: list[dict]) -> list[d
     unresolved = 0
     with (raw / "anct" / "dispositifs-par-commune-cog2023.csv").open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        code_col = next(c for c in reader.fieldnames if c.lower() in ("insee_com", "code_insee", "com", "codgeo",
-                                                                       "insee_com_2023", "code_commune"))
+        code_col = next(
+            c
+            for c in reader.fieldnames
+            if c.lower() in ("insee_com", "code_insee", "com", "codgeo", "insee_com_2023", "code_commune")
+        )
         for row in reader:
             ids = [v.strip() for v in (row.get("id_ti") or "").split(";") if v.strip()]
             if not ids:
@@ -241,8 +329,14 @@ def territoires_industrie(raw: Path, codes: Codes, report: list[dict]) -> list[d
             for ti in ids:
                 communes_of[ti].add(code)
     if unresolved:
-        report.append(_issue("commune_disparue", "TI", "Territoires d'industrie",
-                             f"{unresolved} commune(s) du COG 2023 sans correspondance au COG 2026 : ignorées"))
+        report.append(
+            _issue(
+                "commune_disparue",
+                "TI",
+                "Territoires d'industrie",
+                f"{unresolved} commune(s) du COG 2023 sans correspondance au COG 2026 : ignorées",
+            )
+        )
     out = []
     for ti in sorted(communes_of, key=lambda t: (len(t), t)):
         communes = communes_of[ti]
@@ -258,15 +352,24 @@ def territoires_industrie(raw: Path, codes: Codes, report: list[dict]) -> list[d
                 members.extend(f"com:{c}" for c in sorted(inside))
         towns = sorted(communes, key=lambda c: (-codes.population.get(c, 0), c))[:2]
         names = ", ".join(codes.commune[c]["nom"] for c in towns) + ("…" if len(communes) > 2 else "")
-        out.append({
-            "id": "ti-" + re.sub(r"^ti[-_]?", "", ti.lower()).replace("_", "-"), "nom": f"Territoire d'industrie — {names}",
-            "type": "territoire_industrie", "membres": ";".join(members),
-            "description": _description("territoire_industrie")
-            + f" Nommé ici d'après ses communes les plus peuplées ; {len(communes)} communes.",
-            "source": "registre_anct_ti", "jeu_de_donnees": TI_DATASET[0], "millesime": TI_DATASET[1],
-            "identifiant": ti, "porteur": "", "membres_source": "ti", "membres_partiels": "",
-            "region": codes.commune[towns[0]]["region"] if towns else "",
-        })
+        out.append(
+            {
+                "id": "ti-" + re.sub(r"^ti[-_]?", "", ti.lower()).replace("_", "-"),
+                "nom": f"Territoire d'industrie — {names}",
+                "type": "territoire_industrie",
+                "membres": ";".join(members),
+                "description": _description("territoire_industrie")
+                + f" Nommé ici d'après ses communes les plus peuplées ; {len(communes)} communes.",
+                "source": "registre_anct_ti",
+                "jeu_de_donnees": TI_DATASET[0],
+                "millesime": TI_DATASET[1],
+                "identifiant": ti,
+                "porteur": "",
+                "membres_source": "ti",
+                "membres_partiels": "",
+                "region": codes.commune[towns[0]]["region"] if towns else "",
+            }
+        )
     return out
 
 
@@ -286,8 +389,13 @@ def zonages(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
             header = list(row)
             break
     col = {name: header.index(name) for name in ("CODGEO", "AAV2020", "CATEAAV2020", "ZE2020", "BV2012")}
-    categories = {"11": "commune-centre du pôle", "12": "pôle principal", "13": "pôle secondaire",
-                  "20": "couronne", "30": "hors attraction des villes"}  # sheet Variables, CATEAAV2020
+    categories = {
+        "11": "commune-centre du pôle",
+        "12": "pôle principal",
+        "13": "pôle secondaire",
+        "20": "couronne",
+        "30": "hors attraction des villes",
+    }  # sheet Variables, CATEAAV2020
     out: dict[str, dict] = {}
     unresolved = []
     for row in rows:
@@ -302,18 +410,35 @@ def zonages(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
             continue
         aav, ze, bv = (str(row[col[k]] or "") for k in ("AAV2020", "ZE2020", "BV2012"))
         out[current] = {
-            "code": current, "aav": aav, "aav_nom": names.get(("AAV2020", aav), "") if aav != "000" else "",
+            "code": current,
+            "aav": aav,
+            "aav_nom": names.get(("AAV2020", aav), "") if aav != "000" else "",
             "aav_categorie": categories.get(str(row[col["CATEAAV2020"]] or ""), ""),
-            "ze": ze, "ze_nom": names.get(("ZE2020", ze), ""), "bv": bv, "bv_nom": names.get(("BV2012", bv), ""),
+            "ze": ze,
+            "ze_nom": names.get(("ZE2020", ze), ""),
+            "bv": bv,
+            "bv_nom": names.get(("BV2012", bv), ""),
         }
     book.close()
     missing = sorted(set(codes.commune) - set(out))
     if unresolved:
-        report.append(_issue("commune_disparue", "INSEE", "zonages 2022",
-                             f"{len(unresolved)} code(s) commune 2022 absents du COG 2026 : " + ", ".join(unresolved[:10])))
+        report.append(
+            _issue(
+                "commune_disparue",
+                "INSEE",
+                "zonages 2022",
+                f"{len(unresolved)} code(s) commune 2022 absents du COG 2026 : " + ", ".join(unresolved[:10]),
+            )
+        )
     if missing:
-        report.append(_issue("commune_sans_zonage", "INSEE", "zonages 2022",
-                             f"{len(missing)} commune(s) 2026 sans zonage 2022 : " + ", ".join(missing[:10])))
+        report.append(
+            _issue(
+                "commune_sans_zonage",
+                "INSEE",
+                "zonages 2022",
+                f"{len(missing)} commune(s) 2026 sans zonage 2022 : " + ", ".join(missing[:10]),
+            )
+        )
     return [out[c] for c in sorted(out)]
 
 
@@ -346,12 +471,23 @@ def aires_attraction(raw: Path, codes: Codes, zones: list[dict]) -> str:
             continue
         geom = shapely.union_all(shapes).simplify(AAV_TOLERANCE, preserve_topology=True)
         geom = shapely.make_valid(shapely.set_precision(geom, GRID))
-        features.append({"type": "Feature", "properties": {
-            "aav": aav, "nom": labels[aav], "partie": part, "communes": len(members),
-            "population": sum(codes.population.get(c, 0) for c in members)},
-            "geometry": json.loads(shapely.to_geojson(geom))})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      separators=(",", ":")) + "\n"
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "aav": aav,
+                    "nom": labels[aav],
+                    "partie": part,
+                    "communes": len(members),
+                    "population": sum(codes.population.get(c, 0) for c in members),
+                },
+                "geometry": json.loads(shapely.to_geojson(geom)),
+            }
+        )
+    return (
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
+        + "\n"
+    )
 
 
 def perimeters(rows: list[dict], root: Path) -> str:
@@ -377,10 +513,13 @@ def perimeters(rows: list[dict], root: Path) -> str:
             continue
         geom = shapely.union_all(parts).simplify(PERIMETER_TOLERANCE, preserve_topology=True)
         geom = shapely.set_precision(geom, GRID)
-        features.append({"type": "Feature", "properties": {"id": row["id"]},
-                         "geometry": json.loads(shapely.to_geojson(geom))})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      separators=(",", ":")) + "\n"
+        features.append(
+            {"type": "Feature", "properties": {"id": row["id"]}, "geometry": json.loads(shapely.to_geojson(geom))}
+        )
+    return (
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
+        + "\n"
+    )
 
 
 def match_seed_rows(rows: list[dict], root: Path, report: list[dict]) -> list[dict]:
@@ -410,16 +549,28 @@ def match_seed_rows(rows: list[dict], root: Path, report: list[dict]) -> list[di
         if best is None or best_score < 0.5:
             continue
         theirs = set(best["membres"].split(";"))
-        detail = (f"{s['id']} (catalogue documenté, {len(epci)} EPCI) = {best['id']} ({best['nom']}, "
-                  f"{len(theirs)} EPCI au registre)")
+        detail = (
+            f"{s['id']} (catalogue documenté, {len(epci)} EPCI) = {best['id']} ({best['nom']}, "
+            f"{len(theirs)} EPCI au registre)"
+        )
         if theirs != epci:
-            detail += (f" ; seulement au catalogue : {', '.join(sorted(epci - theirs)) or '—'} ; seulement au "
-                       f"registre : {', '.join(sorted(theirs - epci)) or '—'}")
+            detail += (
+                f" ; seulement au catalogue : {', '.join(sorted(epci - theirs)) or '—'} ; seulement au "
+                f"registre : {', '.join(sorted(theirs - epci)) or '—'}"
+            )
         report.append(_issue("correspondance_catalogue", best["identifiant"], s["nom"], detail))
         best["doublon_de"] = s["id"]
-        matches.append({"id_catalogue": s["id"], "id_registre": best["id"], "nom_registre": best["nom"],
-                        "identifiant": best["identifiant"], "jeu_de_donnees": best["jeu_de_donnees"],
-                        "millesime": best["millesime"], "membres_registre": best["membres"]})
+        matches.append(
+            {
+                "id_catalogue": s["id"],
+                "id_registre": best["id"],
+                "nom_registre": best["nom"],
+                "identifiant": best["identifiant"],
+                "jeu_de_donnees": best["jeu_de_donnees"],
+                "millesime": best["millesime"],
+                "membres_registre": best["membres"],
+            }
+        )
     return matches
 
 
@@ -447,26 +598,53 @@ def build(raw: Path, root: Path = ROOT) -> dict[str, int]:
                 petr_of[member].append(row["nom"])
     for member, names in sorted(petr_of.items()):
         if len(names) > 1:
-            report.append(_issue("epci_dans_plusieurs_petr", member[5:], codes.epci[member[5:]]["nom"],
-                                 "membre de " + " et de ".join(sorted(names)) + " d'après le registre"))
+            report.append(
+                _issue(
+                    "epci_dans_plusieurs_petr",
+                    member[5:],
+                    codes.epci[member[5:]]["nom"],
+                    "membre de " + " et de ".join(sorted(names)) + " d'après le registre",
+                )
+            )
     matches = match_seed_rows(rows, root, report)
     kept = [r for r in rows if not r.get("doublon_de")]
     out = root / "data" / "registres"
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "cooperations_registres.csv", kept, COLUMNS)
-    write_csv(out / "correspondances.csv", sorted(matches, key=lambda r: r["id_catalogue"]),
-              ["id_catalogue", "id_registre", "nom_registre", "identifiant", "jeu_de_donnees", "millesime",
-               "membres_registre"])
-    write_csv(out / "crte_par_epci.csv", [{"siren": siren, "id_crte": c[0].lower(), "nom": c[1], "signataires": c[2]}
-                                          for siren, c in sorted(crte_of_epci.items())],
-              ["siren", "id_crte", "nom", "signataires"])
+    write_csv(
+        out / "correspondances.csv",
+        sorted(matches, key=lambda r: r["id_catalogue"]),
+        [
+            "id_catalogue",
+            "id_registre",
+            "nom_registre",
+            "identifiant",
+            "jeu_de_donnees",
+            "millesime",
+            "membres_registre",
+        ],
+    )
+    write_csv(
+        out / "crte_par_epci.csv",
+        [
+            {"siren": siren, "id_crte": c[0].lower(), "nom": c[1], "signataires": c[2]}
+            for siren, c in sorted(crte_of_epci.items())
+        ],
+        ["siren", "id_crte", "nom", "signataires"],
+    )
     (root / "geodata" / "perimetres_registres.geojson").write_text(perimeters(kept, root), encoding="utf-8")
     zones = zonages(raw, codes, report)
-    write_csv(root / "geodata" / "zonages_communes.csv", zones,
-              ["code", "aav", "aav_nom", "aav_categorie", "ze", "ze_nom", "bv", "bv_nom"])
+    write_csv(
+        root / "geodata" / "zonages_communes.csv",
+        zones,
+        ["code", "aav", "aav_nom", "aav_categorie", "ze", "ze_nom", "bv", "bv_nom"],
+    )
     (root / "geodata" / "aires_attraction.geojson").write_text(aires_attraction(raw, codes, zones), encoding="utf-8")
-    write_csv(out / "desaccords.csv", sorted(report, key=lambda r: (r["categorie"], r["identifiant"], r["detail"])),
-              ["categorie", "identifiant", "nom", "detail"])
+    write_csv(
+        out / "desaccords.csv",
+        sorted(report, key=lambda r: (r["categorie"], r["identifiant"], r["detail"])),
+        ["categorie", "identifiant", "nom", "detail"],
+    )
     counts: dict[str, int] = defaultdict(int)
     for row in kept:
         counts[row["type"]] += 1

@@ -1,4 +1,5 @@
 """Shared fixtures: committed geodata, the running app, headless Chromium with a network guard."""
+
 from __future__ import annotations
 
 import os

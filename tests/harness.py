@@ -1,4 +1,5 @@
 """Test and benchmark harness: run the app and drive Debian's Chromium headless through playwright."""
+
 from __future__ import annotations
 
 import os
@@ -9,9 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 from alliance.paths import ROOT
@@ -20,8 +21,14 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
@@ -39,17 +46,33 @@ class AppURL(str):
 
 
 @contextmanager
-def running_app(port: int | None = None, env: dict[str, str] | None = None,
-                timeout_s: float = 60.0, script: Path = ROOT / "dashboard.py") -> Iterator[AppURL]:
+def running_app(
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+    script: Path = ROOT / "dashboard.py",
+) -> Iterator[AppURL]:
     """Start `streamlit run <script>` (the app by default) on a free port, from the script's
     folder; yield its base URL; stop it after."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
     log_path = Path(os.environ.get("APP_LOG", "/tmp")) / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            cmd, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
     base = AppURL(f"http://127.0.0.1:{port}")
     base.pid = proc.pid
     try:
@@ -73,6 +96,18 @@ def running_app(port: int | None = None, env: dict[str, str] | None = None,
             proc.kill()
 
 
+def static_folders() -> dict[str, Path]:
+    """Where the files nginx serves itself lie on this machine (markers of alliance.conf)."""
+    import streamlit
+    import streamlit_folium
+
+    return {
+        "STREAMLIT_STATIC": Path(streamlit.__file__).parent / "static" / "static",
+        "COMPONENT_STATIC": Path(streamlit_folium.__file__).parent / "frontend" / "build",
+        "APP_STATIC": ROOT / "static",
+    }
+
+
 def nginx_config(folder: Path, port: int, upstreams: list[int]) -> Path:
     """deploy/nginx/alliance.conf with local replicas and port, inside a minimal nginx.conf."""
     snippet = (ROOT / "deploy" / "nginx" / "alliance.conf").read_text()
@@ -80,15 +115,24 @@ def nginx_config(folder: Path, port: int, upstreams: list[int]) -> Path:
     snippet, n_servers = re.subn(r"^\s*server app:8501.*# REPLICAS$", servers, snippet, flags=re.M)
     snippet, n_listen = re.subn(r"listen 8080;", f"listen 127.0.0.1:{port};", snippet)
     assert n_servers == 1 and n_listen == 1, "deploy/nginx/alliance.conf changed its markers"
+    for marker, folder_on_disk in static_folders().items():
+        snippet, n = re.subn(rf"alias [^;]+;(\s*# {marker})", rf"alias {folder_on_disk}/;\1", snippet)
+        assert n == 1, f"deploy/nginx/alliance.conf lost its {marker} marker"
     (folder / "alliance.conf").write_text(snippet)
-    temp = "\n".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     conf = folder / "nginx.conf"
-    conf.write_text(f"""worker_processes 1;
+    # As root, nginx's workers would run as "nobody", who may not read this checkout.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf.write_text(f"""{user}worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log;
 daemon off;
 events {{ worker_connections 512; }}
 http {{
+    include /etc/nginx/mime.types;   # JavaScript modules must be served as JavaScript
+    default_type application/octet-stream;
     log_format routes '$cookie_alliance_route $upstream_addr $request_uri';
     access_log {folder}/access.log routes;
     {temp}
@@ -111,7 +155,7 @@ def running_nginx(folder: Path, upstreams: list[int]):
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}")
+                    raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}") from None
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -146,6 +190,7 @@ def is_local(url: str) -> bool:
 
 def guard_network(context, external: list[str]) -> None:
     """Abort and record every request of `context` that would leave the machine."""
+
     def handler(route):
         url = route.request.url
         if is_local(url):
@@ -153,6 +198,7 @@ def guard_network(context, external: list[str]) -> None:
         else:
             external.append(url)
             route.abort()
+
     context.route("**/*", handler)
 
 
@@ -164,7 +210,8 @@ def wait_for_map(frame_or_page, timeout_ms: float = 30000):
     frame = frame_or_page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
     frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
     frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(
-        state="attached", timeout=timeout_ms)
+        state="attached", timeout=timeout_ms
+    )
     return frame
 
 
@@ -182,8 +229,7 @@ MAP_HELPERS_JS = """
 def map_evaluate(page, body: str, arg=None):
     """Run `body` (JavaScript; `m`, `groups`, `featuresOf`, `isLine` and `el`, `arg` in scope) in
     the map's frame and return its result."""
-    return map_frame(page).locator(".leaflet-container").evaluate(
-        f"(el, arg) => {{ {MAP_HELPERS_JS} {body} }}", arg)
+    return map_frame(page).locator(".leaflet-container").evaluate(f"(el, arg) => {{ {MAP_HELPERS_JS} {body} }}", arg)
 
 
 def map_frame(page):
@@ -192,10 +238,15 @@ def map_frame(page):
 
 def drawn_layers(page) -> dict:
     """Counts of layers in the feature groups of the Carte map (links = polylines)."""
-    return map_evaluate(page, """const names = ['epci', 'zones', 'links', 'ext'];
+    return map_evaluate(
+        page,
+        """const names = ['epci', 'zones', 'links', 'ext'];
         const out = {};
-        groups.slice(-4).forEach((g, i) => { out[names[i]] = featuresOf(g).filter(i === 2 ? isLine : () => true).length; });
-        return out;""")
+        groups.slice(-4).forEach((g, i) => {
+            out[names[i]] = featuresOf(g).filter(i === 2 ? isLine : () => true).length;
+        });
+        return out;""",
+    )
 
 
 def wait_in_map(page, condition: str, arg=None, timeout_ms: float = 30000) -> None:
@@ -215,8 +266,9 @@ def wait_in_map(page, condition: str, arg=None, timeout_ms: float = 30000) -> No
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
         try:  # the frame may be re-rendered meanwhile (its context destroyed): try again
-            map_frame(page).locator(".leaflet-container").evaluate(f"(el, arg) => {{ {body} }}", arg,
-                                                                    timeout=timeout_ms)
+            map_frame(page).locator(".leaflet-container").evaluate(
+                f"(el, arg) => {{ {body} }}", arg, timeout=timeout_ms
+            )
             return
         except Exception as error:
             if time.monotonic() > deadline or "timeout" in str(error).lower():
@@ -230,18 +282,22 @@ def wait_for_links(page, expected: int, timeout_ms: float = 30000) -> None:
 
 
 def wait_for_still_map(page, quiet_ms: int = 600, timeout_ms: int = 15000) -> None:
-    """Wait until the map's centre and zoom stop changing (after a programmatic move)."""
-    js = ("el => { const m = Object.values(window).find(v => v && v instanceof L.Map);"
-          " const c = m.getCenter(); return [c.lat.toFixed(5), c.lng.toFixed(5), m.getZoom()].join(); }")
-    container = map_frame(page).locator(".leaflet-container")
-    last, stable_since, waited = None, 0, 0
-    while waited < timeout_ms:
-        state = container.evaluate(js)
-        if state == last:
-            stable_since += 100
-            if stable_since >= quiet_ms:
-                return
-        else:
-            last, stable_since = state, 0
-        page.wait_for_timeout(100)
-        waited += 100
+    """Wait until the map's centre and zoom have not changed for `quiet_ms` (after a programmatic
+    move); raise TimeoutError if it keeps moving."""
+    body = f"""return new Promise((resolve, reject) => {{
+        const t0 = performance.now();
+        let last = null, since = t0;
+        const tick = () => {{
+            const c = m.getCenter(), now = performance.now();
+            const state = [c.lat.toFixed(5), c.lng.toFixed(5), m.getZoom()].join();
+            if (state !== last) {{ last = state; since = now; }}
+            if (now - since >= {quiet_ms}) resolve(true);
+            else if (now - t0 > {timeout_ms}) reject(new Error("timeout"));
+            else setTimeout(tick, 50);
+        }};
+        tick();
+    }});"""
+    try:
+        map_evaluate(page, body)
+    except Exception as error:
+        raise TimeoutError(f"the map kept moving for {timeout_ms} ms") from error

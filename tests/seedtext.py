@@ -1,7 +1,8 @@
 """Helpers to find verbatim citations in the seed documents (whitespace and line-break hyphens
 normalised, as the PDF extraction broke lines inside words)."""
+
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from tests.conftest import SEEDS
@@ -11,12 +12,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_variants(name: str) -> tuple[str, str, str]:
     text = (SEEDS / name).read_text(encoding="utf-8")
     return (
         normalise(text),
-        normalise(re.sub(r"(\w)\s?-\s*\n\s*(\w)", r"\1\2", text)),   # "coopéra -\ntions"
+        normalise(re.sub(r"(\w)\s?-\s*\n\s*(\w)", r"\1\2", text)),  # "coopéra -\ntions"
         normalise(re.sub(r"(\w)\s?-\s*\n\s*(\w)", r"\1-\2", text)),  # "plate-\nforme"
     )
 

@@ -1,10 +1,11 @@
 """Alliances ville–campagne: partners placed against the city's aire d'attraction, candidate
 territoires de projet of its couronne and fringe (never presented as cooperations)."""
+
 import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alliance.alliances import city_alliances, cities, epci_in_aires
+from alliance.alliances import cities, city_alliances, epci_in_aires
 from alliance.paths import GEODATA_DIR, ROOT
 from alliance.territory import load_zonages
 
@@ -23,7 +24,7 @@ def test_toulouse_partners_and_candidates(catalogue, geo, shares, aires):
     result = city_alliances("243100518", catalogue, geo, shares, aires)
     assert result.aav_nom == "Toulouse"
     where = dict(zip(result.partners["nom"], result.partners["position"]))
-    assert where["CC de la Gascogne Toulousaine"] == "couronne"       # in the PETR Portes de Gascogne
+    assert where["CC de la Gascogne Toulousaine"] == "couronne"  # in the PETR Portes de Gascogne
     assert where["CA Grand Auch Coeur de Gascogne"] == "au-delà de l'aire"  # Pays d'Armagnac contract
     candidates = set(result.candidates["nom"])
     assert "PETR du Pays du Sud Toulousain" in candidates
@@ -35,8 +36,8 @@ def test_toulouse_partners_and_candidates(catalogue, geo, shares, aires):
 def test_brest_partners_beyond_its_aire(catalogue, geo, shares, aires):
     result = city_alliances("242900314", catalogue, geo, shares, aires)
     where = dict(zip(result.partners["siren"], result.partners["position"]))
-    assert where["242900561"] == "au-delà de l'aire"   # Poher communauté, through the Pays COB contract
-    assert where["242900074"] == "couronne"            # CC du Pays d'Iroise, in the pôle métropolitain
+    assert where["242900561"] == "au-delà de l'aire"  # Poher communauté, through the Pays COB contract
+    assert where["242900074"] == "couronne"  # CC du Pays d'Iroise, in the pôle métropolitain
 
 
 def test_cities_are_metropoles_and_large_agglomerations(geo):

@@ -1,11 +1,10 @@
 """AppTest of the Carte page: filters set -> expected counts, URL restore, simulated click."""
+
 from unittest import mock
 
 from streamlit.testing.v1 import AppTest
 
 from alliance.paths import ROOT
-
-
 
 
 def carte(query: dict | None = None) -> AppTest:
@@ -51,8 +50,7 @@ def test_click_on_map_opens_card(catalogue):
     from alliance.carte import coop_label
 
     label = coop_label(catalogue, "cr-brest-cob")
-    with mock.patch("alliance.mapview.sf._component_func",
-                    return_value={"last_object_clicked_tooltip": label}):
+    with mock.patch("alliance.mapview.sf._component_func", return_value={"last_object_clicked_tooltip": label}):
         at = carte().run()
         at.run()
     assert not at.exception
@@ -91,8 +89,13 @@ def test_save_view_as_scene(catalogue, geo):
     from alliance.filters import Filters
     from alliance.scenes import scene_yaml
 
-    text = scene_yaml("alimentation-en-occitanie", "Alimentation en Occitanie", "", Filters(themes=("alimentation",)),
-                      "cr-toulouse-armagnac")
+    text = scene_yaml(
+        "alimentation-en-occitanie",
+        "Alimentation en Occitanie",
+        "",
+        Filters(themes=("alimentation",)),
+        "cr-toulouse-armagnac",
+    )
     [scene] = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
     assert scene.selection == "cr-toulouse-armagnac"
 
@@ -112,7 +115,10 @@ def test_provenance_filter_and_url(catalogue):
 def test_card_shows_both_memberships_of_a_register_match():
     at = carte({"coop": "pm-loire-bretagne"}).run()
     note = next(c.value for c in at.caption if "Aussi au registre" in c.value).replace("\\", "")
-    assert "4 EPCI, contre 5 d'après le document source" in note and "absents du registre : CA de la Région Nazairienne" in note
+    assert (
+        "4 EPCI, contre 5 d'après le document source" in note
+        and "absents du registre : CA de la Région Nazairienne" in note
+    )
     at = carte({"coop": "pm-le-mans-sarthe"}).run()  # its members are now the register's
     note = next(c.value for c in at.caption if "Aussi au registre" in c.value).replace("\\", "")
     assert "mêmes EPCI que ci-dessus" in note
@@ -126,3 +132,17 @@ def test_card_says_where_members_come_from_and_when_they_are_incomplete():
     assert any("Membres incomplets" in w and "Loudunais" in w for w in text(at.warning))
     at = carte({"coop": "pays-centre-ouest-bretagne"}).run()
     assert any("Membres : d'après BANATIC" in m and "200073971" in m for m in text(at.markdown))
+
+
+def test_related_cooperation_outside_the_filters_opens_with_a_notice_and_widening():
+    at = carte({"type": "contrat_reciprocite", "coop": "cr-brest-cob"}).run()
+    related = next(b for b in at.button if str(b.key).startswith("rel_cr-brest-cob_") and "Pays de Brest" in b.label)
+    related.click().run()
+    assert not at.exception
+    assert at.query_params["coop"] != "cr-brest-cob"
+    assert any("hors des filtres actuels" in i.value for i in at.info)
+    assert "Pays de Brest" in at.subheader[0].value.replace("\\", "")  # the related card is shown
+    at.button(key="elargir").click().run()
+    assert not at.exception
+    assert not any("hors des filtres actuels" in i.value for i in at.info)
+    assert at.multiselect(key="filtre_types").value == []

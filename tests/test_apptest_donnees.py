@@ -1,4 +1,5 @@
 """AppTest of the Données page: read-only without a password, login required for writes."""
+
 from streamlit.testing.v1 import AppTest
 
 from alliance.paths import ROOT

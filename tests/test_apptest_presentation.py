@@ -1,4 +1,5 @@
 """AppTest walking through every scene of the Présentation page."""
+
 from streamlit.testing.v1 import AppTest
 
 from alliance.paths import ROOT

@@ -1,4 +1,5 @@
 """AppTest of the Statistiques and Atelier pages."""
+
 from unittest import mock
 
 from streamlit.testing.v1 import AppTest

@@ -1,4 +1,5 @@
 """AppTest of the Territoire and Réseau pages."""
+
 from streamlit.testing.v1 import AppTest
 
 from alliance.paths import ROOT
@@ -20,8 +21,11 @@ def test_search_brest_shows_profile():
     assert at.header[0].value == "Brest Métropole"
     assert at.query_params["t"] == "epci:242900314"
     text = "\n".join(m.value for m in at.markdown)
-    for name in ("Contrat de réciprocité Brest métropole – Pays du Centre Ouest Bretagne",
-                 "Entente Brest – Quimper", "Pôle métropolitain du Pays de Brest"):
+    for name in (
+        "Contrat de réciprocité Brest métropole – Pays du Centre Ouest Bretagne",
+        "Entente Brest – Quimper",
+        "Pôle métropolitain du Pays de Brest",
+    ):
         assert name.replace("-", "\\-") in text or name in text, name
     assert any("Se comparer" in s.value for s in at.subheader)
 

@@ -1,4 +1,5 @@
 """The geodata build on a small subset of départements (fast) and its determinism."""
+
 import json
 import sys
 
@@ -36,8 +37,9 @@ def test_subset_is_deterministic(subset):
 
 def test_subset_brest_metropole(subset):
     _, out, _ = subset
-    epci = {f["properties"]["siren"]: f["properties"] for f in
-            json.loads((out / "epci.geojson").read_text())["features"]}
+    epci = {
+        f["properties"]["siren"]: f["properties"] for f in json.loads((out / "epci.geojson").read_text())["features"]
+    }
     brest = epci["242900314"]
     assert brest["nom"] == "Brest Métropole"
     assert brest["n_communes"] == 8

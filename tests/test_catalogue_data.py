@@ -1,13 +1,10 @@
 """The committed catalogue: valid, sourced, faithful to the seeds."""
+
 import pandas as pd
 
 from alliance.catalogue import read_catalogue_csv, territory_figures
 from alliance.paths import DATA_DIR
 from tests.seedtext import found_in_seed, normalise, seed_exists, seed_variants
-
-
-
-
 
 
 def _sourced_rows():
@@ -18,8 +15,11 @@ def _sourced_rows():
 
 
 def test_every_citation_is_verbatim_in_its_seed(seeds_dir):
-    missing = [f"{name} ligne {pos}: {cit!r}" for name, pos, src, cit in _sourced_rows()
-               if not (seed_exists(src) and found_in_seed(cit, src))]
+    missing = [
+        f"{name} ligne {pos}: {cit!r}"
+        for name, pos, src, cit in _sourced_rows()
+        if not (seed_exists(src) and found_in_seed(cit, src))
+    ]
     assert missing == []
 
 
@@ -39,7 +39,7 @@ def test_descriptions_are_not_pasted(seeds_dir):
     for row in df.itertuples():
         words = normalise(row.description).split()
         text = seed_variants(row.source)[1]
-        runs = [" ".join(words[i:i + 8]) for i in range(len(words) - 7)]
+        runs = [" ".join(words[i : i + 8]) for i in range(len(words) - 7)]
         assert not any(run in text for run in runs), row.id
 
 
@@ -47,20 +47,43 @@ def test_catalogue_loads_and_counts(catalogue):
     coops = catalogue.cooperations
     assert len(coops) >= 70
     assert coops["id"].is_unique
-    for required in ("pm-pays-de-brest", "pm-loire-bretagne", "pm-nantes-saint-nazaire", "pm-rouen-seine-eure",
-                     "entente-brest-quimper", "entente-brest-lannion-morlaix", "cr-brest-cob",
-                     "cr-nantes-pays-de-retz", "cr-toulouse-portes-de-gascogne", "cr-toulouse-armagnac",
-                     "cr-montpellier-haut-languedoc", "cr-tours-indre-et-loire", "dialogue-metropolitain-toulouse",
-                     "accord-cadre-toulouse-montpellier", "ti-axe-seine", "voyage-a-nantes", "eusko",
-                     "agir-ensemble-en-territoire", "ville-en-selle-alsace-emmendingen", "labo-des-partenariats",
-                     "vegetalpes", "ptce-ciel-gatinais", "fondation-territoriale-loire-atlantique", "coopcarto",
-                     "accord-cadre-coeur-herault-montpellier", "comporte-vignobles-decouvertes", "nord-yonne-paris"):
+    for required in (
+        "pm-pays-de-brest",
+        "pm-loire-bretagne",
+        "pm-nantes-saint-nazaire",
+        "pm-rouen-seine-eure",
+        "entente-brest-quimper",
+        "entente-brest-lannion-morlaix",
+        "cr-brest-cob",
+        "cr-nantes-pays-de-retz",
+        "cr-toulouse-portes-de-gascogne",
+        "cr-toulouse-armagnac",
+        "cr-montpellier-haut-languedoc",
+        "cr-tours-indre-et-loire",
+        "dialogue-metropolitain-toulouse",
+        "accord-cadre-toulouse-montpellier",
+        "ti-axe-seine",
+        "voyage-a-nantes",
+        "eusko",
+        "agir-ensemble-en-territoire",
+        "ville-en-selle-alsace-emmendingen",
+        "labo-des-partenariats",
+        "vegetalpes",
+        "ptce-ciel-gatinais",
+        "fondation-territoriale-loire-atlantique",
+        "coopcarto",
+        "accord-cadre-coeur-herault-montpellier",
+        "comporte-vignobles-decouvertes",
+        "nord-yonne-paris",
+    ):
         assert required in coops.index, required
 
 
 def test_ten_anpp_fiches(catalogue):
-    anpp = catalogue.cooperations[(catalogue.cooperations["source"] == "002_6eb31e899a883444.txt")
-                                  & ~catalogue.cooperations["type"].isin(["petr", "pays"])]
+    anpp = catalogue.cooperations[
+        (catalogue.cooperations["source"] == "002_6eb31e899a883444.txt")
+        & ~catalogue.cooperations["type"].isin(["petr", "pays"])
+    ]
     assert anpp["description"].str.contains(r"\(fiche \d+\)").sum() == 10
 
 
@@ -124,6 +147,7 @@ def test_workshop_figures_equal_the_seed(seeds_dir):
 
 # --- the audit's definite errors (issue 11): each failed on the old data ---------------------
 
+
 def _row(cid: str) -> pd.Series:
     df = read_catalogue_csv(DATA_DIR / "cooperations.csv").set_index("id")
     return df.loc[cid]
@@ -138,9 +162,16 @@ def test_the_chu_d_angers_is_not_the_commune_of_angers(seeds_dir):
 
 def test_names_descriptions_and_members_follow_the_seeds(seeds_dir):
     assert found_in_seed(_row("club-tgv-agen")["nom"], "003_6f763d5d0a423963.txt")
-    assert not any(found_in_seed("Loire à vélo", s) for s in ("000_11f73915c6da903e.txt", "001_f49ed8088ff2209d.txt",
-                                                                 "002_6eb31e899a883444.txt", "003_6f763d5d0a423963.txt",
-                                                                 "004_df133c0a251728e0.txt"))
+    assert not any(
+        found_in_seed("Loire à vélo", s)
+        for s in (
+            "000_11f73915c6da903e.txt",
+            "001_f49ed8088ff2209d.txt",
+            "002_6eb31e899a883444.txt",
+            "003_6f763d5d0a423963.txt",
+            "004_df133c0a251728e0.txt",
+        )
+    )
     assert "Loire à vélo" not in _row("pm-nantes-saint-nazaire")["description"]
     assert "sur voies dédiées entre" not in _row("car-express-bordeaux-creon")["description"]
     assert "Essonne" in _row("car-express-bordeaux-creon")["description"]
@@ -176,10 +207,13 @@ def test_dataset_memberships_are_those_of_the_register():
     origins = read_catalogue_csv(DATA_DIR / "membres_origine.csv")
     registers = read_catalogue_csv(DATA_DIR / "registres" / "cooperations_registres.csv")
     matched = read_catalogue_csv(DATA_DIR / "registres" / "correspondances.csv")  # kept out of the register rows
-    by_record = {(r.jeu_de_donnees.split(",")[0], r.identifiant): set(r.membres.split(";"))
-                 for r in registers.itertuples()}
-    by_record |= {(r.jeu_de_donnees.split(",")[0], r.identifiant): set(r.membres_registre.split(";"))
-                  for r in matched.itertuples()}
+    by_record = {
+        (r.jeu_de_donnees.split(",")[0], r.identifiant): set(r.membres.split(";")) for r in registers.itertuples()
+    }
+    by_record |= {
+        (r.jeu_de_donnees.split(",")[0], r.identifiant): set(r.membres_registre.split(";"))
+        for r in matched.itertuples()
+    }
     checked = 0
     for row in origins[origins["membres_origine"] == "jeu_de_donnees"].itertuples():
         dataset, _, record = row.membres_jeu.rpartition(" — ")
@@ -192,8 +226,7 @@ def test_dataset_memberships_are_those_of_the_register():
 
 
 def test_le_mans_pole_has_its_seven_banatic_members(catalogue):
-    members = catalogue.members[(catalogue.members["coop_id"] == "pm-le-mans-sarthe")
-                                & catalogue.members["via"].isna()]
+    members = catalogue.members[(catalogue.members["coop_id"] == "pm-le-mans-sarthe") & catalogue.members["via"].isna()]
     assert len(members) == 7 and "247200132" in set(members["code"])
     assert catalogue.cooperations.at["pm-le-mans-sarthe", "membres_origine"] == "jeu_de_donnees"
 
@@ -206,8 +239,12 @@ def test_lead_horizon_and_intensity_only_with_a_seed_sentence(seeds_dir):
     stale = [(r.id, r.champ) for r in justified.itertuples() if rows.at[r.id, r.champ] != r.valeur]
     assert stale == []
     keys = set(zip(justified["id"], justified["champ"]))
-    unjustified = [(cid, field) for cid, row in rows.iterrows() for field in ("chef_de_file", "temporalite", "intensite")
-                   if row[field] and (cid, field) not in keys]
+    unjustified = [
+        (cid, field)
+        for cid, row in rows.iterrows()
+        for field in ("chef_de_file", "temporalite", "intensite")
+        if row[field] and (cid, field) not in keys
+    ]
     assert unjustified == []
     # decisions of the audit: leads the seeds do not name, or name otherwise, stay empty
     for cid in ("g4-normandie", "vegetalpes", "car-express-bordeaux-creon", "cr-tours-indre-et-loire"):

@@ -1,19 +1,24 @@
 """Validation of catalogue tables: every problem named with file, row and column, in French."""
+
 import pandas as pd
 import pytest
 
-from alliance.catalogue import (COLUMNS, CatalogueError, TerritoryIndex, build_catalogue, link_pairs, parse_ref,
-                                validate)
+from alliance.catalogue import COLUMNS, CatalogueError, TerritoryIndex, build_catalogue, link_pairs, parse_ref, validate
 
 
 def row(**values):
     base = {c: "" for c in COLUMNS}
-    base.update(id="essai", nom="Essai", type="entente", membres="epci:242900314;epci:200068120",
-                statut="active", source="000_11f73915c6da903e.txt", citation="une citation")
+    base.update(
+        id="essai",
+        nom="Essai",
+        type="entente",
+        membres="epci:242900314;epci:200068120",
+        statut="active",
+        source="000_11f73915c6da903e.txt",
+        citation="une citation",
+    )
     base.update(values)
     return base
-
-
 
 
 @pytest.fixture(scope="module")
@@ -29,21 +34,24 @@ def test_valid_row_has_no_problem(vocab, index):
     assert problems([row()], vocab, index) == []
 
 
-@pytest.mark.parametrize("values, expected", [
-    ({"type": "alliance"}, "ligne 1, colonne « type » : type inconnu « alliance »"),
-    ({"themes": "mobilites;astronomie"}, "colonne « themes » : thème inconnu(e) « astronomie »"),
-    ({"statut": "fini"}, "colonne « statut » : statut inconnu « fini »"),
-    ({"citation": ""}, "colonne « citation » : valeur obligatoire manquante"),
-    ({"source": ""}, "colonne « source » : valeur obligatoire manquante"),
-    ({"annee": "1850"}, "colonne « annee » : année « 1850 » invalide"),
-    ({"annee": "vers 2010"}, "colonne « annee » : année « vers 2010 » invalide"),
-    ({"chef_de_file": "epci:243100518"}, "le chef de file « epci:243100518 » doit figurer parmi les membres"),
-    ({"membres": "epci:242900314;ville:Brest"}, "référence « ville:Brest » mal formée"),
-    ({"membres": "epci:242900314;ext:Landkreis"}, "partenaire externe « ext:Landkreis » mal formé"),
-    ({"membres": "epci:242900314;coop:inconnue"}, "coopération « inconnue » inconnue"),
-    ({"citation": " ".join(["mot"] * 26)}, "citation trop longue (26 mots, 25 au plus)"),
-    ({"id": "Essai 1"}, "identifiant « Essai 1 » invalide"),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ({"type": "alliance"}, "ligne 1, colonne « type » : type inconnu « alliance »"),
+        ({"themes": "mobilites;astronomie"}, "colonne « themes » : thème inconnu(e) « astronomie »"),
+        ({"statut": "fini"}, "colonne « statut » : statut inconnu « fini »"),
+        ({"citation": ""}, "colonne « citation » : valeur obligatoire manquante"),
+        ({"source": ""}, "colonne « source » : valeur obligatoire manquante"),
+        ({"annee": "1850"}, "colonne « annee » : année « 1850 » invalide"),
+        ({"annee": "vers 2010"}, "colonne « annee » : année « vers 2010 » invalide"),
+        ({"chef_de_file": "epci:243100518"}, "le chef de file « epci:243100518 » doit figurer parmi les membres"),
+        ({"membres": "epci:242900314;ville:Brest"}, "référence « ville:Brest » mal formée"),
+        ({"membres": "epci:242900314;ext:Landkreis"}, "partenaire externe « ext:Landkreis » mal formé"),
+        ({"membres": "epci:242900314;coop:inconnue"}, "coopération « inconnue » inconnue"),
+        ({"citation": " ".join(["mot"] * 26)}, "citation trop longue (26 mots, 25 au plus)"),
+        ({"id": "Essai 1"}, "identifiant « Essai 1 » invalide"),
+    ],
+)
 def test_each_problem_is_named(values, expected, vocab, index):
     found = problems([row(**values)], vocab, index)
     assert any(expected in p for p in found), found
@@ -97,9 +105,11 @@ def test_link_pairs():
 
 
 def test_small_catalogue_geometry(geo, vocab):
-    rows = [row(id="petr-x", type="petr", membres="epci:242900561;epci:242900744"),
-            row(id="contrat-x", type="contrat_reciprocite", membres="epci:242900314;coop:petr-x"),
-            row(id="ext-x", type="convention", membres="com:29019;ext:Partenaire@48.0,-4.0")]
+    rows = [
+        row(id="petr-x", type="petr", membres="epci:242900561;epci:242900744"),
+        row(id="contrat-x", type="contrat_reciprocite", membres="epci:242900314;coop:petr-x"),
+        row(id="ext-x", type="convention", membres="com:29019;ext:Partenaire@48.0,-4.0"),
+    ]
     cat = build_catalogue(pd.DataFrame(rows), vocab, geo)
     assert len(cat.links) == 2
     assert cat.shapes["petr-x"].area > 0

@@ -1,4 +1,5 @@
 """Validated contributions appear on the pages (toggle on by default), marked, and escaped."""
+
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -11,8 +12,17 @@ XSS = "<img src=x onerror=alert(1)>"
 
 def contribution(cid="contribution-xss", nom=XSS):
     row = {c: "" for c in COLUMNS}
-    row.update(id=cid, nom=nom, type="entente", membres="epci:242900314;epci:200068120", themes="mobilites",
-               statut="active", source="Délibération", citation="Une citation", description=XSS)
+    row.update(
+        id=cid,
+        nom=nom,
+        type="entente",
+        membres="epci:242900314;epci:200068120",
+        themes="mobilites",
+        statut="active",
+        source="Délibération",
+        citation="Une citation",
+        description=XSS,
+    )
     return pd.DataFrame([row], columns=COLUMNS)
 
 
@@ -50,8 +60,9 @@ def test_popup_and_tooltip_escape_html(catalogue, geo, vocab):
     from alliance.mapview import feature_group_js
     from alliance.paths import DATA_DIR
 
-    merged = build_catalogue(pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), contribution()],
-                                       ignore_index=True), vocab, geo)
+    merged = build_catalogue(
+        pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), contribution()], ignore_index=True), vocab, geo
+    )
     assert XSS not in popup_html(merged, "contribution-xss")
     assert "&lt;img src=x onerror=alert(1)&gt;" in popup_html(merged, "contribution-xss")
     js = feature_group_js(cooperation_groups(merged, geo, ["contribution-xss"])).groups

@@ -1,5 +1,6 @@
 """Failures of the machine around the app: unreadable, read-only or corrupt files, a server
 killed in the middle of an import. Users get French messages; nothing is half-written."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,7 @@ POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
 def rows(n: int, prefix: str = "c") -> pd.DataFrame:
     base = {c: "" for c in COLUMNS}
     base.update(type="entente", membres="epci:242900314;epci:200068120", statut="active", source="s", citation="c")
-    return pd.DataFrame([{**base, "id": f"{prefix}-{i}", "nom": f"Coopération {i}"} for i in range(n)],
-                        columns=COLUMNS)
+    return pd.DataFrame([{**base, "id": f"{prefix}-{i}", "nom": f"Coopération {i}"} for i in range(n)], columns=COLUMNS)
 
 
 def test_read_only_database_gives_a_french_error_and_keeps_the_data(tmp_path):
@@ -155,8 +155,12 @@ def test_kill_during_a_20000_row_import_leaves_all_or_nothing(tmp_path, backend)
     Store(url)  # schema created beforehand, as on a running server
     outcomes = []
     for delay in (0.05, 0.3, 0.8):
-        proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT.format(root=str(ROOT), url=url)],
-                                stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_SCRIPT.format(root=str(ROOT), url=url)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         assert proc.stdout.readline().strip() == "start"
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)

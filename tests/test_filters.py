@@ -1,9 +1,8 @@
 """Filtering the catalogue and the URL form of the filters."""
+
 import pytest
 
 from alliance.filters import Filters, apply_filters, build_filter_index, fold, from_query, to_query
-
-
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +29,11 @@ def test_theme_or_within_field(catalogue, index):
 
 def test_and_across_fields(catalogue, index):
     got = ids(catalogue, index, themes=("alimentation",), types=("contrat_reciprocite",))
-    assert got == {c for c, r in catalogue.cooperations.iterrows()
-                   if "alimentation" in r["themes"] and r["type"] == "contrat_reciprocite"}
+    assert got == {
+        c
+        for c, r in catalogue.cooperations.iterrows()
+        if "alimentation" in r["themes"] and r["type"] == "contrat_reciprocite"
+    }
     assert "cr-nantes-pays-de-retz" in got
 
 

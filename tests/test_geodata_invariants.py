@@ -1,4 +1,5 @@
 """Invariants of the committed reference geography (geodata/)."""
+
 import json
 
 import numpy as np
@@ -33,8 +34,9 @@ def test_populations_sum_to_source_totals(geo, raw_dir):
     epci = json.loads((source / "epci.json").read_text())
     assert geo.epci["population"].sum() == sum(e["populationMunicipale"] for e in epci)
     communes = json.loads((source / "communes.json").read_text())
-    total = sum(c.get("population", 0) for c in communes
-                if c["type"] == "commune-actuelle" and c["zone"] in ("metro", "drom"))
+    total = sum(
+        c.get("population", 0) for c in communes if c["type"] == "commune-actuelle" and c["zone"] in ("metro", "drom")
+    )
     assert geo.communes["population"].sum() == total
 
 

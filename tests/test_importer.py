@@ -1,4 +1,5 @@
 """The importer never raises on malformed input and names every problem (property-based)."""
+
 import io
 
 import pandas as pd
@@ -10,8 +11,15 @@ from alliance.importer import MAX_BYTES, check_in_chunks, check_upload, read_upl
 from alliance.stats import catalogue_csv
 
 GOOD = {c: "" for c in COLUMNS}
-GOOD.update(id="nouvelle", nom="Nouvelle coopération", type="entente", membres="epci:242900314;epci:200068120",
-            statut="active", source="Délibération", citation="Une citation")
+GOOD.update(
+    id="nouvelle",
+    nom="Nouvelle coopération",
+    type="entente",
+    membres="epci:242900314;epci:200068120",
+    statut="active",
+    source="Délibération",
+    citation="Une citation",
+)
 
 
 def csv_bytes(rows, sep=",", encoding="utf-8"):
@@ -25,8 +33,9 @@ def test_good_file_in_every_accepted_form(catalogue, geo):
         "a.csv": csv_bytes([row]),
         "b.csv": csv_bytes([row], sep=";"),
         "c.csv": b"\xef\xbb\xbf" + csv_bytes([row]),
-        "d.csv": csv_bytes([{**row, "nom": "Coopération « Cœur d'Hérault »".replace("œ", "oe")}], sep=";",
-                           encoding="cp1252"),
+        "d.csv": csv_bytes(
+            [{**row, "nom": "Coopération « Cœur d'Hérault »".replace("œ", "oe")}], sep=";", encoding="cp1252"
+        ),
     }
     buffer = io.BytesIO()
     pd.DataFrame([row], columns=COLUMNS).to_excel(buffer, index=False)
@@ -38,14 +47,21 @@ def test_good_file_in_every_accepted_form(catalogue, geo):
 
 
 def test_problems_name_row_and_column(catalogue, geo):
-    rows = [GOOD, {**GOOD, "id": "autre", "type": "alliance", "membres": "epci:999999999"},
-            {**GOOD, "id": "cr-brest-cob"}]
+    rows = [
+        GOOD,
+        {**GOOD, "id": "autre", "type": "alliance", "membres": "epci:999999999"},
+        {**GOOD, "id": "cr-brest-cob"},
+    ]
     result = check_upload(read_upload("x.csv", csv_bytes(rows)), catalogue, TerritoryIndex(geo))
     messages = [str(p) for p in result.problems]
     assert "x.csv, ligne 2, colonne « type » : type inconnu « alliance »" in messages
-    assert any(m.startswith("x.csv, ligne 2, colonne « membres » : référence « epci:999999999 » introuvable")
-               for m in messages)
-    assert "x.csv, ligne 3, colonne « id » : identifiant « cr-brest-cob » déjà utilisé par le catalogue de référence" in messages
+    assert any(
+        m.startswith("x.csv, ligne 2, colonne « membres » : référence « epci:999999999 » introuvable") for m in messages
+    )
+    assert (
+        "x.csv, ligne 3, colonne « id » : identifiant « cr-brest-cob » déjà utilisé par le catalogue de référence"
+        in messages
+    )
 
 
 def test_structural_problems():
@@ -69,9 +85,24 @@ def test_template_reads_back_valid(catalogue, geo):
     assert result.ok, [str(p) for p in result.problems]
 
 
-cells = st.one_of(st.text(max_size=40), st.sampled_from(["epci:242900314", "coop:cr-brest-cob", "ext:x@1,2",
-                                                         "=cmd|' /C calc'!A0", "<img src=x onerror=alert(1)>",
-                                                         "entente", "1850", "mobilites;;", '"', "\r\n", ";"]))
+cells = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "epci:242900314",
+            "coop:cr-brest-cob",
+            "ext:x@1,2",
+            "=cmd|' /C calc'!A0",
+            "<img src=x onerror=alert(1)>",
+            "entente",
+            "1850",
+            "mobilites;;",
+            '"',
+            "\r\n",
+            ";",
+        ]
+    ),
+)
 rows = st.lists(st.fixed_dictionaries({c: cells for c in COLUMNS}), max_size=5)
 raw = st.one_of(
     st.binary(max_size=600),
@@ -111,8 +142,9 @@ def test_chunked_check_reports_progress_and_global_row_numbers(catalogue, geo):
     rows[9] = {**rows[9], "type": "alliance"}
     rows[11] = {**rows[11], "id": "c1"}  # duplicate of a row in another chunk
     seen = []
-    result = check_in_chunks(read_upload("x.csv", csv_bytes(rows)), catalogue, TerritoryIndex(geo),
-                             progress=seen.append, chunk=5)
+    result = check_in_chunks(
+        read_upload("x.csv", csv_bytes(rows)), catalogue, TerritoryIndex(geo), progress=seen.append, chunk=5
+    )
     messages = [str(p) for p in result.problems]
     assert "x.csv, ligne 10, colonne « type » : type inconnu « alliance »" in messages
     assert "x.csv, ligne 12, colonne « id » : identifiant « c1 » en double (déjà ligne 2)" in messages

@@ -25,7 +25,8 @@ def test_unknown_plugin_asset_is_refused():
 
 def test_tooltips_are_escaped():
     assert maps.tooltip_html("<img src=x onerror=alert(1)>", "a & b") == (
-        "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>a &amp; b")
+        "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>a &amp; b"
+    )
 
 
 def test_home_map_has_22_metropoles_and_attribution(geo):

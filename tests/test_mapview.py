@@ -1,12 +1,12 @@
 """The cached rendering of maps reproduces what st_folium would send."""
-import folium
 
-from alliance import maps
 import json
 import re
 
+import folium
 import shapely
 
+from alliance import maps
 from alliance.geojson_layer import SCALE, Feature, FeatureLayer, encode_geometry, features_json, serve_from
 from alliance.mapview import feature_group_js, render_map
 from alliance.paths import STATIC_DIR
@@ -22,7 +22,7 @@ def test_rendered_home_map_is_complete_and_offline(geo):
     assert rendered.payload_bytes < 30_000
     urls = re.findall(r'"(/app/static/generated/[0-9a-f]+\.json)"', rendered.script)
     assert len(urls) == 2
-    served = sum(len(json.loads((STATIC_DIR / u[len("/app/static/"):]).read_text())) for u in urls)
+    served = sum(len(json.loads((STATIC_DIR / u[len("/app/static/") :]).read_text())) for u in urls)
     inline = len(geo.metropoles)  # small: stays in the script
     assert served == len(geo.regions) + 1 and inline < 30
 
@@ -47,12 +47,16 @@ def _decode(sequence: list[int]) -> list[tuple[float, float]]:
 
 
 def test_compact_geometry_round_trips_at_the_geodata_precision():
-    polygon = shapely.Polygon([(-4.486, 48.39), (-4.3, 48.39), (-4.3, 48.5), (-4.486, 48.39)],
-                              [[(-4.4, 48.42), (-4.35, 48.42), (-4.35, 48.45), (-4.4, 48.42)]])
+    polygon = shapely.Polygon(
+        [(-4.486, 48.39), (-4.3, 48.39), (-4.3, 48.5), (-4.486, 48.39)],
+        [[(-4.4, 48.42), (-4.35, 48.42), (-4.35, 48.45), (-4.4, 48.42)]],
+    )
     encoded = encode_geometry(polygon)
     assert encoded["type"] == "Polygon"
-    assert [_decode(ring) for ring in encoded["c"]] == [list(polygon.exterior.coords),
-                                                        list(polygon.interiors[0].coords)]
+    assert [_decode(ring) for ring in encoded["c"]] == [
+        list(polygon.exterior.coords),
+        list(polygon.interiors[0].coords),
+    ]
     multi = encode_geometry(shapely.MultiPolygon([polygon, shapely.box(1.0, 43.0, 1.5, 43.5)]))
     assert len(multi["c"]) == 2 and _decode(multi["c"][1][0])[0] == (1.5, 43.0)
     line = encode_geometry(shapely.LineString([(-4.486, 48.39), (1.444, 43.604)]))

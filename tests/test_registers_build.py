@@ -1,5 +1,6 @@
 """The national layers (data/registres/, geodata/perimetres_registres.geojson, zonages) equal a
 fresh build of scripts/build_registers.py, and hold the register's invariants."""
+
 import csv
 import json
 import shutil
@@ -12,9 +13,15 @@ from alliance.paths import DATA_DIR, GEODATA_DIR, ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_registers  # noqa: E402
 
-OUTPUTS = ["data/registres/cooperations_registres.csv", "data/registres/desaccords.csv",
-           "data/registres/correspondances.csv", "data/registres/crte_par_epci.csv",
-           "geodata/perimetres_registres.geojson", "geodata/zonages_communes.csv", "geodata/aires_attraction.geojson"]
+OUTPUTS = [
+    "data/registres/cooperations_registres.csv",
+    "data/registres/desaccords.csv",
+    "data/registres/correspondances.csv",
+    "data/registres/crte_par_epci.csv",
+    "geodata/perimetres_registres.geojson",
+    "geodata/zonages_communes.csv",
+    "geodata/aires_attraction.geojson",
+]
 
 
 def rows(name: str) -> list[dict]:
@@ -29,7 +36,8 @@ def test_committed_registers_equal_a_fresh_build(tmp_path, raw_dir):
     build_registers.build(raw_dir, tmp_path)
     for name in OUTPUTS:
         assert (tmp_path / name).read_bytes() == (ROOT / name).read_bytes(), (
-            f"{name} differs from a fresh build: run python scripts/build_registers.py")
+            f"{name} differs from a fresh build: run python scripts/build_registers.py"
+        )
 
 
 def test_counts_of_the_registers(raw_dir):
@@ -59,7 +67,9 @@ def test_every_member_resolves_and_every_row_has_provenance(geo):
             kind, code = ref.split(":", 1)
             assert code in (geo.epci.index if kind == "epci" else geo.communes.index), (row["id"], ref)
     perimeters = json.loads((GEODATA_DIR / "perimetres_registres.geojson").read_text())
-    assert {f["properties"]["id"] for f in perimeters["features"]} == {r["id"] for r in rows("cooperations_registres.csv")}
+    assert {f["properties"]["id"] for f in perimeters["features"]} == {
+        r["id"] for r in rows("cooperations_registres.csv")
+    }
 
 
 def test_an_epci_in_two_petr_is_reported():
@@ -89,8 +99,9 @@ def test_seed_and_register_memberships_both_kept(catalogue):
     assert "pm-loire-bretagne" in report and "epci:244400644" in report
 
 
-@pytest.mark.parametrize("code,aav,category", [("29019", "Brest", "commune-centre du pôle"),
-                                               ("31555", "Toulouse", "commune-centre du pôle")])
+@pytest.mark.parametrize(
+    "code,aav,category", [("29019", "Brest", "commune-centre du pôle"), ("31555", "Toulouse", "commune-centre du pôle")]
+)
 def test_zonages_of_communes(code, aav, category):
     with (GEODATA_DIR / "zonages_communes.csv").open(encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["code"] == code)

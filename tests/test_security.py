@@ -1,5 +1,6 @@
 """Hostile input: text reaching generated JavaScript or Markdown, URLs, scenes and spreadsheet
 files built to exhaust the server, forged login attempts. Each test failed before the fix."""
+
 from __future__ import annotations
 
 import io
@@ -10,13 +11,13 @@ import pandas as pd
 import pytest
 
 from alliance.catalogue import COLUMNS, TerritoryIndex, build_catalogue, read_catalogue_csv
-from alliance.escaping import html_text, inert_markup, markdown_text
+from alliance.escaping import html_text, markdown_text
 from alliance.paths import DATA_DIR
 
 # One payload per context a string can reach: HTML, attribute, JS string, template literal, URL.
 PAYLOADS = {
     "html": "<img src=x onerror=alert(1)>",
-    "attribute": "\" onmouseover=\"alert(2)\" x='",
+    "attribute": '" onmouseover="alert(2)" x=\'',
     "js_string": "'); alert(3); ('",
     "template_literal": "Tick` + alert(201) + `",
     "template_expression": "Tpl ${alert(101)} fin",
@@ -28,8 +29,16 @@ PAYLOADS = {
 
 def contribution(cid: str, nom: str, ext_label: str = "Partenaire") -> dict:
     row = {c: "" for c in COLUMNS}
-    row.update(id=cid, nom=nom, type="entente", statut="active", source="Délibération", citation=nom,
-               description=nom, membres=f"epci:242900314;epci:200068120;ext:{ext_label}@47.2,-1.5")
+    row.update(
+        id=cid,
+        nom=nom,
+        type="entente",
+        statut="active",
+        source="Délibération",
+        citation=nom,
+        description=nom,
+        membres=f"epci:242900314;epci:200068120;ext:{ext_label}@47.2,-1.5",
+    )
     return row
 
 
@@ -38,10 +47,16 @@ def layers_js(geo, vocab, name: str, ext_label: str) -> str:
     from alliance.mapview import feature_group_js
     from alliance.network import build_graph
 
-    rows = pd.DataFrame([contribution("essai", name, ext_label), {**contribution("zone", name, ext_label),
-                         "type": "petr", "membres": "epci:242900314;epci:200068120"}], columns=COLUMNS)
-    merged = build_catalogue(pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), rows],
-                                       ignore_index=True), vocab, geo)
+    rows = pd.DataFrame(
+        [
+            contribution("essai", name, ext_label),
+            {**contribution("zone", name, ext_label), "type": "petr", "membres": "epci:242900314;epci:200068120"},
+        ],
+        columns=COLUMNS,
+    )
+    merged = build_catalogue(
+        pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), rows], ignore_index=True), vocab, geo
+    )
     groups = cooperation_groups(merged, geo, ["essai", "zone"], selected="essai")
     groups += network_groups(merged, build_graph(merged, ("essai", "zone")))
     return feature_group_js(groups, control_title="Coopérations").groups
@@ -58,16 +73,17 @@ def test_payload_cannot_leave_its_string_in_map_javascript(geo, vocab, benign_js
     backtick, `${`, quote or backslash, no tag; the payload is there only as entities."""
     payload = PAYLOADS[context]
     js = layers_js(geo, vocab, payload, f"Ext {payload}".replace(";", ","))  # ; separates members
-    for token in ("`", "${", "\\", "<script", "<img", "\"", "'"):
+    for token in ("`", "${", "\\", "<script", "<img", '"', "'"):
         assert js.count(token) == benign_js.count(token), (context, token)
     assert html_text(payload) in js
 
 
 def test_escaping_functions():
     assert html_text("a`b${c}\\d<e>&\"'") == "a&#96;b&#36;{c}&#92;d&lt;e&gt;&amp;&quot;&#x27;"
-    assert inert_markup("<b>`${x}`</b>") == "<b>&#96;&#36;{x}&#96;</b>"
-    text = markdown_text("![pixel](http://evil.example/pixel.png) [clic](http://evil.example/phish) "
-                         "www.evil.example a@evil.example <b>x</b> $x$ :red[x]")
+    text = markdown_text(
+        "![pixel](http://evil.example/pixel.png) [clic](http://evil.example/phish) "
+        "www.evil.example a@evil.example <b>x</b> $x$ :red[x]"
+    )
     for active in ("](", "![", "http://", "www.e", "a@evil", "<b>", "$x$", ":red["):
         assert active not in text
     assert markdown_text("l'axe Seine, « oui »") == "l'axe Seine, « oui »"
@@ -77,11 +93,24 @@ def test_escaping_functions():
 
 PAGES = ["carte", "statistiques", "territoire", "reseau", "alliances", "presentation", "accueil", "atelier", "donnees"]
 HOSTILE_URLS = [
-    {"de": "999"}, {"de": "-1"}, {"a": "99999"}, {"de": "2030", "a": "1900"}, {"de": "٢٠٢٠"}, {"de": "2_020"},
-    {"q": "x" * 100_000}, {"theme": ",".join(["inconnu"] * 5000)}, {"region": "x" * 100_000},
-    {"coop": "x" * 100_000}, {"coop": "![p](http://evil.example/p.png)"}, {"t": "[clic](http://evil.example/)"},
-    {"scene": "${alert(1)}`"}, {"scene": "x" * 100_000}, {"t": "epci:" + "9" * 5000},
-    {f"p{i}": "1" for i in range(200)}, {"type": "<img src=x onerror=alert(1)>"}, {"dep": "../../etc/passwd"},
+    {"de": "999"},
+    {"de": "-1"},
+    {"a": "99999"},
+    {"de": "2030", "a": "1900"},
+    {"de": "٢٠٢٠"},
+    {"de": "2_020"},
+    {"q": "x" * 100_000},
+    {"theme": ",".join(["inconnu"] * 5000)},
+    {"region": "x" * 100_000},
+    {"coop": "x" * 100_000},
+    {"coop": "![p](http://evil.example/p.png)"},
+    {"t": "[clic](http://evil.example/)"},
+    {"scene": "${alert(1)}`"},
+    {"scene": "x" * 100_000},
+    {"t": "epci:" + "9" * 5000},
+    {f"p{i}": "1" for i in range(200)},
+    {"type": "<img src=x onerror=alert(1)>"},
+    {"dep": "../../etc/passwd"},
 ]
 
 
@@ -103,7 +132,7 @@ def test_hostile_urls_never_crash(page):
         assert not any(UNEXPECTED_MESSAGE in e.value for e in at.error), (page, list(params)[:2])
         assert time.monotonic() - start < 30
         shown = " ".join(w.value for w in at.warning)
-        assert "evil.example/" not in shown.replace("\\", "")  or "](" not in shown
+        assert "evil.example/" not in shown.replace("\\", "") or "](" not in shown
 
 
 def test_out_of_range_years_are_clamped_with_a_warning():
@@ -142,17 +171,20 @@ def test_yaml_alias_bomb_is_refused_at_once(vocab, geo, catalogue):
     assert time.monotonic() - start < 1
 
 
-@pytest.mark.parametrize("text", [
-    "scenes:\n- {id: a, titre: T, selection: [x, y]}\n",
-    "scenes:\n- {id: [a], titre: T}\n",
-    "scenes:\n- {id: a, titre: {x: 1}}\n",
-    "scenes:\n- {id: a, titre: T, graphique: [themes]}\n",
-    "scenes:\n- {id: a, titre: T, couches: [[epci]]}\n",
-    "scenes:\n- {id: a, titre: T, filtres: {theme: [alimentation, inconnu]}}\n",
-    "scenes:\n- {id: a, titre: T, vue: [1, 2, 3]}\n",
-    "scenes:\n" + "- " * 3000 + "x\n",
-    "[" * 5000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scenes:\n- {id: a, titre: T, selection: [x, y]}\n",
+        "scenes:\n- {id: [a], titre: T}\n",
+        "scenes:\n- {id: a, titre: {x: 1}}\n",
+        "scenes:\n- {id: a, titre: T, graphique: [themes]}\n",
+        "scenes:\n- {id: a, titre: T, couches: [[epci]]}\n",
+        "scenes:\n- {id: a, titre: T, filtres: {theme: [alimentation, inconnu]}}\n",
+        "scenes:\n- {id: a, titre: T, vue: [1, 2, 3]}\n",
+        "scenes:\n" + "- " * 3000 + "x\n",
+        "[" * 5000,
+    ],
+)
 def test_malformed_scenes_get_french_problems(vocab, geo, catalogue, text):
     from alliance.scenes import SceneError, parse_scenes
 
@@ -162,6 +194,7 @@ def test_malformed_scenes_get_french_problems(vocab, geo, catalogue, text):
 
 
 # --- spreadsheets ----------------------------------------------------------------------------
+
 
 def xlsx_with_sheet(sheet_xml: bytes) -> bytes:
     """A minimal valid workbook whose first sheet is `sheet_xml` (deflated)."""
@@ -178,8 +211,10 @@ def xlsx_with_sheet(sheet_xml: bytes) -> bytes:
     return out.getvalue()
 
 
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
-              b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
+    b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = b"</sheetData></worksheet>"
 
 
@@ -198,8 +233,10 @@ def test_xlsx_zip_bomb_is_refused_before_parsing():
 def test_xlsx_with_a_row_far_away_is_refused_quickly():
     from alliance.importer import read_upload
 
-    sheet = SHEET_HEAD + b'<row r="1"><c t="inlineStr"><is><t>id</t></is></c></row><row r="900000000">' \
+    sheet = (
+        SHEET_HEAD + b'<row r="1"><c t="inlineStr"><is><t>id</t></is></c></row><row r="900000000">'
         b'<c t="inlineStr"><is><t>x</t></is></c></row>' + SHEET_TAIL
+    )
     start = time.monotonic()
     result = read_upload("loin.xlsx", xlsx_with_sheet(sheet))
     assert time.monotonic() - start < 10
@@ -234,8 +271,10 @@ def test_other_and_mixed_encodings_are_refused():
 def test_huge_cell_gets_a_precise_message():
     from alliance.importer import read_upload
 
-    for name, data in (("a.csv", csv_of([contribution("a", "x" * 200_000)])),
-                       ("b.csv", csv_of([contribution("a", "x" * 20_000)]))):
+    for name, data in (
+        ("a.csv", csv_of([contribution("a", "x" * 200_000)])),
+        ("b.csv", csv_of([contribution("a", "x" * 20_000)])),
+    ):
         message = str(read_upload(name, data).problems[0])
         assert "cellule" in message and "illisible" not in message
 
@@ -252,12 +291,14 @@ def test_exotic_years_are_rejected(catalogue, geo, year):
 def test_overlong_id_is_rejected_the_same_way_everywhere(catalogue, geo):
     from alliance.importer import check_upload, read_upload
 
-    result = check_upload(read_upload("a.csv", csv_of([contribution("a" * 300, "Essai")])), catalogue,
-                          TerritoryIndex(geo))
+    result = check_upload(
+        read_upload("a.csv", csv_of([contribution("a" * 300, "Essai")])), catalogue, TerritoryIndex(geo)
+    )
     assert any(p.colonne == "id" and "trop long" in p.message for p in result.problems)
 
 
 # --- login ----------------------------------------------------------------------------------
+
 
 def test_throttle_delay_grows_and_resets():
     from alliance.auth import FREE_ATTEMPTS, LoginThrottle

@@ -1,4 +1,5 @@
 """Aggregations behind the charts, the exports, and the workshop tables."""
+
 import io
 import json
 
@@ -7,22 +8,26 @@ import pytest
 
 from alliance import charts
 from alliance.atelier import chart_table, figure, load_atelier
-from alliance.catalogue import (COLUMNS, PROVENANCE_COLUMNS, build_catalogue, read_catalogue_csv,
-                                register_perimeters)
-from alliance.stats import (catalogue_csv, catalogue_geojson, distribution, most_connected, neutralise,
-                            theme_by_type, timeline)
-
-
-
-
+from alliance.catalogue import COLUMNS, PROVENANCE_COLUMNS, build_catalogue, read_catalogue_csv, register_perimeters
+from alliance.stats import (
+    catalogue_csv,
+    catalogue_geojson,
+    distribution,
+    most_connected,
+    neutralise,
+    theme_by_type,
+    timeline,
+)
 
 
 def small(vocab):
-    return pd.DataFrame({
-        "themes": [("mobilites", "alimentation", "tourisme"), ("mobilites",), ()],
-        "type": ["contrat_reciprocite", "entente", "entente"],
-        "annee": pd.array([2016, 2016, None], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "themes": [("mobilites", "alimentation", "tourisme"), ("mobilites",), ()],
+            "type": ["contrat_reciprocite", "entente", "entente"],
+            "annee": pd.array([2016, 2016, None], dtype="Int64"),
+        }
+    )
 
 
 def test_multi_theme_counts_once_in_each(vocab):

@@ -1,5 +1,6 @@
 """Contribution storage: transactions, idempotence, statuses, history, schema upgrade (SQLite;
 the same tests run on PostgreSQL when ALLIANCE_TEST_POSTGRES_URL is set)."""
+
 import json
 import os
 import threading
@@ -18,8 +19,15 @@ def rows(*ids, nom="Coopération"):
     out = []
     for cid in ids:
         r = {c: "" for c in COLUMNS}
-        r.update(id=cid, nom=nom, type="entente", membres="epci:242900314;epci:200068120", statut="active",
-                 source="s", citation="c")
+        r.update(
+            id=cid,
+            nom=nom,
+            type="entente",
+            membres="epci:242900314;epci:200068120",
+            statut="active",
+            source="s",
+            citation="c",
+        )
         out.append(r)
     return pd.DataFrame(out, columns=COLUMNS)
 
@@ -89,11 +97,17 @@ def test_older_database_is_upgraded_in_place(tmp_path):
     engine = sa.create_engine(url)
     row = rows("ancienne").iloc[0].to_dict()
     with engine.begin() as conn:  # schema version 1: no meta table, no fingerprint
-        conn.execute(sa.text("CREATE TABLE contributions (id VARCHAR(200) PRIMARY KEY, donnees TEXT NOT NULL, "
-                             "statut VARCHAR(20) NOT NULL, auteur VARCHAR(200) NOT NULL, cree_le VARCHAR(40) NOT NULL, "
-                             "modifie_le VARCHAR(40) NOT NULL)"))
-        conn.execute(sa.text("INSERT INTO contributions VALUES ('ancienne', :d, 'validee', 'x', 't', 't')"),
-                     {"d": json.dumps(row)})
+        conn.execute(
+            sa.text(
+                "CREATE TABLE contributions (id VARCHAR(200) PRIMARY KEY, donnees TEXT NOT NULL, "
+                "statut VARCHAR(20) NOT NULL, auteur VARCHAR(200) NOT NULL, cree_le VARCHAR(40) NOT NULL, "
+                "modifie_le VARCHAR(40) NOT NULL)"
+            )
+        )
+        conn.execute(
+            sa.text("INSERT INTO contributions VALUES ('ancienne', :d, 'validee', 'x', 't', 't')"),
+            {"d": json.dumps(row)},
+        )
     store = Store(url)
     assert store.version() == SCHEMA_VERSION
     assert store.contributions("validee")["id"].tolist() == ["ancienne"]
@@ -106,8 +120,13 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=150, deadline=None)
-@given(batches=st.lists(st.tuples(st.lists(st.sampled_from(list("abcdef")), min_size=1, max_size=6),
-                                  st.booleans()), min_size=1, max_size=4))
+@given(
+    batches=st.lists(
+        st.tuples(st.lists(st.sampled_from(list("abcdef")), min_size=1, max_size=6), st.booleans()),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_imports_are_all_or_nothing(tmp_path_factory, batches):
     """Whatever the sequence of imports, a failed one leaves the store exactly as before."""
     import alliance.store as module

@@ -1,4 +1,5 @@
 """Territory search, membership resolution (direct vs through a grouping), network metrics."""
+
 import networkx as nx
 import pandas as pd
 import pytest
@@ -9,27 +10,26 @@ from alliance.network import build_graph, rankings, systems
 from alliance.territory import TerritorySearch, build_profile, population_band, similar_epci
 
 
-
-
-
-
 @pytest.fixture(scope="module")
 def search(catalogue, geo):
     return TerritorySearch(catalogue, geo)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("Brest", "epci:242900314"),
-    ("brest metropole", "epci:242900314"),
-    ("BREST MÉTROPOLE", "epci:242900314"),
-    ("Brest Metrople", "epci:242900314"),       # typo
-    ("242900314", "epci:242900314"),            # SIREN
-    ("29019", "com:29019"),                     # INSEE code
-    ("Finistere", "dep:29"),                    # accents optional
-    ("occitanie", "reg:76"),
-    ("portes de gascogne", "coop:petr-portes-de-gascogne"),
-    ("Quimpr", "com:29232"),                    # partial, typo
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Brest", "epci:242900314"),
+        ("brest metropole", "epci:242900314"),
+        ("BREST MÉTROPOLE", "epci:242900314"),
+        ("Brest Metrople", "epci:242900314"),  # typo
+        ("242900314", "epci:242900314"),  # SIREN
+        ("29019", "com:29019"),  # INSEE code
+        ("Finistere", "dep:29"),  # accents optional
+        ("occitanie", "reg:76"),
+        ("portes de gascogne", "coop:petr-portes-de-gascogne"),
+        ("Quimpr", "com:29232"),  # partial, typo
+    ],
+)
 def test_search(search, query, expected):
     refs = [m.ref for m in search.search(query, limit=5)]
     assert expected in refs[:3], refs
@@ -88,6 +88,7 @@ def small_catalogue(vocab, geo):
         r = {c: "" for c in COLUMNS}
         r.update(id=i, nom=i, type=type_, membres=membres, statut="active", source="s", citation="c")
         return r
+
     A, B, C, D, E = "epci:242900314", "epci:200068120", "epci:242900835", "epci:200065928", "epci:244400404"
     rows = [row("ab", f"{A};{B}"), row("ab2", f"{A};{B}"), row("bc", f"{B};{C}"), row("de", f"{D};{E}")]
     return build_catalogue(pd.DataFrame(rows), vocab, geo), (A, B, C, D, E)
@@ -127,10 +128,12 @@ def test_peers_are_within_thirty_percent_and_ranked(catalogue, geo):
 def test_a_big_grouping_weighs_one_cooperation_per_member(vocab, geo):
     """Newman's weighting: a 6-member cooperation adds 1/5 per pair, so each member's weighted
     degree grows by exactly 1, as for a bilateral cooperation."""
+
     def row(i, membres):
         r = {c: "" for c in COLUMNS}
         r.update(id=i, nom=i, type="convention", membres=membres, statut="active", source="s", citation="c")
         return r
+
     six = ["epci:242900314", "epci:200068120", "epci:242900835", "epci:200065928", "epci:244400404", "epci:243500139"]
     cat = build_catalogue(pd.DataFrame([row("big", ";".join(six)), row("pair", f"{six[0]};{six[1]}")]), vocab, geo)
     graph = build_graph(cat, cat.cooperations.index)
@@ -142,8 +145,9 @@ def test_a_big_grouping_weighs_one_cooperation_per_member(vocab, geo):
 
 
 def test_national_network_is_ranked_by_epci_and_not_owed_to_one_cooperation(catalogue, geo):
-    graph = build_graph(catalogue, catalogue.cooperations.index, "epci", geo.communes["siren_epci"].to_dict(),
-                        geo.epci["nom"].to_dict())
+    graph = build_graph(
+        catalogue, catalogue.cooperations.index, "epci", geo.communes["siren_epci"].to_dict(), geo.epci["nom"].to_dict()
+    )
     top = rankings(graph).head(20)
     assert set(top["kind"]) == {"epci"}
     assert "epci:244400404" in set(top.head(3)["ref"])  # Nantes Métropole

@@ -1,9 +1,7 @@
 """Carte page in headless Chromium: filters, links, click to card, shared URL, offline."""
 
-from tests.harness import drawn_layers, map_frame, wait_for_links, wait_for_map, wait_for_still_map
 from alliance.carte import describe_selection
-
-
+from tests.harness import drawn_layers, map_frame, wait_for_links, wait_for_map, wait_for_still_map
 
 
 def n_links(catalogue, ids):
@@ -43,7 +41,9 @@ def test_click_on_link_opens_card(page, app_url, catalogue):
         wait_for_still_map(page, quiet_ms=1000)
         xy = container.evaluate(
             "(el, ll) => { const m = Object.values(window).find(v => v && v instanceof L.Map);"
-            " const p = m.latLngToContainerPoint(ll); return [p.x, p.y]; }", [mid.y, mid.x])
+            " const p = m.latLngToContainerPoint(ll); return [p.x, p.y]; }",
+            [mid.y, mid.x],
+        )
         box = container.bounding_box()
         page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
         try:
@@ -58,8 +58,11 @@ def test_click_on_link_opens_card(page, app_url, catalogue):
 def test_shared_url_restores_view(page, app_url, catalogue):
     page.goto(f"{app_url}/carte?theme=alimentation&type=contrat_reciprocite&coop=cr-toulouse-armagnac")
     wait_for_map(page)
-    ids = [c for c, r in catalogue.cooperations.iterrows()
-           if "alimentation" in r["themes"] and r["type"] == "contrat_reciprocite"]
+    ids = [
+        c
+        for c, r in catalogue.cooperations.iterrows()
+        if "alimentation" in r["themes"] and r["type"] == "contrat_reciprocite"
+    ]
     wait_for_links(page, n_links(catalogue, ids))
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert "Alimentation" in sidebar.inner_text() and "Contrat de réciprocité" in sidebar.inner_text()

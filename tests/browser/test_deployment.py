@@ -2,6 +2,7 @@
 nginx in front of two replicas sharing one PostgreSQL: a contribution validated through
 replica A appears through replica B and through nginx without a restart; WebSockets pass the
 proxy; each browser stays on one replica (sticky cookie)."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,9 @@ from alliance.catalogue import COLUMNS
 from tests.harness import NGINX, free_port, guard_network, import_and_validate, running_app, running_nginx, wait_for_map
 
 POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not (POSTGRES and os.path.exists(NGINX)),
-                                reason="needs PostgreSQL and nginx (installed by `make test`)")
+pytestmark = pytest.mark.skipif(
+    not (POSTGRES and os.path.exists(NGINX)), reason="needs PostgreSQL and nginx (installed by `make test`)"
+)
 NAME = "Coopération saisie sur la réplique A"
 
 
@@ -28,12 +30,19 @@ def drop_tables() -> None:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     drop_tables()
-    env = {"ALLIANCE_DATABASE_URL": POSTGRES, "ALLIANCE_EDITOR_PASSWORD": "s3cret",
-           "STREAMLIT_SERVER_COOKIE_SECRET": "secret-partage-par-les-repliques", "ALLIANCE_DEBUG": "0"}
+    env = {
+        "ALLIANCE_DATABASE_URL": POSTGRES,
+        "ALLIANCE_EDITOR_PASSWORD": "s3cret",
+        "STREAMLIT_SERVER_COOKIE_SECRET": "secret-partage-par-les-repliques",
+        "ALLIANCE_DEBUG": "0",
+    }
     port_a, port_b = free_port(), free_port()
     folder = tmp_path_factory.mktemp("nginx")
-    with running_app(port_a, env=env) as a, running_app(port_b, env=env) as b, \
-            running_nginx(folder, [port_a, port_b]) as proxy:
+    with (
+        running_app(port_a, env=env) as a,
+        running_app(port_b, env=env) as b,
+        running_nginx(folder, [port_a, port_b]) as proxy,
+    ):
         yield {"a": a, "b": b, "proxy": proxy, "log": folder / "access.log"}
     drop_tables()
 
@@ -55,8 +64,16 @@ def test_contribution_validated_on_a_appears_on_b_and_through_nginx(chromium, cl
     before = cooperations_shown(page)
 
     row = {c: "" for c in COLUMNS}
-    row.update(id="replique-a", nom=NAME, type="entente", membres="epci:242900314;epci:200068120",
-               themes="mobilites", statut="active", source="Délibération", citation="Une citation")
+    row.update(
+        id="replique-a",
+        nom=NAME,
+        type="entente",
+        membres="epci:242900314;epci:200068120",
+        themes="mobilites",
+        statut="active",
+        source="Délibération",
+        citation="Une citation",
+    )
     path = tmp_path / "contribution.csv"
     pd.DataFrame([row], columns=COLUMNS).to_csv(path, index=False)
     import_and_validate(page, cluster["a"], path)
@@ -84,3 +101,12 @@ def test_each_browser_stays_on_one_replica(chromium, cluster):
         if route != "-" and upstream != "-":
             routes.setdefault(route, set()).add(upstream)
     assert routes and all(len(upstreams) == 1 for upstreams in routes.values()), routes
+    # Static files (Streamlit's frontend, the map component, Leaflet, layer data) come from nginx
+    # itself, not from a replica: the replicas' Python only runs sessions.
+    static = [
+        line.split(" ", 2)
+        for line in cluster["log"].read_text().splitlines()
+        if line.split(" ", 2)[-1].startswith(("/static/js/", "/component/", "/app/static/"))
+    ]
+    assert static and all(upstream == "-" for _route, upstream, _uri in static), static[:3]
+    assert any(uri.startswith("/app/static/generated/") for _r, _u, uri in static)

@@ -1,11 +1,19 @@
 """An editor uploads a cooperation named <img src=x onerror=alert(1)>: no script runs, the
 name shows literally in the card and in the map popup."""
+
 import pandas as pd
 import pytest
 
-from tests.harness import (guard_network, import_and_validate, map_evaluate, map_frame, running_app, wait_for_links,
-                           wait_for_map)
 from alliance.catalogue import COLUMNS
+from tests.harness import (
+    guard_network,
+    import_and_validate,
+    map_evaluate,
+    map_frame,
+    running_app,
+    wait_for_links,
+    wait_for_map,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -19,8 +27,17 @@ def editor_app(tmp_path_factory):
 
 def test_xss_upload_is_shown_as_text(chromium, editor_app, tmp_path):
     row = {c: "" for c in COLUMNS}
-    row.update(id="contribution-xss", nom=XSS, type="entente", membres="epci:242900314;epci:200068120",
-               themes="mobilites", statut="active", source="Délibération", citation=XSS, description=XSS)
+    row.update(
+        id="contribution-xss",
+        nom=XSS,
+        type="entente",
+        membres="epci:242900314;epci:200068120",
+        themes="mobilites",
+        statut="active",
+        source="Délibération",
+        citation=XSS,
+        description=XSS,
+    )
     path = tmp_path / "contribution.csv"
     pd.DataFrame([row], columns=COLUMNS).to_csv(path, index=False, sep=";")
 
@@ -38,8 +55,11 @@ def test_xss_upload_is_shown_as_text(chromium, editor_app, tmp_path):
     card = page.get_by_role("heading", name=XSS)
     card.wait_for(timeout=30000)
     wait_for_links(page, 1)
-    opened = map_evaluate(page, "const lines = groups.flatMap(featuresOf).filter(isLine);"
-                                " lines.forEach(l => l.openPopup()); return lines.length;")
+    opened = map_evaluate(
+        page,
+        "const lines = groups.flatMap(featuresOf).filter(isLine);"
+        " lines.forEach(l => l.openPopup()); return lines.length;",
+    )
     assert opened == 1
     popup = map_frame(page).locator(".leaflet-popup-content")
     popup.wait_for(timeout=10000)

@@ -1,4 +1,5 @@
 """Home page in headless Chromium, with every non-local request refused and recorded."""
+
 from tests.harness import wait_for_map
 
 
@@ -9,7 +10,8 @@ def test_home_draws_regions_and_epci_offline(page, app_url):
     # Canvas renderer: shapes are painted on a canvas; check it has non-transparent pixels.
     painted = frame.locator(".leaflet-overlay-pane canvas").first.evaluate(
         """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
+                  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+    )
     assert painted > 10000
     # The layer control lists the regions and the métropoles (EPCI) layers.
     control = frame.locator(".leaflet-control-layers").inner_text()
@@ -27,7 +29,8 @@ def test_home_tooltip_on_metropole(page, app_url):
     map_js = "Object.values(window).find(v => v && v instanceof L.Map)"
     # Hover the centre of Toulouse Métropole, projected by Leaflet itself.
     xy = frame.locator(".leaflet-container").evaluate(
-        f"el => {{ const m = {map_js}; const p = m.latLngToContainerPoint([43.604, 1.444]); return [p.x, p.y]; }}")
+        f"el => {{ const m = {map_js}; const p = m.latLngToContainerPoint([43.604, 1.444]); return [p.x, p.y]; }}"
+    )
     page.mouse.move(box["x"] + xy[0], box["y"] + xy[1])
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for(timeout=5000)

@@ -1,6 +1,7 @@
 """Validated contributions carrying a payload for each context (template literal, `${}`, HTML,
 Markdown image and link): on Carte, Réseau and Territoire no script runs, no request leaves,
 no outside link appears, and the names show literally."""
+
 import pandas as pd
 import pytest
 
@@ -19,9 +20,17 @@ PHISH = "[clic](http://evil.example/phish)"
 
 def contribution(cid: str, nom: str) -> dict:
     row = {c: "" for c in COLUMNS}
-    row.update(id=cid, nom=nom, type="entente", statut="active", themes="mobilites", source=PHISH,
-               citation=PIXEL, description=f"{PIXEL} {PHISH} www.evil.example",
-               membres="epci:242900314;epci:200068120;ext:Ext ${alert(202)}@47.3,-1.6")
+    row.update(
+        id=cid,
+        nom=nom,
+        type="entente",
+        statut="active",
+        themes="mobilites",
+        source=PHISH,
+        citation=PIXEL,
+        description=f"{PIXEL} {PHISH} www.evil.example",
+        membres="epci:242900314;epci:200068120;ext:Ext ${alert(202)}@47.3,-1.6",
+    )
     return row
 
 
@@ -29,16 +38,18 @@ def contribution(cid: str, nom: str) -> dict:
 def hostile_app(tmp_path_factory):
     db = tmp_path_factory.mktemp("db") / "contributions.db"
     store = Store(f"sqlite:///{db}")
-    store.save_import(pd.DataFrame([contribution(f"hostile-{k}", v) for k, v in NAMES.items()], columns=COLUMNS),
-                      "test")
+    store.save_import(
+        pd.DataFrame([contribution(f"hostile-{k}", v) for k, v in NAMES.items()], columns=COLUMNS), "test"
+    )
     for key in NAMES:
         store.set_status(f"hostile-{key}", "validee", "test")
     with running_app(env={"ALLIANCE_DB_PATH": str(db)}) as url:
         yield url
 
 
-@pytest.mark.parametrize("path", ["carte?coop=hostile-tick&q=Tick", "carte?coop=hostile-html",
-                                  "reseau?q=Ext", "territoire?t=epci:242900314"])
+@pytest.mark.parametrize(
+    "path", ["carte?coop=hostile-tick&q=Tick", "carte?coop=hostile-html", "reseau?q=Ext", "territoire?t=epci:242900314"]
+)
 def test_no_script_no_request_no_outside_link(chromium, hostile_app, path):
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     external: list[str] = []
@@ -56,8 +67,11 @@ def test_no_script_no_request_no_outside_link(chromium, hostile_app, path):
         main.get_by_text(NAMES["tpl"]).first.wait_for(timeout=30000)
     frame = map_frame(page)
     # Open every popup of the cooperation layers (their HTML is parsed when they open).
-    opened = map_evaluate(page, "const withPopup = groups.flatMap(featuresOf).filter(l => l.getPopup && l.getPopup());"
-                                " withPopup.forEach(l => l.openPopup()); return withPopup.length;")
+    opened = map_evaluate(
+        page,
+        "const withPopup = groups.flatMap(featuresOf).filter(l => l.getPopup && l.getPopup());"
+        " withPopup.forEach(l => l.openPopup()); return withPopup.length;",
+    )
     page.wait_for_timeout(800)
     links = page.locator("a[href*='evil.example']").count() + frame.locator("a[href*='evil.example']").count()
     images = main.locator("img[src*='evil.example'], img[src='x']").count()

@@ -1,7 +1,8 @@
 """The national layers in the browser: a region the seeds never mention (Hauts-de-France) shows
 its PETR, pôles and CRTE from the registers, and a click on a perimeter opens its card with
 the register's provenance."""
-from tests.harness import map_evaluate, map_frame, wait_for_map
+
+from tests.harness import map_evaluate, map_frame, wait_for_map, wait_for_still_map
 
 CENTRE_OF_A_REGISTER_SHAPE = """
     const target = groups.flatMap(featuresOf).find(f => f.getBounds && f.feature && f.feature.properties.s === 'petr');
@@ -18,8 +19,7 @@ def test_hauts_de_france_shows_register_groupings_and_a_click_opens_the_card(pag
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Coopérations").first
     metric.wait_for(timeout=30000)
     assert int(metric.locator('[data-testid="stMetricValue"]').inner_text()) >= 3
-    frame = map_frame(page)
-    page.wait_for_timeout(1500)  # the map flies to the region
+    wait_for_still_map(page)  # the map flies to the region
     target = map_evaluate(page, CENTRE_OF_A_REGISTER_SHAPE)
     assert target is not None
     iframe_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
@@ -33,7 +33,7 @@ def test_hauts_de_france_shows_register_groupings_and_a_click_opens_the_card(pag
 
 def test_alliances_page_draws_the_aire_partners_and_candidates(page, app_url):
     page.goto(f"{app_url}/alliances?ville=243100518")
-    frame = wait_for_map(page)
+    wait_for_map(page)
     page.get_by_text("PETR du Pays du Sud Toulousain").first.wait_for(state="attached", timeout=30000)
     counts = map_evaluate(page, "return groups.map(g => featuresOf(g).length);")
     aire, candidates, partners = counts[-3:]
@@ -51,5 +51,8 @@ def test_carte_context_layer_of_aires(page, app_url):
             const m = Object.values(window).find(v => v && v instanceof L.Map);
             const named = Object.values(m._layers).some(l => l.feature && l.feature.properties
                 && l.feature.properties.s === 'couronne');
-            if (named) resolve(true); else if (Date.now() - t0 > 30000) reject('no aire'); else setTimeout(tick, 100); };
-            tick(); })""")
+            if (named) resolve(true);
+            else if (Date.now() - t0 > 30000) reject('no aire');
+            else setTimeout(tick, 100); };
+            tick(); })"""
+    )

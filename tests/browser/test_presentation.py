@@ -1,8 +1,9 @@
 """Présentation in headless Chromium: arrow keys, every scene paints, offline HTML export."""
+
 import yaml
 
-from tests.harness import wait_for_map
 from alliance.paths import ROOT
+from tests.harness import wait_for_map
 
 SCENES = [s["id"] for s in yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]]
 
@@ -39,13 +40,45 @@ def test_exported_html_opens_offline(page, app_url, tmp_path):
     # Open the file in a fresh context that refuses every network request.
     context = page.context.browser.new_context()
     blocked = []
-    context.route("**/*", lambda r: (blocked.append(r.request.url), r.abort()) if r.request.url.startswith("http")
-                  else r.continue_())
+    context.route(
+        "**/*",
+        lambda r: (blocked.append(r.request.url), r.abort()) if r.request.url.startswith("http") else r.continue_(),
+    )
     offline = context.new_page()
     offline.goto(path.as_uri())
     offline.locator(".leaflet-overlay-pane canvas").first.wait_for(state="attached", timeout=15000)
     painted = offline.locator(".leaflet-overlay-pane canvas").first.evaluate(
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }")
+        " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"
+    )
     context.close()
     assert painted > 10000 and blocked == []
+
+
+def test_clicker_keys_work_after_a_click_on_the_map_and_quit_opens_the_carte(page, app_url):
+    """Presentation clickers send PageDown / PageUp / Space; after a click on the map the focus is
+    in the map's frame, where Leaflet would pan with the arrows: the scene changes instead."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/presentation?scene={SCENES[0]}")
+    frame = wait_for_map(page)
+    page.frame_locator("iframe[srcdoc]").first.get_by_role("button", name="plein écran").wait_for(timeout=20000)
+    container = frame.locator(".leaflet-container")
+    container.click(position={"x": 40, "y": 200})  # focus inside the map's frame
+    page.keyboard.press("PageDown")
+    page.wait_for_function(f"() => location.search.includes('scene={SCENES[1]}')", timeout=20000)
+    wait_for_map(page)
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => location.search.includes('scene={SCENES[2]}')", timeout=20000)
+    page.keyboard.press("PageUp")
+    page.wait_for_function(f"() => location.search.includes('scene={SCENES[1]}')", timeout=20000)
+    container.click(position={"x": 40, "y": 200})
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => location.search.includes('scene={SCENES[2]}')", timeout=20000)
+    page.get_by_role("button", name="Quitter : ouvrir cette vue dans la Carte").click()
+    page.wait_for_function("() => location.pathname.endsWith('/carte')", timeout=20000)
+    scene = yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"][2]
+    for key, value in (scene.get("filtres") or {}).items():
+        expected = ",".join(value) if isinstance(value, list) else str(value)
+        page.wait_for_function(
+            f"() => new URLSearchParams(location.search).get({key!r}) === {expected!r}", timeout=20000
+        )

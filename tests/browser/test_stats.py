@@ -1,4 +1,5 @@
 """Statistiques and Atelier pages in headless Chromium, offline."""
+
 from tests.harness import wait_for_map
 
 
@@ -10,6 +11,7 @@ def test_charts_render_offline_and_click_narrows(page, app_url):
     page.goto(f"{app_url}/statistiques")
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     charts.first.locator("g.mark-rect path").first.wait_for(timeout=30000)
+    charts.nth(1).wait_for(timeout=30000)  # the page streams its charts one after the other
     assert charts.count() == 2
     assert charts.first.locator("text", has_text="Mobilités").count() >= 1
     # Click the bar of "Alimentation" in the themes chart: the shared filter narrows.
@@ -17,8 +19,9 @@ def test_charts_render_offline_and_click_narrows(page, app_url):
     page.wait_for_function("() => location.search.includes('theme=alimentation')", timeout=20000)
     page.get_by_text("coopérations sélectionnées").wait_for()
     page.get_by_role("link", name="Voir la sélection sur la carte").click()
-    page.wait_for_function("() => location.pathname.endsWith('/carte') && location.search.includes('theme=alimentation')",
-                           timeout=20000)
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/carte') && location.search.includes('theme=alimentation')", timeout=20000
+    )
     wait_for_map(page)
     assert errors(page) == []
 

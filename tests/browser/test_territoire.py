@@ -1,4 +1,5 @@
 """Searching "Brest" in the browser shows Brest Métropole, its pôle, ententes and contract."""
+
 from tests.harness import wait_for_map
 
 

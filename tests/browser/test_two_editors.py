@@ -1,5 +1,6 @@
 """Two editors import overlapping files at the same moment through two browsers: nothing is
 lost, nothing is duplicated, and each sees which of her rows were new or changed."""
+
 import pandas as pd
 import pytest
 
@@ -12,8 +13,15 @@ def rows(ids, nom):
     out = []
     for cid in ids:
         r = {c: "" for c in COLUMNS}
-        r.update(id=cid, nom=f"{nom} {cid}", type="entente", membres="epci:242900314;epci:200068120",
-                 statut="active", source="Délibération", citation="Une citation")
+        r.update(
+            id=cid,
+            nom=f"{nom} {cid}",
+            type="entente",
+            membres="epci:242900314;epci:200068120",
+            statut="active",
+            source="Délibération",
+            citation="Une citation",
+        )
         out.append(r)
     return pd.DataFrame(out, columns=COLUMNS)
 
@@ -27,8 +35,10 @@ def editors_app(tmp_path_factory):
 
 def test_overlapping_imports_at_the_same_time(chromium, editors_app, tmp_path):
     url, db = editors_app
-    files = {"Alice": rows([f"course-{i}" for i in range(0, 30)], "Alice"),
-             "Bruno": rows([f"course-{i}" for i in range(20, 50)], "Bruno")}
+    files = {
+        "Alice": rows([f"course-{i}" for i in range(0, 30)], "Alice"),
+        "Bruno": rows([f"course-{i}" for i in range(20, 50)], "Bruno"),
+    }
     pages = {}
     for name, table in files.items():
         path = tmp_path / f"{name}.csv"
@@ -47,7 +57,9 @@ def test_overlapping_imports_at_the_same_time(chromium, editors_app, tmp_path):
     for page in pages.values():
         page.get_by_role("button", name="Enregistrer").wait_for()
     for page in pages.values():
-        page.evaluate("() => [...document.querySelectorAll('button')].find(b => b.innerText.includes('Enregistrer')).click()")
+        page.evaluate(
+            "() => [...document.querySelectorAll('button')].find(b => b.innerText.includes('Enregistrer')).click()"
+        )
     messages = {}
     for name, page in pages.items():
         page.get_by_text("Enregistré :").first.wait_for(timeout=30000)
