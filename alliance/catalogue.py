@@ -481,21 +481,23 @@ def register_perimeters(folder: Path = GEODATA_DIR) -> dict[str, object]:
     return dict(zip(layer["id"].astype(str), layer.geometry))
 
 
+# data/registres/correspondances.csv (written by scripts/build_registers.py)
+MATCH_COLUMNS = [
+    "id_catalogue",
+    "id_registre",
+    "nom_registre",
+    "identifiant",
+    "jeu_de_donnees",
+    "millesime",
+    "membres_registre",
+]
+
+
 def register_matches(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """Documented rows that are also register rows, with the register's membership."""
     path = data_dir / "registres" / "correspondances.csv"
     if not path.exists():
-        return pd.DataFrame(
-            columns=[
-                "id_catalogue",
-                "id_registre",
-                "nom_registre",
-                "identifiant",
-                "jeu_de_donnees",
-                "millesime",
-                "membres_registre",
-            ]
-        )
+        return pd.DataFrame(columns=MATCH_COLUMNS)
     return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("id_catalogue", drop=False)
 
 

@@ -611,19 +611,9 @@ def build(raw: Path, root: Path = ROOT) -> dict[str, int]:
     out = root / "data" / "registres"
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "cooperations_registres.csv", kept, COLUMNS)
-    write_csv(
-        out / "correspondances.csv",
-        sorted(matches, key=lambda r: r["id_catalogue"]),
-        [
-            "id_catalogue",
-            "id_registre",
-            "nom_registre",
-            "identifiant",
-            "jeu_de_donnees",
-            "millesime",
-            "membres_registre",
-        ],
-    )
+    from alliance.catalogue import MATCH_COLUMNS
+
+    write_csv(out / "correspondances.csv", sorted(matches, key=lambda r: r["id_catalogue"]), MATCH_COLUMNS)
     write_csv(
         out / "crte_par_epci.csv",
         [

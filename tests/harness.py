@@ -15,21 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from alliance.export import CHROMIUM, CHROMIUM_FLAGS
 from alliance.paths import ROOT
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+# The same Chromium and flags as the product's PNG export (playwright adds its own for tests).
+CHROMIUM_ARGS = [flag for flag in CHROMIUM_FLAGS if flag not in ("--hide-scrollbars", "--mute-audio")]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
