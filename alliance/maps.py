@@ -56,16 +56,22 @@ class _ReadingAids(MacroElement):
             // The two layer controls (base map, cooperations) get French names on screen and for
             // screen readers, instead of two identical English "Layers" icons.
             var names = {"leaflet-right": "Fond de carte", "leaflet-left": "Couches"};
+            var pending = false;
             function frenchControls() {
+                pending = false;
                 Object.keys(names).forEach(function (side) {
                     document.querySelectorAll("." + side + " .leaflet-control-layers-toggle").forEach(function (a) {
+                        if (a.title === names[side]) return;  // named already: no DOM write
                         a.title = names[side];
                         a.setAttribute("aria-label", names[side]);
                         a.textContent = names[side];
                     });
                 });
             }
-            map.on("layeradd", function () { setTimeout(frenchControls, 0); });
+            // "layeradd" fires for every shape: name the controls once per burst, not per shape.
+            map.on("layeradd", function () {
+                if (!pending) { pending = true; setTimeout(frenchControls, 100); }
+            });
             setTimeout(frenchControls, 0);
             map.scrollWheelZoom.disable();
             map.on("click focus", function () { map.scrollWheelZoom.enable(); });
