@@ -216,6 +216,10 @@ def catalogue_geojson(catalogue: Catalogue, ids) -> bytes:
             "provenance": row["provenance"],
             "jeu_de_donnees": row["jeu_de_donnees"],
             "identifiant": row["identifiant"],
+            "membres_origine": row["membres_origine"],
+            "membres_jeu": row["membres_jeu"],
+            "membres_partiels": row["membres_partiels"],
+            "membres_note": row["membres_note"],
         }
         features.append(
             {

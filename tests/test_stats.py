@@ -123,3 +123,14 @@ def test_coverage_by_region_and_petr_sizes(catalogue, geo):
     assert coverage.at["Bretagne", "part_population"] > 50
     sizes = grouping_sizes(catalogue, geo, catalogue.cooperations.index, "petr")
     assert sizes["n"].sum() == int((catalogue.cooperations["type"] == "petr").sum())
+
+
+def test_exports_say_where_members_come_from(catalogue):
+    ids = ["territoires-de-confluence", "pays-centre-ouest-bretagne"]
+    data = json.loads(catalogue_geojson(catalogue, ids))
+    props = {f["properties"]["id"]: f["properties"] for f in data["features"]}
+    assert props["territoires-de-confluence"]["membres_origine"] == "deduit"
+    assert props["territoires-de-confluence"]["membres_partiels"] == "oui"
+    assert "200073971" in props["pays-centre-ouest-bretagne"]["membres_jeu"]
+    csv_text = catalogue_csv(catalogue, ids).decode("utf-8-sig")
+    assert "membres_origine" in csv_text.splitlines()[0] and "Loudunais" in csv_text
