@@ -53,16 +53,27 @@ FRENCH_LOCALE = {
     },
 }
 FONT_SIZE = 14
+PROJECTOR_FONT_SIZE = 24  # px on a 1920×1080 slide
+TEXT_COLOUR = "#1f2328"  # 15.8:1 on white
 SELECTION = "choix"
 
 
 def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevelMixin:
     """French locale and readable type (larger `font_size` for a projector) for a top-level chart."""
+    height = getattr(chart, "height", alt.Undefined)
+    if isinstance(height, alt.Step) and font_size > FONT_SIZE:
+        # one row per label: rows grow with the type, or Vega hides every other label
+        chart = chart.properties(height=alt.Step(max(height.step, round(font_size * 1.4))))
     chart = chart.configure(locale=FRENCH_LOCALE, font="Source Sans Pro, Arial, sans-serif")
-    chart = chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size, labelLimit=320)
-    chart = chart.configure_legend(labelFontSize=font_size, titleFontSize=font_size, labelLimit=320)
-    chart = chart.configure_title(fontSize=font_size + 4, anchor="start")
-    chart = chart.configure_text(fontSize=font_size - 1)
+    # Vega's default grey labels (#808495-like) fail WCAG AA on white: every text is dark.
+    chart = chart.configure_axis(
+        labelFontSize=font_size, titleFontSize=font_size, labelLimit=320, labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR
+    )
+    chart = chart.configure_legend(
+        labelFontSize=font_size, titleFontSize=font_size, labelLimit=320, labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR
+    )
+    chart = chart.configure_title(fontSize=font_size + 4, anchor="start", color=TEXT_COLOUR)
+    chart = chart.configure_text(fontSize=font_size - 1, color=TEXT_COLOUR)
     return chart.configure_view(stroke=None)
 
 

@@ -117,7 +117,7 @@ with chart_col:
     built = scene_chart(scene.graphique, catalogue, ids, cache.atelier())
     if built is not None:
         chart, data = built
-        final = charts.french(chart, font_size=18)
+        final = charts.french(chart, font_size=charts.PROJECTOR_FONT_SIZE)
         st.vega_lite_chart(final.to_dict(validate=False), width="stretch", key=f"graphique_scene_{scene.id}")
     if scene.selection:
         row = catalogue.cooperations.loc[scene.selection]
@@ -148,7 +148,7 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
     cols[0].download_button(
         "Carte (HTML autonome, hors ligne)",
         data=lambda: standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre).encode("utf-8"),
-        file_name=f"{scene.id}.html",
+        file_name=f"{scene.id}-carte.html",
         mime="text/html",
         on_click="ignore",
         key="export_html",
@@ -172,7 +172,7 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
         cols[1].download_button(
             "Télécharger la carte PNG",
             ready[1],
-            file_name=f"{scene.id}.png",
+            file_name=f"{scene.id}-carte.png",
             mime="image/png",
             on_click="ignore",
             key="export_png",
@@ -181,7 +181,7 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
         cols[2].download_button(
             "Graphique (PNG)",
             data=lambda: charts.to_png(final),
-            file_name=f"{scene.id}.png",
+            file_name=f"{scene.id}-graphique.png",
             mime="image/png",
             on_click="ignore",
             key="export_chart_png",
@@ -189,7 +189,7 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
         cols[2].download_button(
             "Graphique (SVG)",
             data=lambda: charts.to_svg(final),
-            file_name=f"{scene.id}.svg",
+            file_name=f"{scene.id}-graphique.svg",
             mime="image/svg+xml",
             on_click="ignore",
             key="export_chart_svg",

@@ -134,3 +134,27 @@ def test_exports_say_where_members_come_from(catalogue):
     assert "200073971" in props["pays-centre-ouest-bretagne"]["membres_jeu"]
     csv_text = catalogue_csv(catalogue, ids).decode("utf-8-sig")
     assert "membres_origine" in csv_text.splitlines()[0] and "Loudunais" in csv_text
+
+
+def _contrast(hex_colour: str) -> float:
+    """WCAG contrast ratio of a colour against white."""
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_chart_text_is_dark_enough_and_large_on_slides(catalogue, vocab):
+    data = distribution(catalogue.cooperations, "themes", vocab["theme"])
+    spec = charts.french(charts.bar_distribution(data, "Thèmes"), font_size=charts.PROJECTOR_FONT_SIZE).to_dict(
+        validate=False
+    )
+    config = spec["config"]
+    for colour in (config["axis"]["labelColor"], config["axis"]["titleColor"], config["title"]["color"]):
+        assert _contrast(colour) >= 4.5
+    assert config["axis"]["labelFontSize"] >= 24 and charts.PROJECTOR_FONT_SIZE >= 24
+    assert spec["height"]["step"] >= 1.3 * charts.PROJECTOR_FONT_SIZE  # every label keeps its row
