@@ -11,7 +11,7 @@ import folium  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from alliance.offline import use_local_assets  # noqa: E402
+from alliance.maps.offline import use_local_assets  # noqa: E402
 
 st.set_page_config(page_title="Plancher", layout="wide")
 text = st.text_input("Recherche (coopération, territoire)")

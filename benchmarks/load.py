@@ -54,11 +54,11 @@ def rss_mb(pid: int) -> float:
 
 
 def expected_links() -> int:
-    from alliance.carte import describe_selection
-    from alliance.catalogue import load_catalogue
-    from alliance.filters import Filters, apply_filters, build_filter_index
-    from alliance.geodata import load_geodata
-    from alliance.vocab import load_vocabularies
+    from alliance.analysis.filters import Filters, apply_filters, build_filter_index
+    from alliance.data.catalogue import load_catalogue
+    from alliance.data.geodata import load_geodata
+    from alliance.data.vocab import load_vocabularies
+    from alliance.maps.overlays import describe_selection
 
     geo = load_geodata()
     catalogue = load_catalogue(geo, load_vocabularies())

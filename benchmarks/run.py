@@ -70,7 +70,7 @@ def geodata_load_cold_s() -> float:
 @figure
 def geodata_load_cached_s() -> float:
     """A cache hit of the app's st.cache_resource loader."""
-    from alliance import cache
+    from alliance.app import cache
 
     cache.geodata()
     return median_of(lambda: timed(cache.geodata))
@@ -78,7 +78,7 @@ def geodata_load_cached_s() -> float:
 
 @figure
 def home_map_payload_bytes() -> int:
-    from alliance import cache
+    from alliance.app import cache
 
     return cache.home_map().payload_bytes
 
@@ -86,7 +86,7 @@ def home_map_payload_bytes() -> int:
 @figure
 def home_first_visit_bytes() -> int:
     """What the browser parses for the Accueil map on a first visit (component and static files)."""
-    from alliance import cache
+    from alliance.app import cache
 
     home = cache.home_map()
     return home.payload_bytes + home.served[0]
@@ -138,10 +138,11 @@ def home_first_paint_s(browser, base: str) -> float:
 
 def carte_view(ids, layers=None):
     """Base map and layers of the Carte page for `ids` (all layers by default)."""
-    from alliance import cache, carte
+    from alliance.app import cache
+    from alliance.maps import overlays
 
     catalogue, geo = cache.catalogue(), cache.geodata()
-    groups = carte.cooperation_groups(catalogue, geo, ids, **({"layers": layers} if layers else {}))
+    groups = overlays.cooperation_groups(catalogue, geo, ids, **({"layers": layers} if layers else {}))
     return cache.carte_base_map(), cache.feature_group_js(groups, control_title="Coopérations")
 
 
@@ -149,7 +150,7 @@ def carte_view(ids, layers=None):
 def france_view_payload_bytes() -> int:
     """What the browser parses for the Carte's default France view on a first visit: the
     component's JavaScript and the static files of the layers shown (gzip off)."""
-    from alliance import cache
+    from alliance.app import cache
 
     base, layers = carte_view(tuple(cache.catalogue().cooperations.index))
     return base.payload_bytes + base.served[0] + layers.payload_bytes + layers.served[0]
@@ -159,7 +160,7 @@ def france_view_payload_bytes() -> int:
 def carte_rerun_payload_bytes() -> int:
     """What travels on each rerun that changes the Carte's layers (France view): the feature
     groups' JavaScript; their data files are already in the browser."""
-    from alliance import cache
+    from alliance.app import cache
 
     return carte_view(tuple(cache.catalogue().cooperations.index))[1].payload_bytes
 
@@ -168,9 +169,9 @@ FILTER_QUERIES = ["Brest", "Toulouse", "Nantes", "Rouen", "Montpellier", "Morlai
 
 
 def expected_links(queries: list[str]) -> dict[str, int]:
-    from alliance import cache
-    from alliance.carte import describe_selection
-    from alliance.filters import Filters, apply_filters
+    from alliance.analysis.filters import Filters, apply_filters
+    from alliance.app import cache
+    from alliance.maps.overlays import describe_selection
 
     catalogue, index = cache.catalogue(), cache.filter_index()
     return {
@@ -319,8 +320,8 @@ def synthetic_catalogue(n: int, seed: int = 7):
 
     import pandas as pd
 
-    from alliance import cache
-    from alliance.catalogue import COLUMNS, build_catalogue
+    from alliance.app import cache
+    from alliance.data.catalogue import COLUMNS, build_catalogue
 
     rng = random.Random(seed)
     vocab, geo = cache.vocabularies(), cache.geodata()
@@ -353,15 +354,15 @@ def page_rerun_s(page: str, catalogue=None, query: dict | None = None) -> float:
 
     from streamlit.testing.v1 import AppTest
 
-    from alliance import cache
-    from alliance.filters import build_filter_index
+    from alliance.analysis.filters import build_filter_index
+    from alliance.app import cache
 
     patches = []
     if catalogue is not None:
         index = build_filter_index(catalogue, cache.geodata())
         patches = [
-            mock.patch("alliance.cache.catalogue", return_value=catalogue),
-            mock.patch("alliance.cache.filter_index", return_value=index),
+            mock.patch("alliance.app.cache.catalogue", return_value=catalogue),
+            mock.patch("alliance.app.cache.filter_index", return_value=index),
         ]
     for p in patches:
         p.start()
@@ -405,7 +406,7 @@ def territory_rerun_s() -> float:
 def carte_national_payload_bytes() -> int:
     """The Carte's France view with every row (documented and registers) and every national
     layer shown (Territoires d'industrie and PNR included), gzip off: what the browser parses."""
-    from alliance import cache
+    from alliance.app import cache
 
     base, layers = carte_view(tuple(cache.catalogue().cooperations.index))
     return base.payload_bytes + base.served[0] + layers.payload_bytes + layers.served[1]
@@ -489,10 +490,10 @@ def import_10k_rows_s() -> float:
 
     import pandas as pd
 
-    from alliance import cache
-    from alliance.catalogue import COLUMNS, TerritoryIndex
-    from alliance.importer import check_in_chunks, read_upload
-    from alliance.store import Store
+    from alliance.app import cache
+    from alliance.contributions.importer import check_in_chunks, read_upload
+    from alliance.contributions.store import Store
+    from alliance.data.catalogue import COLUMNS, TerritoryIndex
 
     rng = random.Random(3)
     vocab, geo, catalogue = cache.vocabularies(), cache.geodata(), cache.catalogue()

@@ -1,15 +1,15 @@
 """Home page: France's reference geography and key figures."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
 
-from alliance import cache
+from alliance.app import cache
+from alliance.app.widgets import sources_footer
 from alliance.fmt import fmt_int
-from alliance.mapview import show_map
-from alliance.ui import sources_footer
+from alliance.maps.component import show_map
 
 geo = cache.geodata()
 

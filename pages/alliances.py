@@ -1,19 +1,19 @@
 """Alliances ville–campagne: a city's documented cooperations against its aire d'attraction."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
 
-from alliance import cache
-from alliance.alliances import POSITIONS, cities
+from alliance.analysis.alliances import POSITIONS, cities
+from alliance.app import cache
+from alliance.app.sidebar import url_params
+from alliance.app.widgets import legend, sources_footer
+from alliance.data.geodata import EPCI_TYPE_LABELS
 from alliance.escaping import markdown_text
 from alliance.fmt import fmt_int, fmt_pct
-from alliance.geodata import EPCI_TYPE_LABELS
-from alliance.mapview import show_map
-from alliance.state import url_params
-from alliance.ui import legend, sources_footer
+from alliance.maps.component import show_map
 
 geo, catalogue = cache.geodata(), cache.catalogue()
 choices = cities(geo)
@@ -51,7 +51,7 @@ for col, position in zip(cols[1:], POSITIONS):
 
 left, right = st.columns([1.3, 1], gap="medium")
 with left:
-    from alliance.carte import POSITION_COLOURS, territory_view, view_of_bounds
+    from alliance.maps.overlays import POSITION_COLOURS, territory_view, view_of_bounds
 
     if len(result.aire):
         centre, zoom = view_of_bounds(result.aire.total_bounds, map_height_px=560, map_width_px=520)

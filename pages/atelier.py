@@ -1,16 +1,17 @@
 """Atelier Loire-Bretagne 2019: the workshop's own results and the national figures."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
 
-from alliance import cache, charts
-from alliance.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure
+from alliance.app import cache
+from alliance.app.widgets import chart_block, sources_footer
+from alliance.data.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure
 from alliance.escaping import markdown_text
 from alliance.fmt import fmt_int, fmt_pct
-from alliance.ui import chart_block, sources_footer
+from alliance.views import charts
 
 vocab = cache.vocabularies()
 atelier = cache.atelier()

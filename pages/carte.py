@@ -1,18 +1,18 @@
 """Carte: the cooperations on the map, filtered, with the card of the selected one."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
 
-from alliance import cache
-from alliance.carte import describe_selection, label_index, view_of
-from alliance.filters import Filters, apply_filters
+from alliance.analysis.filters import Filters, apply_filters
+from alliance.app import cache
+from alliance.app.sidebar import SELECTED_KEY, filter_sidebar, reset_filters, select_cooperation, share_url, show_view
+from alliance.app.widgets import cooperation_card, legend, sources_footer
 from alliance.fmt import fmt_int, plural
-from alliance.mapview import show_map
-from alliance.state import SELECTED_KEY, filter_sidebar, reset_filters, select_cooperation, share_url, show_view
-from alliance.ui import cooperation_card, legend, sources_footer
+from alliance.maps.component import show_map
+from alliance.maps.overlays import describe_selection, label_index, view_of
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
@@ -120,7 +120,7 @@ explorer()
 sources_footer()
 
 with st.expander("Enregistrer cette vue comme scène de présentation"):
-    from alliance.scenes import CHARTS, scene_yaml
+    from alliance.data.scenes import CHARTS, scene_yaml
 
     cols = st.columns(2)
     titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)

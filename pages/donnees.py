@@ -1,6 +1,6 @@
 """Données: import, review and storage of contributed cooperations."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
@@ -9,16 +9,23 @@ import io
 import pandas as pd
 import streamlit as st
 
-from alliance import cache
-from alliance.auth import SESSION_KEY, editor_password, is_editor, try_login
-from alliance.catalogue import COLUMNS, TerritoryIndex
+from alliance.analysis.stats import neutralise
+from alliance.app import cache
+from alliance.app.auth import SESSION_KEY, editor_password, is_editor, try_login
+from alliance.app.widgets import sources_footer
+from alliance.contributions.importer import (
+    MAX_BYTES,
+    MAX_ROWS,
+    check_in_chunks,
+    read_upload,
+    template_csv,
+    template_xlsx,
+)
+from alliance.contributions.store import STATUSES, Store, StoreError
+from alliance.data.catalogue import COLUMNS, TerritoryIndex
 from alliance.errors import DataError
 from alliance.escaping import markdown_text
-from alliance.importer import MAX_BYTES, MAX_ROWS, check_in_chunks, read_upload, template_csv, template_xlsx
-from alliance.mapview import show_map
-from alliance.stats import neutralise
-from alliance.store import STATUSES, Store, StoreError
-from alliance.ui import sources_footer
+from alliance.maps.component import show_map
 
 geo, catalogue = cache.geodata(), cache.catalogue()
 
@@ -60,9 +67,9 @@ def as_editor(action, *args) -> None:
 
 def preview_layers(rows: pd.DataFrame):
     """Map layers of the uploaded rows (built with the reference catalogue for coop: members)."""
-    from alliance.carte import cooperation_groups
-    from alliance.catalogue import CatalogueError, build_catalogue, reference_rows
-    from alliance.mapview import feature_group_js
+    from alliance.data.catalogue import CatalogueError, build_catalogue, reference_rows
+    from alliance.maps.component import feature_group_js
+    from alliance.maps.overlays import cooperation_groups
 
     try:
         merged = build_catalogue(

@@ -1,6 +1,6 @@
 """Présentation: guided scenes for colloquia (projector-ready, offline, keyboard arrows)."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
@@ -10,13 +10,14 @@ import time
 
 import streamlit as st
 
-from alliance import cache, charts
+from alliance.analysis.filters import apply_filters
+from alliance.app import cache
+from alliance.app.sidebar import show_view, url_params
+from alliance.data.scenes import MAX_SCENES_BYTES, SceneError, parse_scenes, scene_chart, scene_map, scene_view
 from alliance.escaping import markdown_text
-from alliance.export import ExportUnavailable, html_to_png, standalone_html
-from alliance.filters import apply_filters
-from alliance.mapview import show_map
-from alliance.scenes import MAX_SCENES_BYTES, SceneError, parse_scenes, scene_chart, scene_map, scene_view
-from alliance.state import show_view, url_params
+from alliance.exports.standalone_map import ExportUnavailable, html_to_png, standalone_html
+from alliance.maps.component import show_map
+from alliance.views import charts
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
 PNG_COOLDOWN_S = 10  # per session; the server renders one PNG at a time (alliance.export)

@@ -1,18 +1,18 @@
 """Réseau: who are the hubs? The graph of territories linked by shared cooperations."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
 
-from alliance import cache
-from alliance.filters import apply_filters
+from alliance.analysis.filters import apply_filters
+from alliance.analysis.network import LEVELS
+from alliance.app import cache
+from alliance.app.sidebar import filter_sidebar
+from alliance.app.widgets import sources_footer
 from alliance.fmt import fmt_dec, fmt_int
-from alliance.mapview import show_map
-from alliance.network import LEVELS
-from alliance.state import filter_sidebar
-from alliance.ui import sources_footer
+from alliance.maps.component import show_map
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()

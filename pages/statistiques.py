@@ -1,16 +1,18 @@
 """Statistiques: distributions of the filtered cooperations, timeline, cross-table, ranking."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
 
-from alliance import cache, charts, stats
-from alliance.filters import apply_filters
+from alliance.analysis import stats
+from alliance.analysis.filters import apply_filters
+from alliance.app import cache
+from alliance.app.sidebar import current_filters, filter_sidebar
+from alliance.app.widgets import chart_block, narrow_filters_from_selection, sources_footer
 from alliance.fmt import fmt_dec, fmt_int
-from alliance.state import current_filters, filter_sidebar
-from alliance.ui import chart_block, narrow_filters_from_selection, sources_footer
+from alliance.views import charts
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()

@@ -1,19 +1,19 @@
 """Territoire: what MY territory cooperates on, and with whom."""
 
-from alliance.navigation import ensure_navigation
+from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
 import streamlit as st
 
-from alliance import cache
-from alliance.carte import territory_view
+from alliance.analysis.territory import build_profile, similar_epci, themes_of, zonage_lines
+from alliance.app import cache
+from alliance.app.sidebar import url_params
+from alliance.app.widgets import sources_footer
 from alliance.escaping import markdown_text
 from alliance.fmt import fmt_dec, fmt_int
-from alliance.mapview import show_map
-from alliance.state import url_params
-from alliance.territory import build_profile, similar_epci, themes_of, zonage_lines
-from alliance.ui import sources_footer
+from alliance.maps.component import show_map
+from alliance.maps.overlays import territory_view
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()

@@ -611,7 +611,7 @@ def build(raw: Path, root: Path = ROOT) -> dict[str, int]:
     out = root / "data" / "registres"
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "cooperations_registres.csv", kept, COLUMNS)
-    from alliance.catalogue import MATCH_COLUMNS
+    from alliance.data.catalogue import MATCH_COLUMNS
 
     write_csv(out / "correspondances.csv", sorted(matches, key=lambda r: r["id_catalogue"]), MATCH_COLUMNS)
     write_csv(

@@ -15,7 +15,7 @@ os.environ.pop("ALLIANCE_EDITOR_PASSWORD", None)
 # Exceptions propagate (alliance.errors.guard_page): a test cannot pass over a crash.
 os.environ["ALLIANCE_DEBUG"] = "1"
 
-from alliance.geodata import load_geodata
+from alliance.data.geodata import load_geodata
 from alliance.paths import ROOT
 
 SHARED = ROOT.parent / "shared"
@@ -30,7 +30,7 @@ def geo():
 
 @pytest.fixture(scope="session")
 def vocab():
-    from alliance.vocab import load_vocabularies
+    from alliance.data.vocab import load_vocabularies
 
     return load_vocabularies()
 
@@ -38,7 +38,7 @@ def vocab():
 @pytest.fixture(scope="session")
 def catalogue(geo, vocab):
     """The committed catalogue, built once for the whole run (read-only)."""
-    from alliance.catalogue import load_catalogue
+    from alliance.data.catalogue import load_catalogue
 
     return load_catalogue(geo, vocab)
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-from alliance.export import CHROMIUM, CHROMIUM_FLAGS
+from alliance.exports.standalone_map import CHROMIUM, CHROMIUM_FLAGS
 from alliance.paths import ROOT
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

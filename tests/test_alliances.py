@@ -5,9 +5,9 @@ import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alliance.alliances import cities, city_alliances, epci_in_aires
+from alliance.analysis.alliances import cities, city_alliances, epci_in_aires
+from alliance.analysis.territory import load_zonages
 from alliance.paths import GEODATA_DIR, ROOT
-from alliance.territory import load_zonages
 
 
 @pytest.fixture(scope="module")

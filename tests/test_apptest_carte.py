@@ -47,10 +47,10 @@ def test_empty_result_offers_reset():
 
 
 def test_click_on_map_opens_card(catalogue):
-    from alliance.carte import coop_label
+    from alliance.maps.overlays import coop_label
 
     label = coop_label(catalogue, "cr-brest-cob")
-    with mock.patch("alliance.mapview.sf._component_func", return_value={"last_object_clicked_tooltip": label}):
+    with mock.patch("alliance.maps.component.sf._component_func", return_value={"last_object_clicked_tooltip": label}):
         at = carte().run()
         at.run()
     assert not at.exception
@@ -80,14 +80,14 @@ def test_filters_are_shared_between_pages():
 
 
 def test_save_view_as_scene(catalogue, geo):
-    from alliance.scenes import parse_scenes
+    from alliance.data.scenes import parse_scenes
 
     at = carte({"theme": "alimentation", "coop": "cr-toulouse-armagnac"}).run()
     at.text_input(key="scene_titre").input("Alimentation en Occitanie").run()
     button = next(b for b in at.get("download_button") if "YAML" in b.proto.label)
     assert button.proto.label == "Télécharger l'entrée YAML de la scène"
-    from alliance.filters import Filters
-    from alliance.scenes import scene_yaml
+    from alliance.analysis.filters import Filters
+    from alliance.data.scenes import scene_yaml
 
     text = scene_yaml(
         "alimentation-en-occitanie",

@@ -50,7 +50,7 @@ def test_click_on_a_bar_narrows_the_filters():
         return {"selection": {}}
 
     at = page("pages/statistiques.py").run()
-    with mock.patch("alliance.ui.st.vega_lite_chart", side_effect=clicked_themes_chart):
+    with mock.patch("alliance.app.widgets.st.vega_lite_chart", side_effect=clicked_themes_chart):
         at.run()
     assert not at.exception
     assert at.query_params["theme"] == "alimentation"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from alliance.catalogue import read_catalogue_csv, territory_figures
+from alliance.data.catalogue import read_catalogue_csv, territory_figures
 from alliance.paths import DATA_DIR
 from tests.seedtext import found_in_seed, normalise, seed_exists, seed_variants
 

@@ -3,7 +3,15 @@
 import pandas as pd
 import pytest
 
-from alliance.catalogue import COLUMNS, CatalogueError, TerritoryIndex, build_catalogue, link_pairs, parse_ref, validate
+from alliance.data.catalogue import (
+    COLUMNS,
+    CatalogueError,
+    TerritoryIndex,
+    build_catalogue,
+    link_pairs,
+    parse_ref,
+    validate,
+)
 
 
 def row(**values):

@@ -3,9 +3,9 @@
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from alliance.catalogue import COLUMNS
+from alliance.contributions.store import Store
+from alliance.data.catalogue import COLUMNS
 from alliance.paths import ROOT
-from alliance.store import Store
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -55,9 +55,9 @@ def test_validated_contribution_is_merged_marked_and_escaped(monkeypatch, tmp_pa
 
 
 def test_popup_and_tooltip_escape_html(catalogue, geo, vocab):
-    from alliance.carte import cooperation_groups, popup_html
-    from alliance.catalogue import build_catalogue, read_catalogue_csv
-    from alliance.mapview import feature_group_js
+    from alliance.data.catalogue import build_catalogue, read_catalogue_csv
+    from alliance.maps.component import feature_group_js
+    from alliance.maps.overlays import cooperation_groups, popup_html
     from alliance.paths import DATA_DIR
 
     merged = build_catalogue(

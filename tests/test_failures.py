@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from alliance.catalogue import COLUMNS
+from alliance.contributions.store import Store, StoreError
+from alliance.data.catalogue import COLUMNS
 from alliance.paths import ROOT
-from alliance.store import Store, StoreError
 
 POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
 
@@ -66,7 +66,7 @@ def test_validating_a_contribution_deleted_meanwhile(tmp_path):
 
 
 def test_corrupt_database_is_a_french_data_error_and_recovers(tmp_path, monkeypatch):
-    from alliance import cache
+    from alliance.app import cache
     from alliance.errors import DataError
 
     db = tmp_path / "c.db"
@@ -80,7 +80,7 @@ def test_corrupt_database_is_a_french_data_error_and_recovers(tmp_path, monkeypa
 
 
 def test_uncreatable_database_path(tmp_path, monkeypatch):
-    from alliance import cache
+    from alliance.app import cache
     from alliance.errors import DataError
 
     blocker = tmp_path / "fichier"
@@ -108,7 +108,7 @@ def test_corrupt_geodata_gives_a_french_page(tmp_path, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from alliance import geodata
+    from alliance.data import geodata
 
     bad = tmp_path / "geodata"
     bad.mkdir()
@@ -134,7 +134,7 @@ KILL_SCRIPT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from tests.test_failures import rows
-    from alliance.store import Store
+    from alliance.contributions.store import Store
     store = Store({url!r})
     data = rows(20_000, "kill")
     print("start", flush=True)

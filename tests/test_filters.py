@@ -2,7 +2,7 @@
 
 import pytest
 
-from alliance.filters import Filters, apply_filters, build_filter_index, fold, from_query, to_query
+from alliance.analysis.filters import Filters, apply_filters, build_filter_index, fold, from_query, to_query
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,16 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance.catalogue import COLUMNS, TerritoryIndex
-from alliance.importer import MAX_BYTES, check_in_chunks, check_upload, read_upload, template_csv, template_xlsx
-from alliance.stats import catalogue_csv
+from alliance.analysis.stats import catalogue_csv
+from alliance.contributions.importer import (
+    MAX_BYTES,
+    check_in_chunks,
+    check_upload,
+    read_upload,
+    template_csv,
+    template_xlsx,
+)
+from alliance.data.catalogue import COLUMNS, TerritoryIndex
 
 GOOD = {c: "" for c in COLUMNS}
 GOOD.update(

@@ -2,12 +2,12 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from alliance import maps
-from alliance.offline import ExternalAssetError, external_urls, use_local_assets
+from alliance.maps import basemap
+from alliance.maps.offline import ExternalAssetError, external_urls, use_local_assets
 
 
 def test_home_map_is_offline(geo):
-    fmap = maps.home_map(maps.base_layers(geo))
+    fmap = basemap.home_map(basemap.base_layers(geo))
     html = fmap.get_root().render()
     assert external_urls(fmap) == []
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
@@ -24,18 +24,18 @@ def test_unknown_plugin_asset_is_refused():
 
 
 def test_tooltips_are_escaped():
-    assert maps.tooltip_html("<img src=x onerror=alert(1)>", "a & b") == (
+    assert basemap.tooltip_html("<img src=x onerror=alert(1)>", "a & b") == (
         "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>a &amp; b"
     )
 
 
 def test_home_map_has_22_metropoles_and_attribution(geo):
-    html = maps.home_map(maps.base_layers(geo)).get_root().render()
+    html = basemap.home_map(basemap.base_layers(geo)).get_root().render()
     assert html.count("SIREN ") == 22  # one tooltip per métropole
     assert "ADMIN EXPRESS" in html and "INSEE" in html
 
 
 def test_carte_base_map_needs_no_jquery(geo):
     # Popups of the cooperation layers are Leaflet's own (FeatureLayer): one script less to load.
-    html = maps.carte_base_map(maps.base_layers(geo)).get_root().render()
+    html = basemap.carte_base_map(basemap.base_layers(geo)).get_root().render()
     assert "jquery" not in html.lower()

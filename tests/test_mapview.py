@@ -6,14 +6,14 @@ import re
 import folium
 import shapely
 
-from alliance import maps
-from alliance.geojson_layer import SCALE, Feature, FeatureLayer, encode_geometry, features_json, serve_from
-from alliance.mapview import feature_group_js, render_map
+from alliance.maps import basemap
+from alliance.maps.component import feature_group_js, render_map
+from alliance.maps.features import SCALE, Feature, FeatureLayer, encode_geometry, features_json, serve_from
 from alliance.paths import STATIC_DIR
 
 
 def test_rendered_home_map_is_complete_and_offline(geo):
-    rendered = render_map(maps.home_map(maps.base_layers(geo)))
+    rendered = render_map(basemap.home_map(basemap.base_layers(geo)))
     assert "map_div" in rendered.script and "L.map(" in rendered.script
     assert rendered.js_links == ("/app/static/vendor/leaflet-1.9.3/leaflet.js",)
     assert rendered.css_links == ("/app/static/vendor/leaflet-1.9.3/leaflet.css",)
@@ -76,13 +76,13 @@ def test_layer_data_is_safe_inside_a_script_element():
 
 
 def test_standalone_maps_keep_their_data_inline(geo):
-    html = maps.home_map(maps.base_layers(geo)).get_root().render()
+    html = basemap.home_map(basemap.base_layers(geo)).get_root().render()
     assert "/app/static/generated" not in html and "allianceLayer" in html
 
 
 def test_render_is_stable_between_builds(geo):
-    layers = maps.base_layers(geo)
-    assert render_map(maps.home_map(layers)).script == render_map(maps.home_map(layers)).script
+    layers = basemap.base_layers(geo)
+    assert render_map(basemap.home_map(layers)).script == render_map(basemap.home_map(layers)).script
 
 
 def test_feature_group_js_targets_the_mounted_map():

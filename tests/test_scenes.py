@@ -2,9 +2,9 @@
 
 import pytest
 
-from alliance.export import standalone_html
-from alliance.filters import apply_filters, build_filter_index
-from alliance.scenes import SceneError, load_scenes, parse_scenes, scene_chart, scene_map, scene_yaml
+from alliance.analysis.filters import apply_filters, build_filter_index
+from alliance.data.scenes import SceneError, load_scenes, parse_scenes, scene_chart, scene_map, scene_yaml
+from alliance.exports.standalone_map import standalone_html
 
 
 def parse(text, catalogue, geo):
@@ -47,7 +47,7 @@ def test_malformed_files(catalogue, geo):
 
 
 def test_saved_view_round_trips(catalogue, geo):
-    from alliance.filters import Filters
+    from alliance.analysis.filters import Filters
 
     text = scene_yaml(
         "ma-vue",
@@ -62,7 +62,7 @@ def test_saved_view_round_trips(catalogue, geo):
 
 
 def test_scene_charts(catalogue, geo, vocab):
-    from alliance.atelier import load_atelier
+    from alliance.data.atelier import load_atelier
 
     ids = catalogue.cooperations.index
     for name in ("themes", "portage", "types", "finalites", "statuts", "chronologie", "atelier_themes"):

@@ -10,7 +10,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from alliance.catalogue import COLUMNS, TerritoryIndex, build_catalogue, read_catalogue_csv
+from alliance.data.catalogue import COLUMNS, TerritoryIndex, build_catalogue, read_catalogue_csv
 from alliance.escaping import html_text, markdown_text
 from alliance.paths import DATA_DIR
 
@@ -43,9 +43,9 @@ def contribution(cid: str, nom: str, ext_label: str = "Partenaire") -> dict:
 
 
 def layers_js(geo, vocab, name: str, ext_label: str) -> str:
-    from alliance.carte import cooperation_groups, network_groups
-    from alliance.mapview import feature_group_js
-    from alliance.network import build_graph
+    from alliance.analysis.network import build_graph
+    from alliance.maps.component import feature_group_js
+    from alliance.maps.overlays import cooperation_groups, network_groups
 
     rows = pd.DataFrame(
         [
@@ -163,7 +163,7 @@ scenes: [*h]
 
 
 def test_yaml_alias_bomb_is_refused_at_once(vocab, geo, catalogue):
-    from alliance.scenes import SceneError, parse_scenes
+    from alliance.data.scenes import SceneError, parse_scenes
 
     start = time.monotonic()
     with pytest.raises(SceneError, match="alias"):
@@ -186,7 +186,7 @@ def test_yaml_alias_bomb_is_refused_at_once(vocab, geo, catalogue):
     ],
 )
 def test_malformed_scenes_get_french_problems(vocab, geo, catalogue, text):
-    from alliance.scenes import SceneError, parse_scenes
+    from alliance.data.scenes import SceneError, parse_scenes
 
     with pytest.raises(SceneError) as err:
         parse_scenes(text, vocab, geo, set(catalogue.cooperations.index))
@@ -219,7 +219,7 @@ SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 def test_xlsx_zip_bomb_is_refused_before_parsing():
-    from alliance.importer import read_upload
+    from alliance.contributions.importer import read_upload
 
     row = b'<row><c t="inlineStr"><is><t>' + b"a" * 1000 + b"</t></is></c></row>"
     bomb = xlsx_with_sheet(SHEET_HEAD + row * 60_000 + SHEET_TAIL)  # ~60 MB of XML
@@ -231,7 +231,7 @@ def test_xlsx_zip_bomb_is_refused_before_parsing():
 
 
 def test_xlsx_with_a_row_far_away_is_refused_quickly():
-    from alliance.importer import read_upload
+    from alliance.contributions.importer import read_upload
 
     sheet = (
         SHEET_HEAD + b'<row r="1"><c t="inlineStr"><is><t>id</t></is></c></row><row r="900000000">'
@@ -244,7 +244,7 @@ def test_xlsx_with_a_row_far_away_is_refused_quickly():
 
 
 def test_xlsx_over_the_row_limit_stops_reading(monkeypatch):
-    from alliance import importer
+    from alliance.contributions import importer
 
     monkeypatch.setattr(importer, "MAX_ROWS", 50)
     rows = b"".join(b'<row><c t="inlineStr"><is><t>v%d</t></is></c></row>' % i for i in range(200))
@@ -257,7 +257,7 @@ def csv_of(rows: list[dict], encoding="utf-8") -> bytes:
 
 
 def test_other_and_mixed_encodings_are_refused():
-    from alliance.importer import read_upload
+    from alliance.contributions.importer import read_upload
 
     japanese = csv_of([{**contribution("a", "協力テスト"), "source": "Deliberation"}], encoding="shift_jis")
     assert "encodage non reconnu" in str(read_upload("sj.csv", japanese).problems[0])
@@ -269,7 +269,7 @@ def test_other_and_mixed_encodings_are_refused():
 
 
 def test_huge_cell_gets_a_precise_message():
-    from alliance.importer import read_upload
+    from alliance.contributions.importer import read_upload
 
     for name, data in (
         ("a.csv", csv_of([contribution("a", "x" * 200_000)])),
@@ -281,7 +281,7 @@ def test_huge_cell_gets_a_precise_message():
 
 @pytest.mark.parametrize("year", ["2_020", "٢٠٢٠", "+2020", " 2020.0", "２０２０"])
 def test_exotic_years_are_rejected(catalogue, geo, year):
-    from alliance.importer import check_upload, read_upload
+    from alliance.contributions.importer import check_upload, read_upload
 
     row = {**contribution("annee-exotique", "Essai"), "annee": year}
     result = check_upload(read_upload("a.csv", csv_of([row])), catalogue, TerritoryIndex(geo))
@@ -289,7 +289,7 @@ def test_exotic_years_are_rejected(catalogue, geo, year):
 
 
 def test_overlong_id_is_rejected_the_same_way_everywhere(catalogue, geo):
-    from alliance.importer import check_upload, read_upload
+    from alliance.contributions.importer import check_upload, read_upload
 
     result = check_upload(
         read_upload("a.csv", csv_of([contribution("a" * 300, "Essai")])), catalogue, TerritoryIndex(geo)
@@ -301,7 +301,7 @@ def test_overlong_id_is_rejected_the_same_way_everywhere(catalogue, geo):
 
 
 def test_throttle_delay_grows_and_resets():
-    from alliance.auth import FREE_ATTEMPTS, LoginThrottle
+    from alliance.app.auth import FREE_ATTEMPTS, LoginThrottle
 
     now = [0.0]
     throttle = LoginThrottle(clock=lambda: now[0])
@@ -321,7 +321,7 @@ def test_throttle_delay_grows_and_resets():
 def test_repeated_wrong_passwords_are_slowed_down_and_logged(monkeypatch, tmp_path, caplog):
     from streamlit.testing.v1 import AppTest
 
-    from alliance.auth import login_throttle
+    from alliance.app.auth import login_throttle
     from alliance.paths import ROOT
 
     monkeypatch.setenv("ALLIANCE_DB_PATH", str(tmp_path / "c.db"))
@@ -346,8 +346,8 @@ def test_write_callbacks_refuse_a_visitor(monkeypatch, tmp_path):
     """A forged 'Valider' event from a visitor's session: nothing written, a French message."""
     from streamlit.testing.v1 import AppTest
 
+    from alliance.contributions.store import Store
     from alliance.paths import ROOT
-    from alliance.store import Store
 
     db = tmp_path / "c.db"
     store = Store(f"sqlite:///{db}")

@@ -6,10 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from alliance import charts
-from alliance.atelier import chart_table, figure, load_atelier
-from alliance.catalogue import COLUMNS, PROVENANCE_COLUMNS, build_catalogue, read_catalogue_csv, register_perimeters
-from alliance.stats import (
+from alliance.analysis.stats import (
     catalogue_csv,
     catalogue_geojson,
     distribution,
@@ -18,6 +15,15 @@ from alliance.stats import (
     theme_by_type,
     timeline,
 )
+from alliance.data.atelier import chart_table, figure, load_atelier
+from alliance.data.catalogue import (
+    COLUMNS,
+    PROVENANCE_COLUMNS,
+    build_catalogue,
+    read_catalogue_csv,
+    register_perimeters,
+)
+from alliance.views import charts
 
 
 def small(vocab):
@@ -115,7 +121,7 @@ def test_workshop_tables(vocab):
 
 
 def test_coverage_by_region_and_petr_sizes(catalogue, geo):
-    from alliance.stats import grouping_sizes, register_coverage
+    from alliance.analysis.stats import grouping_sizes, register_coverage
 
     coverage = register_coverage(catalogue, geo).set_index("region")
     assert len(coverage) >= 13  # every metropolitan region now has groupings

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from alliance.catalogue import COLUMNS
-from alliance.store import SCHEMA_VERSION, Store, StoreError, fingerprint
+from alliance.contributions.store import SCHEMA_VERSION, Store, StoreError, fingerprint
+from alliance.data.catalogue import COLUMNS
 
 URLS = ["sqlite"] + (["postgres"] if os.environ.get("ALLIANCE_TEST_POSTGRES_URL") else [])
 
@@ -53,7 +53,7 @@ def test_import_twice_creates_no_duplicate(store):
 
 
 def test_failure_after_some_writes_writes_nothing(store, monkeypatch):
-    import alliance.store as module
+    import alliance.contributions.store as module
 
     # The contributions are inserted, then writing the history fails: all must be rolled back.
     monkeypatch.setattr(module.history, "insert", lambda: sa.text("INSERT INTO table_absente VALUES (1)"))
@@ -129,7 +129,7 @@ from hypothesis import strategies as st  # noqa: E402
 )
 def test_imports_are_all_or_nothing(tmp_path_factory, batches):
     """Whatever the sequence of imports, a failed one leaves the store exactly as before."""
-    import alliance.store as module
+    import alliance.contributions.store as module
 
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('p') / 'p.db'}")
     original = module.history.insert

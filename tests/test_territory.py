@@ -4,10 +4,10 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from alliance.catalogue import COLUMNS, build_catalogue
-from alliance.filters import build_filter_index
-from alliance.network import build_graph, rankings, systems
-from alliance.territory import TerritorySearch, build_profile, population_band, similar_epci
+from alliance.analysis.filters import build_filter_index
+from alliance.analysis.network import build_graph, rankings, systems
+from alliance.analysis.territory import TerritorySearch, build_profile, population_band, similar_epci
+from alliance.data.catalogue import COLUMNS, build_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Carte page in headless Chromium: filters, links, click to card, shared URL, offline."""
 
-from alliance.carte import describe_selection
+from alliance.maps.overlays import describe_selection
 from tests.harness import drawn_layers, map_frame, wait_for_links, wait_for_map, wait_for_still_map
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from alliance.catalogue import COLUMNS
+from alliance.data.catalogue import COLUMNS
 from tests.harness import NGINX, free_port, guard_network, import_and_validate, running_app, running_nginx, wait_for_map
 
 POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")

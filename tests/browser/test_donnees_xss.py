@@ -4,7 +4,7 @@ name shows literally in the card and in the map popup."""
 import pandas as pd
 import pytest
 
-from alliance.catalogue import COLUMNS
+from alliance.data.catalogue import COLUMNS
 from tests.harness import (
     guard_network,
     import_and_validate,

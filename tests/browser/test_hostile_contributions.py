@@ -5,8 +5,8 @@ no outside link appears, and the names show literally."""
 import pandas as pd
 import pytest
 
-from alliance.catalogue import COLUMNS
-from alliance.store import Store
+from alliance.contributions.store import Store
+from alliance.data.catalogue import COLUMNS
 from tests.harness import guard_network, map_evaluate, map_frame, running_app, wait_for_map
 
 NAMES = {

@@ -4,8 +4,8 @@ lost, nothing is duplicated, and each sees which of her rows were new or changed
 import pandas as pd
 import pytest
 
-from alliance.catalogue import COLUMNS
-from alliance.store import Store
+from alliance.contributions.store import Store
+from alliance.data.catalogue import COLUMNS
 from tests.harness import guard_network, running_app
 
 

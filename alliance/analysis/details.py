@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .catalogue import REF_KINDS, Catalogue
-from .geodata import EPCI_TYPE_LABELS, GeoData
+from alliance.data.catalogue import REF_KINDS, Catalogue
+from alliance.data.geodata import EPCI_TYPE_LABELS, GeoData
 
 
 def member_table(catalogue: Catalogue, geo: GeoData, coop_id: str) -> pd.DataFrame:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .catalogue import Catalogue
-from .filters import fold
-from .geodata import EPCI_TYPE_LABELS, GeoData
-from .paths import DATA_DIR, GEODATA_DIR
+from alliance.analysis.filters import fold
+from alliance.data.catalogue import Catalogue
+from alliance.data.geodata import EPCI_TYPE_LABELS, GeoData
+from alliance.paths import DATA_DIR, GEODATA_DIR
 
 KIND_LABELS = {"com": "Commune", "epci": "EPCI", "coop": "Groupement", "dep": "Département", "reg": "Région"}
 PEER_BAND = 0.30  # peers: same EPCI type, population within ±30 %
@@ -125,7 +125,7 @@ def territory_name(ref: str, catalogue: Catalogue, geo: GeoData) -> str:
 
 
 def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
-    from .fmt import fmt_int
+    from alliance.fmt import fmt_int
 
     kind, code = ref.split(":", 1)
     if kind == "epci":
@@ -184,7 +184,7 @@ def load_zonages(geodata_dir: Path = GEODATA_DIR, data_dir: Path = DATA_DIR) -> 
 def zonage_lines(ref: str, geo: GeoData, zonages: Zonages) -> dict[str, str]:
     """Aire d'attraction des villes (and category), zone d'emploi, bassin de vie and CRTE of a
     commune or an EPCI (for an EPCI: the zone holding most of its population, with the share)."""
-    from .fmt import fmt_int, fmt_pct
+    from alliance.fmt import fmt_int, fmt_pct
 
     kind, code = ref.split(":", 1)
     if kind == "com":

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .paths import DATA_DIR
+from alliance.paths import DATA_DIR
 
 FAMILIES = ("type", "theme", "finalite", "portage", "territoires", "temporalite", "intensite", "statut", "provenance")
 FORMES = ("zone", "liens")

@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from .catalogue import Catalogue
-from .geodata import GeoData
-from .vocab import Vocabularies
+from alliance.data.catalogue import Catalogue
+from alliance.data.geodata import GeoData
+from alliance.data.vocab import Vocabularies
 
 # Filter field -> (URL parameter, catalogue column, vocabulary family)
 VOCAB_FIELDS = {

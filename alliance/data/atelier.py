@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .fmt import fmt_int, fmt_pct
-from .paths import DATA_DIR
-from .vocab import Vocabularies
+from alliance.data.vocab import Vocabularies
+from alliance.fmt import fmt_int, fmt_pct
+from alliance.paths import DATA_DIR
 
 QUESTION_FAMILY = {
     "temporalite": "temporalite",

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import folium
 import streamlit_folium as sf
 
-from .geojson_layer import serve_from, served_bytes
-from .paths import STATIC_DIR
+from alliance.maps.features import serve_from, served_bytes
+from alliance.paths import STATIC_DIR
 
 
 @dataclass(frozen=True)

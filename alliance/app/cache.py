@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import carte, maps
-from .catalogue import Catalogue, load_catalogue
-from .errors import DataError
-from .escaping import markdown_text
-from .filters import FilterIndex, build_filter_index
-from .geodata import GeoData, load_geodata
-from .mapview import DynamicLayers, RenderedMap, feature_group_js, render_map
-from .territory import TerritorySearch
-from .vocab import Vocabularies, load_vocabularies
+from alliance.analysis.filters import FilterIndex, build_filter_index
+from alliance.analysis.territory import TerritorySearch
+from alliance.data.catalogue import Catalogue, load_catalogue
+from alliance.data.geodata import GeoData, load_geodata
+from alliance.data.vocab import Vocabularies, load_vocabularies
+from alliance.errors import DataError
+from alliance.escaping import markdown_text
+from alliance.maps import basemap, overlays
+from alliance.maps.component import DynamicLayers, RenderedMap, feature_group_js, render_map
 
 
 @st.cache_resource(show_spinner="Chargement de la géographie de référence…")
@@ -22,15 +22,15 @@ def geodata() -> GeoData:
 
 
 @st.cache_resource(show_spinner=False)
-def base_layers() -> maps.BaseLayers:
+def base_layers() -> basemap.BaseLayers:
     """GeoJSON of the base map, computed once per process."""
-    return maps.base_layers(geodata())
+    return basemap.base_layers(geodata())
 
 
 @st.cache_resource(show_spinner=False)
 def home_map() -> RenderedMap:
     """The home map, rendered once per process (stable JavaScript: never remounted)."""
-    return render_map(maps.home_map(base_layers()))
+    return render_map(basemap.home_map(base_layers()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +41,7 @@ def vocabularies() -> Vocabularies:
 @st.cache_resource(show_spinner=False)
 def register_perimeters() -> dict:
     """Precomputed perimeters of the national register rows (read-only)."""
-    from .catalogue import register_perimeters as read_perimeters
+    from alliance.data.catalogue import register_perimeters as read_perimeters
 
     return read_perimeters()
 
@@ -49,7 +49,7 @@ def register_perimeters() -> dict:
 @st.cache_resource(show_spinner=False)
 def zonages():
     """Study zones of communes and the CRTE of each EPCI (read-only)."""
-    from .territory import load_zonages
+    from alliance.analysis.territory import load_zonages
 
     return load_zonages()
 
@@ -59,21 +59,21 @@ def aires_attraction():
     """The aires d'attraction des villes (pôle and couronne of each), read-only."""
     import geopandas as gpd
 
-    from .paths import GEODATA_DIR
+    from alliance.paths import GEODATA_DIR
 
     return gpd.read_file(GEODATA_DIR / "aires_attraction.geojson", engine="pyogrio")
 
 
 @st.cache_resource(show_spinner=False)
 def epci_in_aires():
-    from .alliances import epci_in_aires as compute
+    from alliance.analysis.alliances import epci_in_aires as compute
 
     return compute(geodata(), zonages())
 
 
 @st.cache_resource(show_spinner="Analyse de l'aire d'attraction…", max_entries=64)
 def city_alliances(siren: str):
-    from .alliances import city_alliances as compute
+    from alliance.analysis.alliances import city_alliances as compute
 
     return compute(siren, catalogue(), geodata(), epci_in_aires(), aires_attraction())
 
@@ -81,14 +81,14 @@ def city_alliances(siren: str):
 @st.cache_data(show_spinner=False, max_entries=64)
 def alliance_layers(siren: str) -> DynamicLayers:
     return feature_group_js(
-        carte.alliance_groups(city_alliances(siren), catalogue(), geodata()), control_title="Alliances"
+        overlays.alliance_groups(city_alliances(siren), catalogue(), geodata()), control_title="Alliances"
     )
 
 
 @st.cache_resource(show_spinner=False)
 def register_matches():
     """Documented rows that are also in a national register (data/registres/correspondances.csv)."""
-    from .catalogue import register_matches as read_matches
+    from alliance.data.catalogue import register_matches as read_matches
 
     return read_matches()
 
@@ -107,20 +107,20 @@ def filter_index() -> FilterIndex:
 @st.cache_resource(show_spinner=False)
 def carte_base_map() -> RenderedMap:
     """The Carte page's base map (régions, départements, métropoles), rendered once."""
-    return render_map(maps.carte_base_map(base_layers()))
+    return render_map(basemap.carte_base_map(base_layers()))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def carte_layers(
     ids: tuple[str, ...],
     selected: str | None,
-    layers: tuple[str, ...] = carte.ALL_LAYERS,
+    layers: tuple[str, ...] = overlays.ALL_LAYERS,
     key: str = "reference",
     context: bool = False,
 ) -> DynamicLayers:
     """JavaScript of the cooperation layers for one selection (cached per selection and catalogue);
     `context` adds the aires d'attraction des villes under them."""
-    groups = carte.cooperation_groups(
+    groups = overlays.cooperation_groups(
         bundle(key)[0], geodata(), ids, selected, layers, aires=aires_attraction() if context else None
     )
     return feature_group_js(groups, control_title="Coopérations")
@@ -134,13 +134,13 @@ def territory_search() -> TerritorySearch:
 @st.cache_data(show_spinner=False, max_entries=64)
 def network_layers(ids: tuple[str, ...], key: str = "reference", level: str = "epci") -> DynamicLayers:
     graph = network(ids, key, level)[0]
-    return feature_group_js(carte.network_groups(bundle(key)[0], graph, geodata()), control_title="Réseau")
+    return feature_group_js(overlays.network_groups(bundle(key)[0], graph, geodata()), control_title="Réseau")
 
 
 @st.cache_resource(show_spinner="Calcul du réseau…", max_entries=32)
 def network(ids: tuple[str, ...], key: str = "reference", level: str = "epci"):
     """(graph, rankings, systems) of a selection at one level (read-only, shared)."""
-    from .network import build_graph, rankings, systems
+    from alliance.analysis.network import build_graph, rankings, systems
 
     geo = geodata()
     epci_of_commune = geo.communes["siren_epci"].to_dict()
@@ -150,7 +150,7 @@ def network(ids: tuple[str, ...], key: str = "reference", level: str = "epci"):
 
 @st.cache_resource(show_spinner=False)
 def scenes() -> list:
-    from .scenes import load_scenes
+    from alliance.data.scenes import load_scenes
 
     return load_scenes(vocabularies(), geodata(), set(catalogue().cooperations.index))
 
@@ -158,7 +158,7 @@ def scenes() -> list:
 @st.cache_resource(show_spinner=False)
 def sources() -> dict[str, str]:
     """Titles of the seed documents (data/sources.yaml)."""
-    from .vocab import load_sources
+    from alliance.data.vocab import load_sources
 
     return load_sources()
 
@@ -166,7 +166,7 @@ def sources() -> dict[str, str]:
 @st.cache_resource(show_spinner=False)
 def atelier():
     """The workshop table (data/atelier_pmlb_2019.csv), read once."""
-    from .atelier import load_atelier
+    from alliance.data.atelier import load_atelier
 
     return load_atelier()
 
@@ -188,7 +188,7 @@ def store():
 
 def open_store():
     """The contributions database; raises DataError (French) when it cannot be opened."""
-    from .store import database_url
+    from alliance.contributions.store import database_url
 
     try:
         return _store(database_url())
@@ -204,7 +204,7 @@ def open_store():
 @st.cache_resource(show_spinner=False)
 def _store(url: str):
     """One Store per database URL and process (st.cache_resource does not keep exceptions)."""
-    from .store import Store
+    from alliance.contributions.store import Store
 
     return Store(url)
 
@@ -223,7 +223,7 @@ def validated_contributions_csv() -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _validated_csv(url: str, token: int) -> str:
-    from .catalogue import COLUMNS
+    from alliance.data.catalogue import COLUMNS
 
     rows = _store(url).contributions("validee")
     return "" if rows.empty else rows[COLUMNS].to_csv(index=False)
@@ -236,7 +236,7 @@ def merged_bundle(rows_csv: str):
 
     import pandas as pd
 
-    from .catalogue import CatalogueError, build_catalogue, read_catalogue_csv, reference_rows
+    from alliance.data.catalogue import CatalogueError, build_catalogue, read_catalogue_csv, reference_rows
 
     extra = read_catalogue_csv(io.StringIO(rows_csv)).assign(provenance="contribution")
     try:

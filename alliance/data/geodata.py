@@ -9,8 +9,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .errors import DataError
-from .paths import GEODATA_DIR
+from alliance.errors import DataError
+from alliance.paths import GEODATA_DIR
 
 EPCI_TYPE_LABELS: dict[str, str] = {
     "CC": "Communauté de communes",

@@ -20,9 +20,9 @@ import pandas as pd
 import shapely
 from rapidfuzz import process, utils
 
-from .geodata import GeoData
-from .paths import DATA_DIR, GEODATA_DIR
-from .vocab import Vocabularies
+from alliance.data.geodata import GeoData
+from alliance.data.vocab import Vocabularies
+from alliance.paths import DATA_DIR, GEODATA_DIR
 
 COLUMNS = [
     "id",

@@ -10,11 +10,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .catalogue import Catalogue, parse_ref
-from .fmt import fmt_int
-from .geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
-from .geojson_layer import Feature, FeatureLayer
-from .maps import MAP_FONT, escape, tooltip_html, tooltip_layer
+from alliance.data.catalogue import Catalogue, parse_ref
+from alliance.data.geodata import FRANCE_CENTER, FRANCE_ZOOM, GeoData
+from alliance.fmt import fmt_int
+from alliance.maps.basemap import MAP_FONT, escape, tooltip_html, tooltip_layer
+from alliance.maps.features import Feature, FeatureLayer
 
 MAX_POPUP_MEMBERS = 8
 MAINLAND = shapely.box(-5.5, 41.0, 10.0, 51.5)  # mainland France and Corsica (lon, lat)

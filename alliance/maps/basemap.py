@@ -10,11 +10,11 @@ import folium
 import geopandas as gpd
 from branca.element import MacroElement, Template
 
-from .escaping import html_text
-from .fmt import fmt_int
-from .geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, inner_borders
-from .geojson_layer import Feature, FeatureLayer, add_runtime, features_json
-from .offline import use_local_assets
+from alliance.data.geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, inner_borders
+from alliance.escaping import html_text
+from alliance.fmt import fmt_int
+from alliance.maps.features import Feature, FeatureLayer, add_runtime, features_json
+from alliance.maps.offline import use_local_assets
 
 ATTRIBUTION = (
     "Contours © IGN ADMIN EXPRESS 2018 · Codes © INSEE COG · Groupements © BANATIC/DGCL, ANCT · Licence Ouverte"

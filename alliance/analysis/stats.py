@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import shapely
 
-from .catalogue import COLUMNS, LIST_COLUMNS, PROVENANCE_COLUMNS, Catalogue
-from .fmt import fmt_int, fmt_pct
-from .geodata import GeoData
-from .vocab import Family
+from alliance.data.catalogue import COLUMNS, LIST_COLUMNS, PROVENANCE_COLUMNS, Catalogue
+from alliance.data.geodata import GeoData
+from alliance.data.vocab import Family
+from alliance.fmt import fmt_int, fmt_pct
 
 # Catalogue column -> vocabulary family, for the distributions.
 DISTRIBUTIONS = {

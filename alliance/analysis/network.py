@@ -15,7 +15,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from .catalogue import Catalogue
+from alliance.data.catalogue import Catalogue
 
 LEVELS = {"epci": "EPCI", "com": "Communes", "coop": "Groupements et partenaires hors code officiel"}
 EXACT_BETWEENNESS_MAX_NODES = 400  # above, betweenness is estimated from a fixed sample of sources

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from .catalogue import COLUMNS
-from .paths import ROOT
+from alliance.data.catalogue import COLUMNS
+from alliance.paths import ROOT
 
 SCHEMA_VERSION = 2
 STATUSES = {"proposee": "Proposée", "validee": "Validée", "rejetee": "Rejetée"}

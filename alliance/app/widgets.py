@@ -4,9 +4,9 @@ from typing import Any
 
 import streamlit as st
 
-from .catalogue import MEMBER_ORIGINS
-from .escaping import markdown_text
-from .maps import ATTRIBUTION
+from alliance.data.catalogue import MEMBER_ORIGINS
+from alliance.escaping import markdown_text
+from alliance.maps.basemap import ATTRIBUTION
 
 
 def sources_footer() -> None:
@@ -59,10 +59,10 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     """The card of one cooperation: every field in French, members, source and related ones."""
     import pandas as pd
 
-    from . import cache
-    from .details import member_table, related_cooperations
-    from .fmt import fmt_int
-    from .state import select_cooperation
+    from alliance.analysis.details import member_table, related_cooperations
+    from alliance.app import cache
+    from alliance.app.sidebar import select_cooperation
+    from alliance.fmt import fmt_int
 
     vocab = catalogue.vocab
     row = catalogue.cooperations.loc[coop_id]
@@ -164,7 +164,7 @@ def chart_block(key: str, chart, data, note: str, selectable: bool = True):
 
     The spec is built once without schema validation (the builders are tested) and handed to
     st.vega_lite_chart: validating it on every rerun cost ~0.1 s per chart."""
-    from . import charts
+    from alliance.views import charts
 
     final = charts.french(chart)
     spec = final.to_dict(validate=False)
@@ -207,8 +207,8 @@ def narrow_filters_from_selection(event, field, filters, fields=("cle",)) -> Non
     """A click on a bar (or heatmap cell) narrows the shared filters to that value, then reruns."""
     from dataclasses import replace
 
-    from . import charts
-    from .state import set_filters
+    from alliance.app.sidebar import set_filters
+    from alliance.views import charts
 
     points = (event or {}).get("selection", {}).get(charts.SELECTION) if event else None
     if not points:

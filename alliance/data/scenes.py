@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .filters import URL_KEYS, Filters, from_query, to_query
-from .geodata import GeoData
-from .paths import DATA_DIR
-from .vocab import Vocabularies
+from alliance.analysis.filters import URL_KEYS, Filters, from_query, to_query
+from alliance.data.geodata import GeoData
+from alliance.data.vocab import Vocabularies
+from alliance.paths import DATA_DIR
 
 LAYERS = {
     "epci": "EPCI membres",
@@ -202,26 +202,27 @@ def scene_yaml(
 
 def scene_view(scene: Scene, catalogue, ids, size: tuple[int, int] = (700, 560)):
     """Centre and zoom of a scene on a map of `size` pixels (width, height)."""
-    from . import carte
+    from alliance.maps import overlays
 
     if scene.vue:
         return scene.vue[:2], scene.vue[2]
-    return carte.view_of(catalogue, ids, map_height_px=size[1], map_width_px=size[0])
+    return overlays.view_of(catalogue, ids, map_height_px=size[1], map_width_px=size[0])
 
 
 def scene_map(scene: Scene, catalogue, geo: GeoData, ids, size: tuple[int, int] = (1600, 900)):
     """A complete folium map of a scene (base layers + its cooperations), for exports."""
-    from . import carte, maps
+    from alliance.maps import basemap, overlays
 
     centre, zoom = scene_view(scene, catalogue, ids, size)
-    groups = carte.cooperation_groups(catalogue, geo, ids, scene.selection, scene.couches)
-    return maps.carte_base_map(maps.base_layers(geo), location=centre, zoom=zoom, extra_groups=groups)
+    groups = overlays.cooperation_groups(catalogue, geo, ids, scene.selection, scene.couches)
+    return basemap.carte_base_map(basemap.base_layers(geo), location=centre, zoom=zoom, extra_groups=groups)
 
 
 def scene_chart(name: str, catalogue, ids, atelier=None):
     """(chart, data) of a scene's chart, or None for "aucun"."""
-    from . import charts, stats
-    from .atelier import chart_table
+    from alliance.analysis import stats
+    from alliance.data.atelier import chart_table
+    from alliance.views import charts
 
     vocab = catalogue.vocab
     coops = catalogue.cooperations.loc[list(ids)]

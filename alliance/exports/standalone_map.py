@@ -14,7 +14,7 @@ from pathlib import Path
 
 import folium
 
-from .paths import STATIC_DIR
+from alliance.paths import STATIC_DIR
 
 _SCRIPT = re.compile(r'<script src="/app/static/(?P<path>[^"]+)"></script>')
 _CSS = re.compile(r'<link rel="stylesheet" href="/app/static/(?P<path>[^"]+)"/>')

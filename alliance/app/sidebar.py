@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from .catalogue import Catalogue
-from .escaping import markdown_text
-from .filters import VOCAB_FIELDS, FilterIndex, Filters, clip_params, from_query, to_query
-from .geodata import GeoData
+from alliance.analysis.filters import VOCAB_FIELDS, FilterIndex, Filters, clip_params, from_query, to_query
+from alliance.data.catalogue import Catalogue
+from alliance.data.geodata import GeoData
+from alliance.escaping import markdown_text
 
 STATE_KEY = "filtres"
 WIDGET_PREFIX = "filtre_"

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from .catalogue import Catalogue
-from .geodata import GeoData
-from .territory import Zonages
+from alliance.analysis.territory import Zonages
+from alliance.data.catalogue import Catalogue
+from alliance.data.geodata import GeoData
 
 CITY_TYPES = ("METRO", "MET69", "CU")
 LARGE_AGGLOMERATION = 100_000  # CA of at least this population are offered too

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .catalogue import COLUMNS, Catalogue, Problem, TerritoryIndex, validate
+from alliance.data.catalogue import COLUMNS, Catalogue, Problem, TerritoryIndex, validate
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -250,7 +250,7 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """The same template as an Excel workbook, with a second sheet listing the allowed values."""
-    from .vocab import load_vocabularies
+    from alliance.data.vocab import load_vocabularies
 
     example = pd.read_csv(io.BytesIO(template_csv()), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     vocab = load_vocabularies()

@@ -1,0 +1,1 @@
+"""Questions asked of the catalogue: filtering, statistics, network, territories, alliances."""

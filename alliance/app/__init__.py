@@ -1,0 +1,1 @@
+"""The Streamlit side: caches, the filter sidebar, shared widgets, navigation, editor login."""

@@ -1,0 +1,1 @@
+"""Cooperations contributed by editors: storage, file import, merge into the catalogue."""

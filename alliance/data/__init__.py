@@ -1,0 +1,1 @@
+"""The committed data the app runs from: vocabularies, reference geography, catalogue, workshop, scenes."""

@@ -1,0 +1,1 @@
+"""Files users take away: standalone HTML/PNG maps, tables of a selection."""

@@ -1,0 +1,1 @@
+"""Folium maps: compact feature layers, base map, cooperation layers, the Streamlit component."""

@@ -1,0 +1,1 @@
+"""Charts and slides built from the analysis (Altair, no Streamlit)."""
