@@ -314,14 +314,14 @@ def presentation_cold(browser, base: str) -> dict[str, float]:
 # --- issue 5: statistics ------------------------------------------------------------------
 
 
-def synthetic_catalogue(n: int, seed: int = 7):
-    """A random catalogue of `n` cooperations over real EPCI (benchmark only, never shipped)."""
+def synthetic_rows(n: int, seed: int = 7, prefix: str = "synthetique"):
+    """`n` random catalogue rows over real EPCI (benchmark only, never shipped)."""
     import random
 
     import pandas as pd
 
     from alliance.app import cache
-    from alliance.data.catalogue import COLUMNS, build_catalogue
+    from alliance.data.catalogue import COLUMNS
 
     rng = random.Random(seed)
     vocab, geo = cache.vocabularies(), cache.geodata()
@@ -331,7 +331,7 @@ def synthetic_catalogue(n: int, seed: int = 7):
         members = rng.sample(sirens, rng.randint(2, 4))
         row = {c: "" for c in COLUMNS}
         row.update(
-            id=f"synthetique-{i}",
+            id=f"{prefix}-{i}",
             nom=f"Coopération synthétique {i}",
             type=rng.choice(vocab["type"].keys),
             membres=";".join(f"epci:{s}" for s in members),
@@ -345,7 +345,37 @@ def synthetic_catalogue(n: int, seed: int = 7):
             citation="benchmark",
         )
         rows.append(row)
-    return build_catalogue(pd.DataFrame(rows), vocab, geo)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def synthetic_catalogue(n: int, seed: int = 7):
+    """A random catalogue of `n` cooperations over real EPCI (benchmark only, never shipped)."""
+    from alliance.app import cache
+    from alliance.data.catalogue import build_catalogue
+
+    return build_catalogue(synthetic_rows(n, seed), cache.vocabularies(), cache.geodata())
+
+
+@figure
+def merge_10k_contributions_s() -> float:
+    """Merging 10 000 validated contributions (2 to 4 EPCI each) into the reference catalogue:
+    validation, memberships, perimeters, links (median of 5)."""
+    from alliance.app import cache
+    from alliance.contributions.merge import merge_contributions
+    from alliance.data.catalogue import TerritoryIndex
+
+    rows = synthetic_rows(10_000, seed=11, prefix="contribution")
+    reference, geo = cache.catalogue(), cache.geodata()
+    index = TerritoryIndex(geo)
+
+    def once() -> float:
+        start = time.perf_counter()
+        merged = merge_contributions(reference, rows, geo, index)
+        if merged.problems or len(merged.catalogue.cooperations) != len(reference.cooperations) + 10_000:
+            raise RuntimeError(merged.problems[:3])
+        return time.perf_counter() - start
+
+    return median_of(once)
 
 
 def page_rerun_s(page: str, catalogue=None, query: dict | None = None) -> float:

@@ -59,7 +59,11 @@ def explorer() -> None:
             height=640,
             returned_objects=["last_object_clicked_tooltip"],
             layers=cache.carte_layers(
-                tuple(ids), selected, key=catalogue_key, context=st.session_state.get("contexte_aires", False)
+                catalogue,
+                catalogue_key,
+                tuple(ids),
+                selected,
+                context=st.session_state.get("contexte_aires", False),
             ),
             center=centre,
             zoom=zoom,

@@ -110,7 +110,7 @@ with map_col:
         cache.carte_base_map(),
         key="carte_presentation",
         height=470,
-        layers=cache.carte_layers(tuple(ids), scene.selection, scene.couches),
+        layers=cache.carte_layers(catalogue, cache.REFERENCE, tuple(ids), scene.selection, scene.couches),
         center=centre,
         zoom=zoom,
     )

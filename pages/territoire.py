@@ -81,7 +81,7 @@ else:
             cache.carte_base_map(),
             key="carte_territoire",
             height=520,
-            layers=cache.carte_layers(tuple(sorted(ids)), None, key=catalogue_key),
+            layers=cache.carte_layers(catalogue, catalogue_key, tuple(sorted(ids)), None),
             center=centre,
             zoom=zoom,
         )

@@ -112,16 +112,18 @@ def carte_base_map() -> RenderedMap:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def carte_layers(
+    _catalogue: Catalogue,
+    key: str,
     ids: tuple[str, ...],
     selected: str | None,
     layers: tuple[str, ...] = overlays.ALL_LAYERS,
-    key: str = "reference",
     context: bool = False,
 ) -> DynamicLayers:
-    """JavaScript of the cooperation layers for one selection (cached per selection and catalogue);
-    `context` adds the aires d'attraction des villes under them."""
+    """JavaScript of the cooperation layers for one selection of the catalogue named `key`
+    (`_catalogue` is not hashed: the key stands for it); `context` adds the aires
+    d'attraction des villes under them."""
     groups = overlays.cooperation_groups(
-        bundle(key)[0], geodata(), ids, selected, layers, aires=aires_attraction() if context else None
+        _catalogue, geodata(), ids, selected, layers, aires=aires_attraction() if context else None
     )
     return feature_group_js(groups, control_title="Coopérations")
 
@@ -132,19 +134,19 @@ def territory_search() -> TerritorySearch:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def network_layers(ids: tuple[str, ...], key: str = "reference", level: str = "epci") -> DynamicLayers:
-    graph = network(ids, key, level)[0]
-    return feature_group_js(overlays.network_groups(bundle(key)[0], graph, geodata()), control_title="Réseau")
+def network_layers(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = "epci") -> DynamicLayers:
+    graph = network(_catalogue, key, ids, level)[0]
+    return feature_group_js(overlays.network_groups(_catalogue, graph, geodata()), control_title="Réseau")
 
 
 @st.cache_resource(show_spinner="Calcul du réseau…", max_entries=32)
-def network(ids: tuple[str, ...], key: str = "reference", level: str = "epci"):
+def network(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = "epci"):
     """(graph, rankings, systems) of a selection at one level (read-only, shared)."""
     from alliance.analysis.network import build_graph, rankings, systems
 
     geo = geodata()
     epci_of_commune = geo.communes["siren_epci"].to_dict()
-    graph = build_graph(bundle(key)[0], ids, level, epci_of_commune, geo.epci["nom"].to_dict())
+    graph = build_graph(_catalogue, ids, level, epci_of_commune, geo.epci["nom"].to_dict())
     return graph, rankings(graph), systems(graph)
 
 
@@ -209,67 +211,63 @@ def _store(url: str):
     return Store(url)
 
 
-def validated_contributions_csv() -> str | None:
-    """Validated contributions as catalogue CSV text ("" when none, None when the database
-    cannot be read), re-read only after a change."""
+def change_token() -> int | None:
+    """The store's change token (None when the database cannot be read)."""
     db = store()
     if db is None:
         return None
     try:
-        return _validated_csv(db.url, db.change_token())
+        return db.change_token()
     except Exception:  # noqa: BLE001 - reported by the caller
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _validated_csv(url: str, token: int) -> str:
-    from alliance.data.catalogue import COLUMNS
+@st.cache_resource(show_spinner=False)
+def territory_index():
+    """What catalogue references can point at (names of every territory), built once."""
+    from alliance.data.catalogue import TerritoryIndex
+
+    return TerritoryIndex(geodata())
+
+
+@st.cache_resource(show_spinner="Fusion des contributions validées…", max_entries=4)
+def merged_bundle(url: str, token: int):
+    """(catalogue, filter index, problems) of the reference catalogue plus the validated
+    contributions, rebuilt only when the store's change token moves."""
+    from alliance.contributions.merge import merge_contributions
 
     rows = _store(url).contributions("validee")
-    return "" if rows.empty else rows[COLUMNS].to_csv(index=False)
-
-
-@st.cache_resource(show_spinner="Fusion des contributions validées…", max_entries=8)
-def merged_bundle(rows_csv: str):
-    """(catalogue, filter index, problems) of the reference catalogue plus validated rows."""
-    import io
-
-    import pandas as pd
-
-    from alliance.data.catalogue import CatalogueError, build_catalogue, read_catalogue_csv, reference_rows
-
-    extra = read_catalogue_csv(io.StringIO(rows_csv)).assign(provenance="contribution")
-    try:
-        merged = build_catalogue(
-            pd.concat([reference_rows(), extra], ignore_index=True),
-            vocabularies(),
-            geodata(),
-            known_shapes=register_perimeters(),
-        )
-    except CatalogueError as exc:
-        return catalogue(), filter_index(), [str(p) for p in exc.problems]
-    return merged, build_filter_index(merged, geodata()), []
+    merged = merge_contributions(catalogue(), rows, geodata(), territory_index())
+    if merged.catalogue is catalogue():
+        return catalogue(), filter_index(), list(merged.problems)
+    return merged.catalogue, build_filter_index(merged.catalogue, geodata()), list(merged.problems)
 
 
 def active_key() -> str:
-    """Which catalogue the pages show: the reference one, or it plus validated contributions
-    (with a French warning when they cannot be read)."""
+    """Which catalogue the pages show: REFERENCE, or "contributions-<token>" for it plus the
+    validated contributions (with a French warning when they cannot be read)."""
     if not st.session_state.get(INCLUDE_KEY, True):
         return REFERENCE
-    rows = validated_contributions_csv()
-    if rows is None:
+    token = change_token()
+    if token is None:
         st.warning(
             "Les contributions validées ne peuvent pas être lues (base des contributions "
             "inaccessible) : seul le catalogue de référence est affiché.",
             icon="⚠️",
         )
-    return rows or REFERENCE
+        return REFERENCE
+    return f"contributions-{token}"
 
 
 def bundle(key: str):
+    """(catalogue, filter index, problems) named by `key` (see active_key)."""
     if key == REFERENCE:
         return catalogue(), filter_index(), []
-    return merged_bundle(key)
+    db = store()
+    token = int(key.rpartition("-")[2])
+    if db is None:
+        return catalogue(), filter_index(), []
+    return merged_bundle(db.url, token)
 
 
 def active() -> tuple:

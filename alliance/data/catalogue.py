@@ -9,6 +9,7 @@ A member of a cooperation is one of `epci:<SIREN>`, `com:<INSEE>`, `dep:<code>`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import process, utils
@@ -136,9 +138,14 @@ class Ref:
 
 def split_list(cell: object) -> list[str]:
     """Split a `;`-separated cell into stripped, non-empty values."""
-    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
-        return []
-    return [part.strip() for part in str(cell).split(";") if part.strip()]
+    if not isinstance(cell, str):
+        if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+            return []
+        cell = str(cell)
+    if ";" not in cell:
+        cell = cell.strip()
+        return [cell] if cell else []
+    return [part.strip() for part in cell.split(";") if part.strip()]
 
 
 def parse_ref(text: str) -> Ref:
@@ -194,6 +201,19 @@ class TerritoryIndex:
         return [f"{key} {label}" for label, _score, key in found]
 
 
+def _objects(column: pd.Series):
+    """A column as a NumPy array of Python objects (fast for Arrow-backed strings)."""
+    return column.to_numpy(dtype=object)
+
+
+def _cell_text(value: object) -> str:
+    if type(value) is str:
+        return value.strip()
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
 def validate(
     df: pd.DataFrame,
     vocab: Vocabularies,
@@ -210,15 +230,25 @@ def validate(
     all_ids = set(ids) | (known_ids or set())
     seen: dict[str, int] = {}
     this_year = dt.date.today().year
-    for pos, row in enumerate(df.itertuples(index=False), start=1):
+    # Plain Python lists, read once: iterating rows of Arrow-backed strings costs far more.
+    table = {c: [_cell_text(v) for v in _objects(df[c])] for c in COLUMNS}
+    provenance = list(_objects(df["provenance"])) if "provenance" in df else [""] * len(df)
+    identifiant = [_cell_text(v) for v in _objects(df["identifiant"])] if "identifiant" in df else [""] * len(df)
+    refs: dict[str, Ref] = {}  # parsed once per distinct reference
+
+    @functools.cache
+    def unknown_values(family: str, cell: str) -> tuple[str, ...]:
+        return tuple(v for v in split_list(cell) if v not in vocab[family].values)
+
+    for pos in range(1, len(df) + 1):
 
         def add(col: str | None, msg: str, pos: int = pos) -> None:
             problems.append(Problem(fichier, pos, col, msg))
 
-        cells = {c: ("" if pd.isna(getattr(row, c)) else str(getattr(row, c)).strip()) for c in COLUMNS}
-        register = getattr(row, "provenance", "") == "registre"
+        cells = {c: table[c][pos - 1] for c in COLUMNS}
+        register = provenance[pos - 1] == "registre"
         if register:
-            cells["identifiant"] = str(getattr(row, "identifiant", "") or "").strip()
+            cells["identifiant"] = identifiant[pos - 1]
         for col in REGISTER_REQUIRED if register else REQUIRED:
             if not cells[col]:
                 add(col, "valeur obligatoire manquante")
@@ -236,18 +266,19 @@ def validate(
         if cells["statut"] and cells["statut"] not in vocab["statut"].values:
             add("statut", f"statut inconnu « {cells['statut']} »")
         for col, family in LIST_COLUMNS.items():
-            if family is None:
+            if family is None or not cells[col]:
                 continue
-            for value in split_list(cells[col]):
-                if value not in vocab[family].values:
-                    add(col, f"{vocab[family].libelle.lower()} inconnu(e) « {value} »")
+            for value in unknown_values(family, cells[col]):
+                add(col, f"{vocab[family].libelle.lower()} inconnu(e) « {value} »")
         members = split_list(cells["membres"])
         for text in members:
-            try:
-                ref = parse_ref(text)
-            except ValueError as exc:
-                add("membres", str(exc))
-                continue
+            ref = refs.get(text)
+            if ref is None:
+                try:
+                    ref = refs[text] = parse_ref(text)
+                except ValueError as exc:
+                    add("membres", str(exc))
+                    continue
             if ref.kind == "coop":
                 if ref.code not in all_ids:
                     add("membres", f"coopération « {ref.code} » inconnue")
@@ -285,8 +316,9 @@ def validate(
 
 def _cycle_problems(df: pd.DataFrame, fichier: str) -> list[Problem]:
     graph = {
-        str(r.id).strip(): [m[5:] for m in split_list(r.membres) if m.startswith("coop:")]
-        for r in df.itertuples(index=False)
+        str(cid).strip(): [m[5:] for m in split_list(members) if m.startswith("coop:")]
+        for cid, members in zip(_objects(df["id"]), _objects(df["membres"]))
+        if "coop:" in str(members)
     }
     problems, state = [], {}
 
@@ -326,34 +358,69 @@ class Catalogue:
         return list(self.cooperations.at[coop_id, "membres"])
 
 
-def _ref_shape(ref: Ref, geo: GeoData, shapes: dict[str, object]):
-    if ref.kind == "epci":
-        return geo.epci.geometry.at[ref.code]
-    if ref.kind == "dep":
-        return geo.departements.geometry.at[ref.code]
-    if ref.kind == "reg":
-        return geo.regions.geometry.at[ref.code]
-    if ref.kind == "com":
-        row = geo.communes.loc[ref.code]
-        return shapely.Point(row["lon"], row["lat"]).buffer(COMMUNE_RADIUS_DEG)
-    if ref.kind == "coop":
-        return shapes[ref.code]
-    return shapely.Point(ref.lon, ref.lat)
-
-
 def build_catalogue(
     df: pd.DataFrame,
     vocab: Vocabularies,
     geo: GeoData,
     fichier: str = "cooperations.csv",
     known_shapes: dict[str, object] | None = None,
+    base: Catalogue | None = None,
+    index: TerritoryIndex | None = None,
 ) -> Catalogue:
     """Validate `df` and build the tables of the catalogue; raise CatalogueError if invalid.
-    `known_shapes` (id -> geometry) are used as they are (precomputed register perimeters)."""
-    index = TerritoryIndex(geo)
-    problems = validate(df, vocab, index, fichier)
+
+    `known_shapes` (id -> geometry) are used as they are (precomputed register perimeters).
+    With `base`, the rows of `df` are added to that catalogue (they may name its cooperations
+    as `coop:` members) and only the new rows are computed: geometry, memberships and links
+    are built with vectorised shapely calls, linear in the number of rows."""
+    index = index or TerritoryIndex(geo)
+    known_ids = set(base.cooperations.index) if base is not None else None
+    problems = validate(df, vocab, index, fichier, known_ids=known_ids)
+    if base is not None:
+        problems += [
+            Problem(fichier, pos, "id", f"identifiant « {cid} » déjà au catalogue de référence")
+            for pos, cid in enumerate(df["id"].astype(str).str.strip(), start=1)
+            if cid in base.cooperations.index
+        ]
     if problems:
         raise CatalogueError(problems)
+    return assemble_catalogue(df, vocab, geo, known_shapes, base, index)
+
+
+def assemble_catalogue(
+    df: pd.DataFrame,
+    vocab: Vocabularies,
+    geo: GeoData,
+    known_shapes: dict[str, object] | None = None,
+    base: Catalogue | None = None,
+    index: TerritoryIndex | None = None,
+) -> Catalogue:
+    """The catalogue of rows already validated (see `build_catalogue`), added to `base` if given."""
+    index = index or TerritoryIndex(geo)
+    coops = _cooperation_table(df)
+    builder = _Builder(coops, geo, index, base, known_shapes or {})
+    members = builder.members()
+    shapes = builder.shapes()
+    anchors = builder.anchors(members)
+    links = builder.links(vocab, anchors)
+    if base is not None:
+        coops = pd.concat([base.cooperations, coops])
+        members = pd.concat([base.members, members], ignore_index=True)
+        shapes = pd.concat([base.shapes, shapes])
+        anchors = pd.concat([base.anchors, anchors])
+        links = pd.concat([base.links, links], ignore_index=True)
+    return Catalogue(
+        cooperations=coops,
+        members=members,
+        shapes=gpd.GeoSeries(shapes, crs="EPSG:4326"),
+        anchors=gpd.GeoSeries(anchors, crs="EPSG:4326"),
+        links=gpd.GeoDataFrame(links, geometry="geometry", crs="EPSG:4326"),
+        vocab=vocab,
+    )
+
+
+def _cooperation_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Validated rows as the `cooperations` table: list cells as tuples, year as Int64, index id."""
     coops = df.copy()
     for column in PROVENANCE_COLUMNS:
         coops[column] = coops[column].fillna("") if column in coops else ""
@@ -362,78 +429,148 @@ def build_catalogue(
     coops.loc[contributed & (coops["membres_origine"] == ""), "membres_origine"] = "contribution"
     coops = coops[COLUMNS + PROVENANCE_COLUMNS + [c for c in coops.columns if c not in COLUMNS + PROVENANCE_COLUMNS]]
     for col in LIST_COLUMNS:
-        coops[col] = coops[col].map(lambda cell: tuple(split_list(cell)))
-    coops["annee"] = pd.to_numeric(coops["annee"].replace("", None), errors="coerce").astype("Int64")
-    coops = coops.set_index("id", drop=False).rename_axis(None)
-
-    # Shapes, resolving coop: members after their own members (the graph has no cycle).
-    shapes: dict[str, object] = {cid: shape for cid, shape in (known_shapes or {}).items() if cid in coops.index}
-    pending = [cid for cid in coops.index if cid not in shapes]
-    while pending:
-        for cid in list(pending):
-            refs = [parse_ref(m) for m in coops.at[cid, "membres"]]
-            if any(r.kind == "coop" and r.code not in shapes for r in refs):
-                continue
-            shapes[cid] = shapely.union_all([_ref_shape(r, geo, shapes) for r in refs])
-            pending.remove(cid)
-
-    # Members: direct ones, and those reached through a grouping (coop: member).
-    rows = []
-
-    def expand(cid: str, via: str | None, seen: frozenset) -> None:
-        for text in coops.at[cid, "membres"]:
-            ref = parse_ref(text)
-            rows.append(
-                {
-                    "coop_id": cid if via is None else via_root[0],
-                    "ref": ref.text,
-                    "kind": ref.kind,
-                    "code": ref.code,
-                    "nom": index.name(ref) if ref.kind != "coop" else coops.at[ref.code, "nom"],
-                    "via": via,
-                }
-            )
-            if ref.kind == "coop" and ref.code not in seen:
-                expand(ref.code, ref.code if via is None else via, seen | {ref.code})
-
-    for cid in coops.index:
-        via_root = [cid]
-        expand(cid, None, frozenset({cid}))
-    members = pd.DataFrame(rows, columns=["coop_id", "ref", "kind", "code", "nom", "via"])
-
-    anchors = {}
-    for text in members["ref"].unique():
-        ref = parse_ref(text)
-        anchors[text] = (
-            shapely.Point(ref.lon, ref.lat)
-            if ref.kind == "ext"
-            else _ref_shape(ref, geo, shapes).representative_point()
+        coops[col] = pd.Series(
+            [tuple(split_list(cell)) for cell in _objects(coops[col])], index=coops.index, dtype=object
         )
+    coops["annee"] = pd.to_numeric(coops["annee"].replace("", None), errors="coerce").astype("Int64")
+    return coops.set_index("id", drop=False).rename_axis(None)
 
-    link_rows = []
-    for cid, row in coops.iterrows():
-        if vocab.forme(row["type"]) != "liens":
-            continue
-        for source, target in link_pairs(list(row["membres"]), row["chef_de_file"] or None):
-            link_rows.append(
-                {
-                    "coop_id": cid,
-                    "source": source,
-                    "target": target,
-                    "geometry": shapely.LineString([anchors[source], anchors[target]]),
-                }
+
+MEMBER_COLUMNS = ["coop_id", "ref", "kind", "code", "nom", "via"]
+
+
+class _Builder:
+    """Memberships, shapes, anchors and links of new (validated) rows, optionally on a base."""
+
+    def __init__(self, coops: pd.DataFrame, geo: GeoData, index: TerritoryIndex, base, known: dict):
+        self.coops, self.geo, self.index, self.base = coops, geo, index, base
+        self.known = {cid: shape for cid, shape in known.items() if cid in coops.index}
+        direct = coops["membres"].explode().dropna()
+        self.direct = pd.DataFrame({"coop_id": direct.index.to_numpy(), "text": direct.to_numpy()})
+        self.refs = {text: parse_ref(text) for text in self.direct["text"].unique()}
+        self._shapes: dict[str, object] = {}
+
+    def _coop_name(self, code: str) -> str:
+        if code in self.coops.index:
+            return self.coops.at[code, "nom"]
+        return self.base.cooperations.at[code, "nom"]
+
+    def members(self) -> pd.DataFrame:
+        """Direct members (via None), then those reached through a `coop:` member (via = it)."""
+        refs = self.refs
+        info = pd.DataFrame(
+            [
+                (text, r.text, r.kind, r.code, self._coop_name(r.code) if r.kind == "coop" else self.index.name(r))
+                for text, r in refs.items()
+            ],
+            columns=["text", "ref", "kind", "code", "nom"],
+        )
+        direct = self.direct.merge(info, on="text", how="left").drop(columns="text").assign(via=None)
+        nested = direct[direct["kind"] == "coop"]
+        if nested.empty:
+            return direct[MEMBER_COLUMNS]
+        own = {cid: rows for cid, rows in direct.groupby("coop_id", sort=False)}
+        memo: dict[str, pd.DataFrame] = {}
+
+        def all_members(cid: str) -> pd.DataFrame:
+            """Every member row of `cid` (direct and reached), computed once per cooperation."""
+            if cid not in memo:
+                if cid not in own:  # a cooperation of the base catalogue
+                    memo[cid] = self.base.members[self.base.members["coop_id"] == cid]
+                else:
+                    rows = own[cid]
+                    reached = [all_members(code).assign(via=code) for code in rows.loc[rows["kind"] == "coop", "code"]]
+                    memo[cid] = pd.concat([rows, *reached], ignore_index=True) if reached else rows
+            return memo[cid]
+
+        expanded = [
+            all_members(code).assign(coop_id=cid, via=code) for cid, code in zip(nested["coop_id"], nested["code"])
+        ]
+        return pd.concat([direct, *expanded], ignore_index=True)[MEMBER_COLUMNS]
+
+    def _part(self, ref: Ref):
+        geo = self.geo
+        if ref.kind == "epci":
+            return geo.epci.geometry.at[ref.code]
+        if ref.kind == "dep":
+            return geo.departements.geometry.at[ref.code]
+        if ref.kind == "reg":
+            return geo.regions.geometry.at[ref.code]
+        if ref.kind == "com":
+            row = geo.communes.loc[ref.code]
+            return shapely.Point(row["lon"], row["lat"]).buffer(COMMUNE_RADIUS_DEG)
+        if ref.kind == "coop":
+            if ref.code in self._shapes:
+                return self._shapes[ref.code]
+            return self.base.shapes.at[ref.code]
+        return shapely.Point(ref.lon, ref.lat)
+
+    def shapes(self) -> pd.Series:
+        """Union of the members' shapes of each new row, coop: members resolved first."""
+        shapes = self._shapes
+        shapes.update(self.known)
+        todo = self.direct[~self.direct["coop_id"].isin(list(shapes))]
+        parts_of = {text: self._part(r) for text, r in self.refs.items() if r.kind != "coop"}
+        while not todo.empty:
+            codes = todo["text"].map(lambda t: self.refs[t].code if self.refs[t].kind == "coop" else None)
+            blocked = set(todo.loc[codes.notna() & ~codes.isin(list(shapes)) & codes.isin(self.coops.index), "coop_id"])
+            ready = todo[~todo["coop_id"].isin(list(blocked))]
+            geoms = [parts_of[t] if t in parts_of else self._part(self.refs[t]) for t in ready["text"]]
+            shapes.update(_union_by_group(ready["coop_id"].to_numpy(), geoms))
+            todo = todo[todo["coop_id"].isin(list(blocked))]
+        return pd.Series({cid: shapes[cid] for cid in self.coops.index}, dtype=object)
+
+    def anchors(self, members: pd.DataFrame) -> pd.Series:
+        """A representative point per member reference not already anchored in the base."""
+        texts = [t for t in members["ref"].unique() if self.base is None or t not in self.base.anchors.index]
+        points = []
+        for text in texts:
+            ref = self.refs.get(text) or parse_ref(text)
+            points.append(shapely.Point(ref.lon, ref.lat) if ref.kind == "ext" else self._part(ref))
+        geoms = np.array(points, dtype=object)
+        polygonal = shapely.get_type_id(geoms) != 0
+        geoms[polygonal] = shapely.point_on_surface(geoms[polygonal])
+        return pd.Series(geoms, index=texts, dtype=object)
+
+    def links(self, vocab: Vocabularies, anchors: pd.Series) -> pd.DataFrame:
+        """Lines between members of the cooperations drawn as links (chef de file → members)."""
+        rows = [
+            (cid, source, target)
+            for cid, members, chef, type_ in zip(
+                self.coops.index, self.coops["membres"], self.coops["chef_de_file"], self.coops["type"]
             )
-    links = gpd.GeoDataFrame(
-        link_rows, columns=["coop_id", "source", "target", "geometry"], geometry="geometry", crs="EPSG:4326"
-    )
-    return Catalogue(
-        cooperations=coops,
-        members=members,
-        shapes=gpd.GeoSeries(shapes, crs="EPSG:4326"),
-        anchors=gpd.GeoSeries(anchors, crs="EPSG:4326"),
-        links=links,
-        vocab=vocab,
-    )
+            if vocab.forme(type_) == "liens"
+            for source, target in link_pairs(list(members), chef or None)
+        ]
+        table = pd.DataFrame(rows, columns=["coop_id", "source", "target"])
+        lookup = anchors if self.base is None else pd.concat([self.base.anchors, anchors])
+        ends = [
+            shapely.get_coordinates(lookup.loc[table[end]].to_numpy()).reshape(-1, 1, 2) for end in ("source", "target")
+        ]
+        coords = np.concatenate(ends, axis=1) if len(table) else np.empty((0, 2, 2))
+        return table.assign(geometry=shapely.linestrings(coords) if len(table) else [])
+
+
+def _union_by_group(groups: np.ndarray, geoms: list) -> dict[str, object]:
+    """{group: union of its geometries}, one vectorised union per group size."""
+    frame = pd.DataFrame({"group": groups, "geom": geoms})
+    frame["pos"] = frame.groupby("group", sort=False).cumcount()
+    sizes = frame.groupby("group", sort=False)["pos"].transform("size")
+    out: dict[str, object] = {}
+    for size, bucket in frame.groupby(sizes, sort=False):
+        if size == 1:
+            out.update(zip(bucket["group"], bucket["geom"]))
+            continue
+        pivot = bucket.pivot(index="group", columns="pos", values="geom")
+        table = pivot.to_numpy(dtype=object)
+        if size <= 4:  # pairwise unions are several times faster than a cascaded union here
+            merged = table[:, 0]
+            for column in range(1, size):
+                merged = shapely.union(merged, table[:, column])
+        else:
+            merged = shapely.union_all(table, axis=1)
+        out.update(zip(pivot.index, merged))
+    return out
 
 
 def link_pairs(members: list[str], chef: str | None) -> list[tuple[str, str]]:
