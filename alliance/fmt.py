@@ -25,3 +25,13 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 coopération', '12 coopérations', '0 coopération' (French rule: 0 and 1 are singular)."""
     word = singular if abs(count) < 2 else (plural_form or singular + "s")
     return f"{fmt_int(count)}{NBSP}{word}"
+
+
+def french_key(text: str) -> tuple[str, str]:
+    """Sort key of French words as in a dictionary: accents and case only break ties, so
+    « Écouen » sorts before « Uzès » (code points would put every É after U)."""
+    import unicodedata
+
+    lowered = str(text).lower().replace("œ", "oe").replace("æ", "ae")
+    base = "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
+    return base, str(text)

@@ -124,7 +124,7 @@ explorer()
 sources_footer()
 
 with st.expander("Enregistrer cette vue comme scène de présentation"):
-    from alliance.data.scenes import CHARTS, scene_yaml
+    from alliance.views.scenes import CHARTS, scene_yaml
 
     cols = st.columns(2)
     titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)

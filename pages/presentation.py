@@ -13,11 +13,12 @@ import streamlit as st
 from alliance.analysis.filters import apply_filters
 from alliance.app import cache
 from alliance.app.sidebar import show_view, url_params
-from alliance.data.scenes import MAX_SCENES_BYTES, SceneError, parse_scenes, scene_chart, scene_map, scene_view
 from alliance.escaping import markdown_text
 from alliance.exports.standalone_map import ExportUnavailable, html_to_png, standalone_html
 from alliance.maps.component import show_map
 from alliance.views import charts
+from alliance.views.scenes import MAX_SCENES_BYTES, SceneError, parse_scenes
+from alliance.views.slides import scene_chart, scene_map, scene_view
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
 PNG_COOLDOWN_S = 10  # per session; the server renders one PNG at a time (alliance.export)

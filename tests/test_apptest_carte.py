@@ -80,14 +80,14 @@ def test_filters_are_shared_between_pages():
 
 
 def test_save_view_as_scene(catalogue, geo):
-    from alliance.data.scenes import parse_scenes
+    from alliance.views.scenes import parse_scenes
 
     at = carte({"theme": "alimentation", "coop": "cr-toulouse-armagnac"}).run()
     at.text_input(key="scene_titre").input("Alimentation en Occitanie").run()
     button = next(b for b in at.get("download_button") if "YAML" in b.proto.label)
     assert button.proto.label == "Télécharger l'entrée YAML de la scène"
     from alliance.analysis.filters import Filters
-    from alliance.data.scenes import scene_yaml
+    from alliance.views.scenes import scene_yaml
 
     text = scene_yaml(
         "alimentation-en-occitanie",

@@ -3,8 +3,9 @@
 import pytest
 
 from alliance.analysis.filters import apply_filters, build_filter_index
-from alliance.data.scenes import SceneError, load_scenes, parse_scenes, scene_chart, scene_map, scene_yaml
 from alliance.exports.standalone_map import standalone_html
+from alliance.views.scenes import SceneError, load_scenes, parse_scenes, scene_yaml
+from alliance.views.slides import scene_chart, scene_map
 
 
 def parse(text, catalogue, geo):

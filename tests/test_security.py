@@ -163,7 +163,7 @@ scenes: [*h]
 
 
 def test_yaml_alias_bomb_is_refused_at_once(vocab, geo, catalogue):
-    from alliance.data.scenes import SceneError, parse_scenes
+    from alliance.views.scenes import SceneError, parse_scenes
 
     start = time.monotonic()
     with pytest.raises(SceneError, match="alias"):
@@ -186,7 +186,7 @@ def test_yaml_alias_bomb_is_refused_at_once(vocab, geo, catalogue):
     ],
 )
 def test_malformed_scenes_get_french_problems(vocab, geo, catalogue, text):
-    from alliance.data.scenes import SceneError, parse_scenes
+    from alliance.views.scenes import SceneError, parse_scenes
 
     with pytest.raises(SceneError) as err:
         parse_scenes(text, vocab, geo, set(catalogue.cooperations.index))

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -14,17 +14,36 @@ from alliance.data.catalogue import Catalogue
 from alliance.data.geodata import GeoData
 from alliance.data.vocab import Vocabularies
 
-# Filter field -> (URL parameter, catalogue column, vocabulary family)
-VOCAB_FIELDS = {
-    "types": ("type", "type", "type"),
-    "themes": ("theme", "themes", "theme"),
-    "finalites": ("finalite", "finalites", "finalite"),
-    "portages": ("portage", "portage", "portage"),
-    "statuts": ("statut", "statut", "statut"),
-    "provenances": ("source", "provenance", "provenance"),
-}
-PLACE_FIELDS = {"regions": "region", "departements": "dep"}
-URL_KEYS = ("region", "dep", "type", "theme", "finalite", "portage", "statut", "source", "de", "a", "q")
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter of the pages, declared once: the sidebar widget, the URL, the filtering and
+    the scenes all read this table."""
+
+    name: str  # attribute of Filters (period: annee_min / annee_max)
+    url: str  # URL parameter (period: start year; PERIOD_END_URL for the end)
+    kind: Literal["text", "place", "vocab", "period"]
+    column: str  # catalogue column (vocab, period) or FilterIndex.places column (place)
+    family: str = ""  # vocabulary family of a vocab filter (its French label comes from there)
+    label: str = ""  # French label of the other kinds
+    everything: str = "Tous"  # placeholder of an empty multiselect
+
+
+FILTER_FIELDS: tuple[FilterField, ...] = (
+    FilterField("texte", "q", "text", "", label="Recherche (coopération, territoire)"),
+    FilterField("regions", "region", "place", "region", label="Région", everything="Toutes"),
+    FilterField("departements", "dep", "place", "dep", label="Département"),
+    FilterField("types", "type", "vocab", "type", "type"),
+    FilterField("themes", "theme", "vocab", "themes", "theme"),
+    FilterField("finalites", "finalite", "vocab", "finalites", "finalite", everything="Toutes"),
+    FilterField("portages", "portage", "vocab", "portage", "portage"),
+    FilterField("statuts", "statut", "vocab", "statut", "statut"),
+    FilterField("provenances", "source", "vocab", "provenance", "provenance", everything="Toutes"),
+    FilterField("periode", "de", "period", "annee", label="Période (année de création)"),
+)
+FIELDS = {f.name: f for f in FILTER_FIELDS}
+PERIOD_END_URL = "a"
+URL_KEYS = tuple(f.url for f in FILTER_FIELDS) + (PERIOD_END_URL,)
 MAX_PARAM_CHARS = 300  # longer URL values are cut before any work
 MAX_PARAMS = 20  # parameters beyond that are ignored
 MAX_LIST_VALUES = 30  # values of one list parameter beyond that are ignored
@@ -121,44 +140,60 @@ def apply_filters(catalogue: Catalogue, index: FilterIndex, filters: Filters) ->
     """Ids of the cooperations matching every field of `filters` (one value per field suffices)."""
     coops = catalogue.cooperations
     keep = pd.Series(True, index=coops.index)
-    for name, (_, column, _) in VOCAB_FIELDS.items():
-        wanted = set(getattr(filters, name))
-        if not wanted:
-            continue
-        cells = coops[column]
-        keep &= cells.map(lambda c, wanted=wanted: bool(wanted & (set(c) if isinstance(c, tuple) else {c})))
-    for name, column in PLACE_FIELDS.items():
-        wanted = set(getattr(filters, name))
-        if wanted:
-            hits = set(index.places.loc[index.places[column].isin(wanted), "coop_id"])
+    for f in FILTER_FIELDS:
+        if f.kind == "vocab" and getattr(filters, f.name):
+            wanted = set(getattr(filters, f.name))
+            keep &= coops[f.column].map(
+                lambda c, wanted=wanted: bool(wanted & (set(c) if isinstance(c, tuple) else {c}))
+            )
+        elif f.kind == "place" and getattr(filters, f.name):
+            places = index.places
+            hits = set(places.loc[places[f.column].isin(set(getattr(filters, f.name))), "coop_id"])
             keep &= coops.index.isin(list(hits))
-    if filters.annee_min is not None or filters.annee_max is not None:
-        years = coops["annee"]
-        lo = filters.annee_min if filters.annee_min is not None else -(10**6)
-        hi = filters.annee_max if filters.annee_max is not None else 10**6
-        keep &= years.notna() & (years.fillna(0) >= lo) & (years.fillna(0) <= hi)
-    query = fold(filters.texte.strip())
-    if query:
-        keep &= index.search_text.map(lambda t: all(word in t for word in query.split()))
+        elif f.kind == "period" and (filters.annee_min is not None or filters.annee_max is not None):
+            years = coops[f.column]
+            lo = filters.annee_min if filters.annee_min is not None else -(10**6)
+            hi = filters.annee_max if filters.annee_max is not None else 10**6
+            keep &= years.notna() & (years.fillna(0) >= lo) & (years.fillna(0) <= hi)
+        elif f.kind == "text" and fold(filters.texte.strip()):
+            words = fold(filters.texte.strip()).split()
+            keep &= index.search_text.map(lambda text, words=words: all(word in text for word in words))
     return coops.index[keep.to_numpy()]
 
 
 def to_query(filters: Filters) -> dict[str, str]:
     """URL parameters of `filters` (lists comma-separated; empty fields left out)."""
     out = {}
-    for name, (key, _, _) in VOCAB_FIELDS.items():
-        if getattr(filters, name):
-            out[key] = ",".join(getattr(filters, name))
-    for name, key in (("regions", "region"), ("departements", "dep")):
-        if getattr(filters, name):
-            out[key] = ",".join(getattr(filters, name))
-    if filters.annee_min is not None:
-        out["de"] = str(filters.annee_min)
-    if filters.annee_max is not None:
-        out["a"] = str(filters.annee_max)
-    if filters.texte.strip():
-        out["q"] = filters.texte.strip()
+    for f in FILTER_FIELDS:
+        if f.kind == "period":
+            if filters.annee_min is not None:
+                out[f.url] = str(filters.annee_min)
+            if filters.annee_max is not None:
+                out[PERIOD_END_URL] = str(filters.annee_max)
+        elif f.kind == "text":
+            if filters.texte.strip():
+                out[f.url] = filters.texte.strip()
+        elif getattr(filters, f.name):
+            out[f.url] = ",".join(getattr(filters, f.name))
     return out
+
+
+def _year(text: str, key: str, years: tuple[int, int] | None, warnings: list[str]) -> int | None:
+    """A year from the URL, clamped to `years` (French warning when invalid or clamped)."""
+    if not text:
+        return None
+    if not _YEAR.fullmatch(text):
+        warnings.append(f"Paramètre « {key} » : année « {text[:20]} » invalide, ignorée.")
+        return None
+    year = int(text)
+    if years is not None and not years[0] <= year <= years[1]:
+        clamped = min(max(year, years[0]), years[1])
+        warnings.append(
+            f"Paramètre « {key} » : année {year} hors de la période connue "
+            f"({years[0]}–{years[1]}), ramenée à {clamped}."
+        )
+        year = clamped
+    return year
 
 
 def from_query(
@@ -181,27 +216,19 @@ def from_query(
             warnings.append(f"Paramètre « {key} » : {what} « {bad[:60]} » inconnu(e), ignoré(e).")
         return good
 
-    for name, (key, _, family) in VOCAB_FIELDS.items():
-        values[name] = keep_known(key, vocab[family].values, vocab[family].libelle.lower())
-    values["regions"] = keep_known("region", set(geo.regions.index), "région")
-    values["departements"] = keep_known("dep", set(geo.departements.index), "département")
-    for key, name in (("de", "annee_min"), ("a", "annee_max")):
-        text = params.get(key, "").strip()
-        if not text:
-            continue
-        if not _YEAR.fullmatch(text):
-            warnings.append(f"Paramètre « {key} » : année « {text[:20]} » invalide, ignorée.")
-            continue
-        year = int(text)
-        if years is not None and not years[0] <= year <= years[1]:
-            clamped = min(max(year, years[0]), years[1])
-            warnings.append(
-                f"Paramètre « {key} » : année {year} hors de la période connue "
-                f"({years[0]}–{years[1]}), ramenée à {clamped}."
-            )
-            year = clamped
-        values[name] = year
-    values["texte"] = str(params.get("q", ""))[:200]
+    places = {"region": geo.regions.index, "dep": geo.departements.index}  # by FilterIndex.places column
+    for f in FILTER_FIELDS:
+        if f.kind == "vocab":
+            values[f.name] = keep_known(f.url, vocab[f.family].values, vocab[f.family].libelle.lower())
+        elif f.kind == "place":
+            values[f.name] = keep_known(f.url, set(places[f.column]), f.label.lower())
+        elif f.kind == "text":
+            values[f.name] = str(params.get(f.url, ""))[:200]
+        else:
+            for key, name in ((f.url, "annee_min"), (PERIOD_END_URL, "annee_max")):
+                year = _year(params.get(key, "").strip(), key, years, warnings)
+                if year is not None:
+                    values[name] = year
     for unknown in sorted(set(params) - set(URL_KEYS) - {"coop"}):
         warnings.append(f"Paramètre « {unknown[:40]} » inconnu, ignoré.")
     filters = Filters(**values)

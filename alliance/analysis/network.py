@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from alliance.data.catalogue import Catalogue
+from alliance.fmt import french_key
 
 LEVELS = {"epci": "EPCI", "com": "Communes", "coop": "Groupements et partenaires hors code officiel"}
 EXACT_BETWEENNESS_MAX_NODES = 400  # above, betweenness is estimated from a fixed sample of sources
@@ -118,7 +119,7 @@ def systems(graph: nx.Graph) -> pd.DataFrame:
     comps = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     rows = []
     for i, comp in enumerate(comps, start=1):
-        names = sorted(str(graph.nodes[n].get("nom", n)) for n in comp)
+        names = sorted((str(graph.nodes[n].get("nom", n)) for n in comp), key=french_key)
         sub = graph.subgraph(comp)
         rows.append(
             {

@@ -3,23 +3,49 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pandas as pd
 import shapely
 
+from alliance.analysis.filters import FIELDS
 from alliance.data.catalogue import COLUMNS, LIST_COLUMNS, PROVENANCE_COLUMNS, Catalogue
 from alliance.data.geodata import GeoData
 from alliance.data.vocab import Family
 from alliance.fmt import fmt_int, fmt_pct
 
-# Catalogue column -> vocabulary family, for the distributions.
+
+@dataclass(frozen=True)
+class Distribution:
+    """A count of cooperations per value of one catalogue column (a bar chart)."""
+
+    key: str  # chart key: scene `graphique`, export file name
+    column: str  # catalogue column
+    family: str  # vocabulary family of its values
+    title: str  # French chart title
+    filter: str | None = None  # the Filters field a click on a bar narrows (None: not a filter)
+
+    @property
+    def multi(self) -> bool:
+        """Whether a cooperation may hold several values (it then counts once in each)."""
+        return self.column in LIST_COLUMNS
+
+
+def _distribution(key: str, title: str, filter_name: str) -> Distribution:
+    field = FIELDS[filter_name]
+    return Distribution(key, field.column, field.family, title, filter_name)
+
+
 DISTRIBUTIONS = {
-    "themes": "theme",
-    "portage": "portage",
-    "type": "type",
-    "finalites": "finalite",
-    "statut": "statut",
-    "territoires": "territoires",
+    d.key: d
+    for d in (
+        _distribution("themes", "Thèmes", "themes"),
+        _distribution("portage", "Portage", "portages"),
+        _distribution("types", "Types de coopération", "types"),
+        _distribution("finalites", "Finalités", "finalites"),
+        _distribution("statuts", "Statut", "statuts"),
+        Distribution("territoires", "territoires", "territoires", "Territoires parties prenantes"),
+    )
 }
 
 

@@ -152,7 +152,7 @@ def network(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = 
 
 @st.cache_resource(show_spinner=False)
 def scenes() -> list:
-    from alliance.data.scenes import load_scenes
+    from alliance.views.scenes import load_scenes
 
     return load_scenes(vocabularies(), geodata(), set(catalogue().cooperations.index))
 

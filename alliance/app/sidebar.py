@@ -12,10 +12,19 @@ from typing import Any
 
 import streamlit as st
 
-from alliance.analysis.filters import VOCAB_FIELDS, FilterIndex, Filters, clip_params, from_query, to_query
+from alliance.analysis.filters import (
+    FILTER_FIELDS,
+    FilterField,
+    FilterIndex,
+    Filters,
+    clip_params,
+    from_query,
+    to_query,
+)
 from alliance.data.catalogue import Catalogue
 from alliance.data.geodata import GeoData
 from alliance.escaping import markdown_text
+from alliance.fmt import french_key
 
 STATE_KEY = "filtres"
 WIDGET_PREFIX = "filtre_"
@@ -86,23 +95,21 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
     years = index.years or (2000, 2025)
     init_from_url(catalogue, geo, years)
     state = current_filters()
-    vocab = catalogue.vocab
     for warning in st.session_state.pop("avertissements_url", []):
         st.warning(markdown_text(warning), icon="⚠️")
 
     # Seed the widgets from the canonical state (widgets of another page were dropped).
-    seeds: dict[str, Any] = {
-        "regions": list(state.regions),
-        "departements": list(state.departements),
-        "texte": state.texte,
-    }
-    for name in VOCAB_FIELDS:
-        seeds[name] = list(getattr(state, name))
-
     def clamp(year: int | None, default: int) -> int:
         return default if year is None else min(max(year, years[0]), years[1])
 
-    seeds["periode"] = (clamp(state.annee_min, years[0]), clamp(state.annee_max, years[1]))
+    seeds: dict[str, Any] = {}
+    for f in FILTER_FIELDS:
+        if f.kind == "period":
+            seeds[f.name] = (clamp(state.annee_min, years[0]), clamp(state.annee_max, years[1]))
+        elif f.kind == "text":
+            seeds[f.name] = state.texte
+        else:
+            seeds[f.name] = list(getattr(state, f.name))
     arrived = st.session_state.get(PAGE_KEY) != page
     st.session_state[PAGE_KEY] = page
     for name, value in seeds.items():
@@ -118,46 +125,14 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
         "de référence issu des documents sources. Leur fiche indique leur origine.",
     )
     sb.header("Filtres")
-    texte = sb.text_input(
-        "Recherche (coopération, territoire)",
-        key=_widget_key("texte"),
-        placeholder="ex. Brest, Gascogne, alimentation…",
-    )
-    region_names = geo.regions["nom"].to_dict()
-    regions = sb.multiselect(
-        "Région",
-        sorted(region_names, key=lambda c: region_names[c]),
-        format_func=region_names.get,
-        key=_widget_key("regions"),
-        placeholder="Toutes",
-    )
-    deps = geo.departements
-    dep_options = deps.index[deps["region"].isin(regions)] if regions else deps.index
-    dep_options = sorted(set(dep_options) | set(st.session_state[_widget_key("departements")]))
-    departements = sb.multiselect(
-        "Département",
-        dep_options,
-        format_func=lambda c: f"{deps.at[c, 'nom']} ({c})",
-        key=_widget_key("departements"),
-        placeholder="Tous",
-    )
-    chosen = {}
-    for name, (_, _, family) in VOCAB_FIELDS.items():
-        fam = vocab[family]
-        chosen[name] = sb.multiselect(
-            fam.libelle, fam.keys, format_func=fam.label, key=_widget_key(name), placeholder="Tous"
-        )
-    periode: Any = sb.slider(
-        "Période (année de création)", min_value=years[0], max_value=years[1], key=_widget_key("periode")
-    )
+    chosen: dict[str, Any] = {}
+    for f in FILTER_FIELDS:
+        chosen[f.name] = _filter_widget(f, catalogue, geo, years, chosen)
+    periode = chosen.pop("periode")
     full = tuple(periode) == tuple(years)
+    values: dict[str, Any] = {name: v.strip() if isinstance(v, str) else tuple(v) for name, v in chosen.items()}
     filters = Filters(
-        regions=tuple(regions),
-        departements=tuple(departements),
-        texte=texte.strip(),
-        annee_min=None if full else int(periode[0]),
-        annee_max=None if full else int(periode[1]),
-        **{name: tuple(values) for name, values in chosen.items()},
+        annee_min=None if full else int(periode[0]), annee_max=None if full else int(periode[1]), **values
     )
     if not full:
         sb.caption("Une période restreinte écarte les coopérations dont l'année n'est pas connue.")
@@ -165,6 +140,29 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
     st.session_state[STATE_KEY] = filters
     sync_url(filters)
     return filters
+
+
+def _filter_widget(f: FilterField, catalogue: Catalogue, geo: GeoData, years: tuple[int, int], chosen: dict):
+    """The sidebar widget of one filter field (its value as the widget returns it)."""
+    sb, key = st.sidebar, _widget_key(f.name)
+    if f.kind == "text":
+        return sb.text_input(f.label, key=key, placeholder="ex. Brest, Gascogne, alimentation…")
+    if f.kind == "period":
+        return sb.slider(f.label, min_value=years[0], max_value=years[1], key=key)
+    if f.kind == "vocab":
+        fam = catalogue.vocab[f.family]
+        return sb.multiselect(fam.libelle, fam.keys, format_func=fam.label, key=key, placeholder=f.everything)
+    if f.column == "region":
+        names = geo.regions["nom"].to_dict()
+        options = sorted(names, key=lambda c: french_key(names[c]))
+        return sb.multiselect(f.label, options, format_func=names.get, key=key, placeholder=f.everything)
+    deps = geo.departements
+    regions = chosen.get("regions") or ()
+    options = deps.index[deps["region"].isin(regions)] if regions else deps.index
+    options = sorted(set(options) | set(st.session_state[key]))
+    return sb.multiselect(
+        f.label, options, format_func=lambda c: f"{deps.at[c, 'nom']} ({c})", key=key, placeholder=f.everything
+    )
 
 
 def select_cooperation(coop_id: str | None) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from alliance.data.catalogue import MEMBER_ORIGINS
 from alliance.escaping import markdown_text
+from alliance.fmt import french_key
 from alliance.maps.basemap import ATTRIBUTION
 
 
@@ -125,7 +126,9 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
         ours = {m for m in row["membres"] if m.startswith("epci:")}
 
         def names(refs) -> str:
-            return ", ".join(sorted(geo.epci.at[r[5:], "nom"] for r in refs if r[5:] in geo.epci.index))
+            return ", ".join(
+                sorted((geo.epci.at[r[5:], "nom"] for r in refs if r[5:] in geo.epci.index), key=french_key)
+            )
 
         same = (
             "mêmes EPCI que ci-dessus"
@@ -220,3 +223,38 @@ def narrow_filters_from_selection(event, field, filters, fields=("cle",)) -> Non
     if new != filters:
         set_filters(new)
         st.rerun()
+
+
+def coverage_tables(catalogue, geo, ids) -> None:
+    """Statistiques « Couverture nationale »: share of EPCI, communes and population covered by
+    territoires de projet per region, and the PETR by size."""
+    from alliance.analysis import stats
+    from alliance.fmt import fmt_dec, fmt_int
+
+    data = stats.register_coverage(catalogue, geo, ids)
+    st.markdown(
+        "**Part des EPCI, des communes et de la population couverts par au moins un PETR, un pôle "
+        "métropolitain, un Pays ou un CRTE signé par plusieurs EPCI** (coopérations de la sélection)."
+    )
+    columns = {
+        "region": "Région",
+        "epci": "EPCI",
+        "epci_couverts": "EPCI couverts",
+        "part_epci_texte": "Part des EPCI",
+        "part_communes_texte": "Part des communes",
+        "part_population_texte": "Part de la population",
+    }
+    st.dataframe(data.rename(columns=columns)[list(columns.values())], hide_index=True, width="stretch")
+    st.caption("Sources : BANATIC (DGCL), adhésions 2025 ; ANCT, CRTE 2023 ; population municipale INSEE (COG 2026).")
+    sizes = stats.grouping_sizes(catalogue, geo, ids, "petr")
+    st.markdown(
+        f"**Les PETR par taille** ({fmt_int(int(sizes['n'].sum()))} dans la sélection, population de leurs EPCI "
+        "membres)"
+    )
+    st.dataframe(
+        sizes.assign(epci=sizes["epci_median"].map(lambda v: fmt_dec(v, 0))).rename(
+            columns={"classe": "Population", "n_texte": "PETR", "part_texte": "Part", "epci": "EPCI membres (médiane)"}
+        )[["Population", "PETR", "Part", "EPCI membres (médiane)"]],
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,70 @@
+"""The package reads as its architecture: each layer imports only itself and the layers below,
+and only the app layer imports Streamlit."""
+
+import ast
+from pathlib import Path
+
+from alliance.paths import ROOT
+
+# Lower number = lower layer. A module may import its own layer and any lower one.
+LAYERS = {
+    "paths": 0,
+    "fmt": 0,
+    "escaping": 0,
+    "errors": 0,
+    "data": 1,
+    "analysis": 2,
+    "contributions": 2,
+    "maps": 3,
+    "views": 4,
+    "exports": 4,
+    "app": 5,
+}
+
+
+def layer_of(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else ""
+
+
+def imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            if node.module == "alliance":
+                found |= {f"alliance.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def modules():
+    for path in sorted((ROOT / "alliance").rglob("*.py")):
+        rel = path.relative_to(ROOT).with_suffix("")
+        name = ".".join(rel.parts).removesuffix(".__init__")
+        if name != "alliance":
+            yield name, path
+
+
+def test_every_module_belongs_to_a_layer():
+    assert {layer_of(name) for name, _ in modules()} <= set(LAYERS)
+
+
+def test_no_import_runs_up_a_layer():
+    upward = []
+    for name, path in modules():
+        own = LAYERS[layer_of(name)]
+        for target in imports(path):
+            if target.startswith("alliance.") and LAYERS[layer_of(target)] > own:
+                upward.append(f"{name} imports {target}")
+    assert upward == []
+
+
+def test_only_the_app_layer_imports_streamlit():
+    offenders = [
+        name
+        for name, path in modules()
+        if layer_of(name) != "app" and any(t.split(".")[0] in ("streamlit", "streamlit_folium") for t in imports(path))
+    ]
+    # errors.guard_page and the map component are the Streamlit seams of their layers.
+    assert sorted(offenders) == ["alliance.errors", "alliance.maps.component"]
