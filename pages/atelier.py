@@ -57,13 +57,14 @@ st.caption(
 )
 
 st.header("Les alliances actuellement à l'œuvre")
+WORKSHOP = "Atelier du Pôle métropolitain Loire-Bretagne, 2019"
 
 
 def percentage_chart(key: str, jeu: str, family: str, title: str, note: str) -> None:
     """A chart of shares cited by participants; pale bars mark uncertain label/value pairings."""
     table = chart_table(atelier, vocab, jeu, family=family)
     chart = charts.bar_distribution(table, title, count_title="%", selectable=False, uncertain=table["incertain"])
-    chart_block(key, chart, table, note + " " + cite(table), selectable=False)
+    chart_block(key, chart, table, note + " " + cite(table), selectable=False, subtitle=WORKSHOP)
 
 
 left, right = st.columns(2)
@@ -99,6 +100,7 @@ for jeu, theme in THEME_VOTES.items():
                 table,
                 "Part : votes / votes du thème (plusieurs cartes par vote possibles). " + cite(table),
                 selectable=False,
+                subtitle=f"{WORKSHOP} — {theme}",
             )
 
 st.header("Repères nationaux")

@@ -133,9 +133,11 @@ with st.expander("Enregistrer cette vue comme scène de présentation"):
         "Message", key="scene_message", max_chars=400, placeholder="Ce que la scène montre, en une ou deux phrases."
     )
     scene_id = "-".join("".join(ch if ch.isalnum() else " " for ch in titre.lower()).split())[:60] or "scene"
+    entry = scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique)
+    st.code(entry, language="yaml")
     st.download_button(
         "Télécharger l'entrée YAML de la scène",
-        data=scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique),
+        data=entry,
         file_name=f"scene-{scene_id}.yaml",
         mime="application/x-yaml",
         on_click="ignore",

@@ -9,7 +9,6 @@ import io
 import pandas as pd
 import streamlit as st
 
-from alliance.analysis.stats import neutralise
 from alliance.app import cache
 from alliance.app.auth import SESSION_KEY, editor_password, is_editor, try_login
 from alliance.app.widgets import sources_footer
@@ -25,6 +24,7 @@ from alliance.contributions.store import STATUSES, Store, StoreError
 from alliance.data.catalogue import COLUMNS, TerritoryIndex
 from alliance.errors import DataError
 from alliance.escaping import markdown_text
+from alliance.exports.selection import neutralise
 from alliance.maps.component import show_map
 
 geo, catalogue = cache.geodata(), cache.catalogue()

@@ -6,11 +6,17 @@ ensure_navigation()
 
 import streamlit as st
 
-from alliance.analysis import stats
 from alliance.analysis.filters import apply_filters
 from alliance.app import cache
 from alliance.app.sidebar import current_filters, filter_sidebar
 from alliance.app.widgets import chart_block, coverage_tables, narrow_filters_from_selection, sources_footer
+from alliance.exports.selection import (
+    XLSX_MIME,
+    catalogue_csv,
+    catalogue_geojson,
+    selection_excel_csv,
+    selection_xlsx,
+)
 from alliance.fmt import fmt_int
 from alliance.views.statistics import CHARTS, COVERAGE_VIEW, VIEWS
 
@@ -51,21 +57,23 @@ for column, keys in zip(st.columns(len(VIEWS[view])) if VIEWS[view] else [], VIE
                 narrow_filters_from_selection(event, chart.narrows, current_filters(), fields=chart.point_fields)
 
 st.subheader("Exporter la sélection")
-cols = st.columns(2)
-cols[0].download_button(
-    "Catalogue filtré (CSV)",
-    lambda: stats.catalogue_csv(catalogue, ids),
-    file_name="cooperations_selection.csv",
-    mime="text/csv",
-    width="stretch",
-    on_click="ignore",
+exports = (
+    ("Tableur Excel (XLSX)", lambda: selection_xlsx(catalogue, ids), "xlsx", XLSX_MIME),
+    ("CSV pour Excel (FR, « ; »)", lambda: selection_excel_csv(catalogue, ids), "csv", "text/csv"),
+    ("CSV du catalogue (« , », UTF-8)", lambda: catalogue_csv(catalogue, ids), "csv", "text/csv"),
+    ("Périmètres et liens (GeoJSON)", lambda: catalogue_geojson(catalogue, ids), "geojson", "application/geo+json"),
 )
-cols[1].download_button(
-    "Périmètres et liens (GeoJSON)",
-    lambda: stats.catalogue_geojson(catalogue, ids),
-    file_name="cooperations_selection.geojson",
-    mime="application/geo+json",
-    width="stretch",
-    on_click="ignore",
+for column, (label, data, extension, mime) in zip(st.columns(len(exports)), exports):
+    column.download_button(
+        label,
+        data,
+        file_name=f"cooperations_selection{'_excel' if 'FR' in label else ''}.{extension}",
+        mime=mime,
+        width="stretch",
+        on_click="ignore",
+    )
+st.caption(
+    "XLSX et « CSV pour Excel » : libellés français à côté des codes et noms des membres ; le CSV du "
+    "catalogue se réimporte tel quel dans la page Données."
 )
 sources_footer()

@@ -80,24 +80,19 @@ def test_filters_are_shared_between_pages():
 
 
 def test_save_view_as_scene(catalogue, geo):
+    """The YAML the page offers (shown and downloadable) parses back into the same view."""
     from alliance.views.scenes import parse_scenes
 
     at = carte({"theme": "alimentation", "coop": "cr-toulouse-armagnac"}).run()
     at.text_input(key="scene_titre").input("Alimentation en Occitanie").run()
+    at.selectbox(key="scene_graphique").set_value("portage").run()
     button = next(b for b in at.get("download_button") if "YAML" in b.proto.label)
     assert button.proto.label == "Télécharger l'entrée YAML de la scène"
-    from alliance.analysis.filters import Filters
-    from alliance.views.scenes import scene_yaml
-
-    text = scene_yaml(
-        "alimentation-en-occitanie",
-        "Alimentation en Occitanie",
-        "",
-        Filters(themes=("alimentation",)),
-        "cr-toulouse-armagnac",
-    )
+    text = next(c.value for c in at.code if "scenes:" in c.value)
     [scene] = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
-    assert scene.selection == "cr-toulouse-armagnac"
+    assert scene.id == "alimentation-en-occitanie" and scene.titre == "Alimentation en Occitanie"
+    assert scene.selection == "cr-toulouse-armagnac" and scene.graphique == "portage"
+    assert scene.filters.themes == ("alimentation",)
 
 
 def test_provenance_filter_and_url(catalogue):

@@ -6,15 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from alliance.analysis.stats import (
-    catalogue_csv,
-    catalogue_geojson,
-    distribution,
-    most_connected,
-    neutralise,
-    theme_by_type,
-    timeline,
-)
+from alliance.analysis.stats import distribution, most_connected, theme_by_type, timeline
 from alliance.data.atelier import chart_table, figure, load_atelier
 from alliance.data.catalogue import (
     COLUMNS,
@@ -22,6 +14,15 @@ from alliance.data.catalogue import (
     build_catalogue,
     read_catalogue_csv,
     register_perimeters,
+)
+from alliance.exports.selection import (
+    catalogue_csv,
+    catalogue_geojson,
+    excel_csv,
+    neutralise,
+    readable_table,
+    selection_excel_csv,
+    selection_xlsx,
 )
 from alliance.views import charts
 
@@ -164,3 +165,49 @@ def test_chart_text_is_dark_enough_and_large_on_slides(catalogue, vocab):
         assert _contrast(colour) >= 4.5
     assert config["axis"]["labelFontSize"] >= 24 and charts.PROJECTOR_FONT_SIZE >= 24
     assert spec["height"]["step"] >= 1.3 * charts.PROJECTOR_FONT_SIZE  # every label keeps its row
+
+
+def test_excel_csv_opens_in_french_excel(catalogue):
+    ids = ["cr-brest-cob", "pm-pays-de-brest"]
+    data = selection_excel_csv(catalogue, ids)
+    assert data.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8 accents
+    text = data.decode("utf-8-sig")
+    header = text.splitlines()[0].split(";")
+    assert header[:3] == ["id", "nom", "type"] and "Type (libellé)" in header and "Membres (noms)" in header
+    back = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False).set_index("id")
+    assert back.at["cr-brest-cob", "Type (libellé)"] == "Contrat de réciprocité"
+    assert "Brest Métropole" in back.at["cr-brest-cob", "Membres (noms)"]
+    assert back.at["pm-pays-de-brest", "type"] == "pole_metropolitain"
+    shares = excel_csv(pd.DataFrame({"theme": ["=SOMME(A1)", "mobilités"], "part": [12.5, 3.0]}))
+    assert shares.decode("utf-8-sig").splitlines() == ["theme;part", "'=SOMME(A1);12,5", "mobilités;3,0"]
+
+
+def test_xlsx_export_has_labels_sources_and_no_formula(catalogue):
+    from openpyxl import load_workbook
+
+    hostile = catalogue.cooperations.index[:2]
+    book = load_workbook(io.BytesIO(selection_xlsx(catalogue, hostile)))
+    sheet = book["Coopérations"]
+    rows = list(sheet.values)
+    assert list(rows[0]) == list(readable_table(catalogue, hostile).columns)
+    assert len(rows) == 3 and sheet.freeze_panes == "C2"
+    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value)
+    notes = [r[0] for r in book["Sources"].values]
+    assert "BANATIC (DGCL)" in notes[2] and notes[1].startswith("2 coopérations, export du ")
+
+
+def test_chart_image_is_a_16_9_slide_with_selection_and_footer(catalogue, geo):
+    from PIL import Image
+
+    from alliance.analysis.filters import Filters, describe
+
+    words = describe(Filters(regions=("53",), themes=("alimentation",), annee_min=2010), catalogue.vocab, geo)
+    assert words == "Région : Bretagne · Thème : Alimentation · Créées de 2010 à …"
+    assert describe(Filters(), catalogue.vocab, geo) == "Tout le catalogue"
+    data = distribution(catalogue.cooperations, "themes", catalogue.vocab["theme"])
+    spec = charts.french(charts.bar_distribution(data, "Thèmes")).to_dict()
+    assert charts.with_subtitle(spec, words)["title"] == {"text": "Thèmes", "subtitle": words}
+    image = Image.open(io.BytesIO(charts.slide_png(spec, words, "Sources : test — export du 01/12/2026")))
+    assert image.size == (1920, 1080)
+    footer = image.crop((0, 1080 - charts.FOOTER_PX, 1920, 1080)).convert("L")
+    assert min(footer.getdata()) < 100  # dark footer text is drawn

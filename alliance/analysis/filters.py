@@ -112,22 +112,13 @@ class FilterIndex:
 
 def build_filter_index(catalogue: Catalogue, geo: GeoData) -> FilterIndex:
     members = catalogue.members
-    rows = []
-    communes = geo.communes
-    epci_deps = geo.epci["departements"].str.split(";")
-    for m in members.itertuples():
-        if m.kind == "epci":
-            deps = epci_deps.get(m.code, [])
-        elif m.kind == "com":
-            deps = [communes.at[m.code, "departement"]]
-        elif m.kind == "dep":
-            deps = [m.code]
-        elif m.kind == "reg":
-            deps = list(geo.departements.index[geo.departements["region"] == m.code])
-        else:
-            deps = []
-        for dep in deps:
-            rows.append((m.coop_id, geo.departements.at[dep, "region"], dep))
+    region_of = geo.departements["region"]
+    deps_of = {
+        ref: geo.departements_of(kind, code)
+        for ref, kind, code in members[["ref", "kind", "code"]].drop_duplicates("ref").itertuples(index=False)
+    }
+    pairs = members[["coop_id", "ref"]].assign(dep=members["ref"].map(deps_of)).explode("dep").dropna(subset=["dep"])
+    rows = zip(pairs["coop_id"], pairs["dep"].map(region_of), pairs["dep"])
     places = pd.DataFrame(rows, columns=["coop_id", "region", "dep"]).drop_duplicates()
     names = members.groupby("coop_id")["nom"].apply(lambda s: " ".join(s.astype(str)))
     text = (catalogue.cooperations["nom"] + " " + names.reindex(catalogue.cooperations.index).fillna("")).map(fold)
@@ -240,3 +231,26 @@ def from_query(
             f"… et {len(warnings) - MAX_WARNINGS + 1} autre(s) paramètre(s) ignoré(s)."
         ]
     return filters, warnings
+
+
+def describe(filters: Filters, vocab: Vocabularies, geo: GeoData, limit: int = 3) -> str:
+    """The selection in words, for chart titles and exports: « Région : Bretagne · Thème :
+    alimentation · 2010–2020 », or « Tout le catalogue » without filter."""
+    names = {"region": geo.regions["nom"], "dep": geo.departements["nom"]}
+    parts = []
+    for f in FILTER_FIELDS:
+        if f.kind == "text" and filters.texte.strip():
+            parts.append(f"Recherche : « {filters.texte.strip()[:60]} »")
+        elif f.kind == "period" and (filters.annee_min is not None or filters.annee_max is not None):
+            start = filters.annee_min if filters.annee_min is not None else "…"
+            end = filters.annee_max if filters.annee_max is not None else "…"
+            parts.append(f"Créées de {start} à {end}")
+        elif f.kind in ("vocab", "place") and getattr(filters, f.name):
+            values = getattr(filters, f.name)
+            if f.kind == "vocab":
+                label, words = vocab[f.family].libelle, [vocab[f.family].label(v) for v in values]
+            else:
+                label, words = f.label, [str(names[f.column].get(v, v)) for v in values]
+            more = f" et {len(words) - limit} autre(s)" if len(words) > limit else ""
+            parts.append(f"{label} : {', '.join(words[:limit])}{more}")
+    return " · ".join(parts) or "Tout le catalogue"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pandas as pd
-import shapely
 
 from alliance.analysis.filters import FIELDS
-from alliance.data.catalogue import COLUMNS, LIST_COLUMNS, PROVENANCE_COLUMNS, Catalogue
+from alliance.data.catalogue import LIST_COLUMNS, Catalogue
 from alliance.data.geodata import GeoData
 from alliance.data.vocab import Family
 from alliance.fmt import fmt_int, fmt_pct
@@ -99,7 +97,7 @@ def register_coverage(catalogue: Catalogue, geo: GeoData, ids=None) -> pd.DataFr
     Pays or CRTE signed by several EPCI (documented or register rows among `ids`)."""
     coops = catalogue.cooperations if ids is None else catalogue.cooperations.loc[list(ids)]
     chosen = coops.index[coops["type"].isin(COVERAGE_TYPES)]
-    members = catalogue.members[catalogue.members["coop_id"].isin(chosen) & (catalogue.members["kind"] == "epci")]
+    members = catalogue.members_of(chosen, kind="epci")
     covered = set(members["code"])
     communes = geo.communes[geo.communes["siren_epci"] != ""].assign(couverte=lambda d: d["siren_epci"].isin(covered))
     epci = geo.epci.assign(couvert=geo.epci.index.isin(list(covered)))
@@ -141,7 +139,7 @@ def grouping_sizes(catalogue: Catalogue, geo: GeoData, ids, type_: str = "petr")
     """Groupings of one type in `ids` by population class (population of their member EPCI)."""
     coops = catalogue.cooperations.loc[list(ids)]
     chosen = coops.index[coops["type"] == type_]
-    members = catalogue.members[catalogue.members["coop_id"].isin(chosen) & (catalogue.members["kind"] == "epci")]
+    members = catalogue.members_of(chosen, kind="epci")
     population = (
         members.assign(population=members["code"].map(geo.epci["population"])).groupby("coop_id")["population"].sum()
     )
@@ -201,66 +199,3 @@ def most_connected(catalogue: Catalogue, geo: GeoData, ids, limit: int = 15) -> 
         .head(limit)
         .reset_index(drop=True)[["siren", "nom", "n", "directes"]]
     )
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: object) -> object:
-    """Prefix text cells that a spreadsheet would run as a formula."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
-
-
-def catalogue_csv(catalogue: Catalogue, ids) -> bytes:
-    """The selected cooperations in the catalogue's own CSV format (lists joined by `;`)."""
-    coops = catalogue.cooperations.loc[list(ids), COLUMNS + PROVENANCE_COLUMNS].copy()
-    for column in coops.columns:
-        coops[column] = coops[column].map(lambda v: ";".join(v) if isinstance(v, tuple) else v)
-    coops["annee"] = coops["annee"].map(lambda v: "" if pd.isna(v) else str(int(v)))
-    return coops.map(neutralise).to_csv(index=False).encode("utf-8")
-
-
-def catalogue_geojson(catalogue: Catalogue, ids) -> bytes:
-    """The selected cooperations as GeoJSON: one feature per perimeter and one per link."""
-    vocab = catalogue.vocab
-    features = []
-    for cid in ids:
-        row = catalogue.cooperations.loc[cid]
-        props = {
-            "id": cid,
-            "nom": row["nom"],
-            "type": row["type"],
-            "type_libelle": vocab["type"].label(row["type"]),
-            "themes": ";".join(row["themes"]),
-            "annee": None if pd.isna(row["annee"]) else int(row["annee"]),
-            "statut": row["statut"],
-            "membres": ";".join(row["membres"]),
-            "source": row["source"],
-            "citation": row["citation"],
-            "provenance": row["provenance"],
-            "jeu_de_donnees": row["jeu_de_donnees"],
-            "identifiant": row["identifiant"],
-            "membres_origine": row["membres_origine"],
-            "membres_jeu": row["membres_jeu"],
-            "membres_partiels": row["membres_partiels"],
-            "membres_note": row["membres_note"],
-        }
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {**props, "objet": "perimetre"},
-                "geometry": json.loads(shapely.to_geojson(catalogue.shapes[cid])),
-            }
-        )
-    links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
-    for link in links.itertuples():
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"id": link.coop_id, "objet": "lien", "de": link.source, "vers": link.target},
-                "geometry": json.loads(shapely.to_geojson(link.geometry)),
-            }
-        )
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")

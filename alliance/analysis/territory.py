@@ -10,7 +10,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from alliance.analysis.filters import fold
-from alliance.data.catalogue import Catalogue
+from alliance.data.catalogue import Catalogue, parse_ref
 from alliance.data.geodata import EPCI_TYPE_LABELS, GeoData
 from alliance.paths import DATA_DIR, GEODATA_DIR
 
@@ -102,9 +102,9 @@ class Profile:
 
 def resolve(ref: str, geo: GeoData) -> tuple[str, str]:
     """A commune is profiled through its EPCI; returns (ref, note)."""
-    if ref.startswith("com:"):
-        code = ref[4:]
-        row = geo.communes.loc[code]
+    parsed = parse_ref(ref)
+    if parsed.kind == "com":
+        row = geo.communes.loc[parsed.code]
         if row["siren_epci"]:
             return f"epci:{row['siren_epci']}", f"La commune {row['nom']} coopère à travers son EPCI."
         return ref, f"La commune {row['nom']} n'appartient à aucun EPCI."
@@ -112,16 +112,8 @@ def resolve(ref: str, geo: GeoData) -> tuple[str, str]:
 
 
 def territory_name(ref: str, catalogue: Catalogue, geo: GeoData) -> str:
-    kind, code = ref.split(":", 1)
-    if kind == "epci":
-        return geo.epci.at[code, "nom"]
-    if kind == "com":
-        return geo.communes.at[code, "nom"]
-    if kind == "dep":
-        return geo.departements.at[code, "nom"]
-    if kind == "reg":
-        return geo.regions.at[code, "nom"]
-    return catalogue.cooperations.at[code, "nom"]
+    parsed = parse_ref(ref)
+    return geo.name(parsed.kind, parsed.code) or str(catalogue.cooperations.at[parsed.code, "nom"])
 
 
 def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
@@ -149,7 +141,7 @@ def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
         }
     if kind == "coop":
         row = catalogue.cooperations.loc[code]
-        members = catalogue.members[(catalogue.members["coop_id"] == code) & catalogue.members["via"].isna()]
+        members = catalogue.members_of(code, direct=True)
         return {"Type": catalogue.vocab["type"].label(row["type"]), "Membres": fmt_int(len(members))}
     if kind == "dep":
         row = geo.departements.loc[code]

@@ -4,7 +4,7 @@ from typing import Any
 
 import streamlit as st
 
-from alliance.data.catalogue import MEMBER_ORIGINS
+from alliance.data.catalogue import MEMBER_ORIGINS, parse_ref
 from alliance.escaping import markdown_text
 from alliance.fmt import french_key
 from alliance.maps.basemap import ATTRIBUTION
@@ -46,6 +46,7 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
 
 
 MAX_RELATED = 12
+ATTRIBUTION_SHORT = "Sources : documents cités, BANATIC (DGCL), ANCT, INSEE, IGN"
 
 
 def member_origin(row) -> str:
@@ -126,9 +127,8 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
         ours = {m for m in row["membres"] if m.startswith("epci:")}
 
         def names(refs) -> str:
-            return ", ".join(
-                sorted((geo.epci.at[r[5:], "nom"] for r in refs if r[5:] in geo.epci.index), key=french_key)
-            )
+            known = [geo.name(r.kind, r.code) for r in map(parse_ref, refs) if r.kind == "epci"]
+            return ", ".join(sorted((n for n in known if n), key=french_key))
 
         same = (
             "mêmes EPCI que ci-dessus"
@@ -162,11 +162,12 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
             )
 
 
-def chart_block(key: str, chart, data, note: str, selectable: bool = True):
+def chart_block(key: str, chart, data, note: str, selectable: bool = True, subtitle: str | None = None):
     """A chart (French, full width), the note saying what is counted, and its exports.
 
     The spec is built once without schema validation (the builders are tested) and handed to
     st.vega_lite_chart: validating it on every rerun cost ~0.1 s per chart."""
+    from alliance.exports.selection import excel_csv, neutralise
     from alliance.views import charts
 
     final = charts.french(chart)
@@ -180,8 +181,8 @@ def chart_block(key: str, chart, data, note: str, selectable: bool = True):
     with st.popover("Exporter", width="content"):
         # Images are rendered (vl-convert, offline) only when asked for: a callable is deferred.
         st.download_button(
-            "Image PNG",
-            data=lambda: charts.to_png(spec),
+            "Image PNG (diapositive 16:9)",
+            data=lambda: charts.slide_png(spec, subtitle or selection_words(), export_footer()),
             file_name=f"{key}.png",
             mime="image/png",
             key=f"png_{key}",
@@ -189,21 +190,45 @@ def chart_block(key: str, chart, data, note: str, selectable: bool = True):
         )
         st.download_button(
             "Image SVG",
-            data=lambda: charts.to_svg(spec),
+            data=lambda: charts.to_svg(charts.with_subtitle(charts.export_spec(spec), subtitle or selection_words())),
             file_name=f"{key}.svg",
             mime="image/svg+xml",
             key=f"svg_{key}",
             on_click="ignore",
         )
         st.download_button(
-            "Données CSV",
-            data=lambda: data.to_csv(index=False).encode("utf-8"),
+            "Données CSV pour Excel (FR)",
+            data=lambda: excel_csv(data),
+            file_name=f"{key}_excel.csv",
+            mime="text/csv",
+            key=f"csv_excel_{key}",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Données CSV (« , », UTF-8)",
+            data=lambda: data.map(neutralise).to_csv(index=False).encode("utf-8"),
             file_name=f"{key}.csv",
             mime="text/csv",
             key=f"csv_{key}",
             on_click="ignore",
         )
     return event
+
+
+def selection_words() -> str:
+    """The shared filters in words (chart subtitles, export titles)."""
+    from alliance.analysis.filters import describe
+    from alliance.app import cache
+    from alliance.app.sidebar import current_filters
+
+    return describe(current_filters(), cache.vocabularies(), cache.geodata())
+
+
+def export_footer() -> str:
+    """Source and date line of an exported image."""
+    import datetime as dt
+
+    return f"{ATTRIBUTION_SHORT} — Alliance des territoires, export du {dt.date.today().strftime('%d/%m/%Y')}"
 
 
 def narrow_filters_from_selection(event, field, filters, fields=("cle",)) -> None:

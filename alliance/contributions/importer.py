@@ -191,9 +191,9 @@ def read_upload(name: str, data: bytes) -> ImportResult:
             if b"\x00" in data:
                 raise ValueError("fichier binaire : CSV ou XLSX attendu")
             df = _read_csv(_decode(data))
-        _check_cells(df)
         if len(set(df.columns)) != len(df.columns):
             raise ValueError("colonnes en double dans l'en-tête")
+        _check_cells(df)
         missing = [c for c in COLUMNS if c not in df.columns]
         if missing:
             result.problems.extend(Problem(result.fichier, None, c, "colonne absente") for c in missing)

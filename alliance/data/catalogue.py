@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -357,6 +358,22 @@ class Catalogue:
     def direct_members(self, coop_id: str) -> list[str]:
         return list(self.cooperations.at[coop_id, "membres"])
 
+    def members_of(self, ids: str | Iterable[str], kind: str | None = None, direct: bool = False) -> pd.DataFrame:
+        """Member rows of one or several cooperations: of one `kind` of reference if given,
+        only those named by the cooperation itself if `direct` (not reached via a grouping)."""
+        wanted = [ids] if isinstance(ids, str) else list(ids)
+        members = self.members
+        keep = members["coop_id"].isin(wanted)
+        if kind is not None:
+            keep &= members["kind"] == kind
+        if direct:
+            keep &= members["via"].isna()
+        return members[keep]
+
+    def cooperations_of(self, ref: str) -> pd.Index:
+        """Ids of the cooperations a territory reference takes part in (directly or via a grouping)."""
+        return pd.Index(self.members.loc[self.members["ref"] == ref, "coop_id"].unique())
+
 
 def build_catalogue(
     df: pd.DataFrame,
@@ -646,14 +663,12 @@ def load_catalogue(geo: GeoData, vocab: Vocabularies, data_dir: Path = DATA_DIR)
 def territory_figures(catalogue: Catalogue, geo: GeoData, ident: str) -> dict[str, int]:
     """n_epci, n_communes and population of a cooperation (through its groupings) or a territory."""
     if ident.startswith(("epci:", "dep:", "reg:", "com:")):
-        refs = [ident]
+        refs = [parse_ref(ident)]
     else:
-        refs = catalogue.members.loc[catalogue.members["coop_id"] == ident, "ref"].tolist()
-    epci = {r[5:] for r in refs if r.startswith("epci:")}
-    communes = set(geo.communes.index[geo.communes["siren_epci"].isin(epci)])
-    communes |= {r[4:] for r in refs if r.startswith("com:")}
-    deps = {r[4:] for r in refs if r.startswith("dep:")}
-    regs = {r[4:] for r in refs if r.startswith("reg:")}
+        refs = [parse_ref(r) for r in catalogue.members_of(ident)["ref"]]
+    codes = {kind: {r.code for r in refs if r.kind == kind} for kind in ("epci", "com", "dep", "reg")}
+    epci, deps, regs = codes["epci"], codes["dep"], codes["reg"]
+    communes = set(geo.communes.index[geo.communes["siren_epci"].isin(epci)]) | codes["com"]
     communes |= set(geo.communes.index[geo.communes["departement"].isin(deps) | geo.communes["region"].isin(regs)])
     return {
         "n_epci": len(epci),

@@ -38,6 +38,27 @@ class GeoData:
     def metropoles(self) -> gpd.GeoDataFrame:
         return self.epci[self.epci["type"].isin(METROPOLE_TYPES)]
 
+    def layer(self, kind: str) -> pd.DataFrame | None:
+        """The table of a kind of territory reference (epci, com, dep, reg), None for others."""
+        return {"epci": self.epci, "com": self.communes, "dep": self.departements, "reg": self.regions}.get(kind)
+
+    def name(self, kind: str, code: str) -> str | None:
+        """Official name of a territory, None when the kind or code is unknown."""
+        table = self.layer(kind)
+        return None if table is None or code not in table.index else str(table.at[code, "nom"])
+
+    def departements_of(self, kind: str, code: str) -> list[str]:
+        """Codes of the départements a territory lies in (none for a partner abroad or a grouping)."""
+        if kind == "epci":
+            return str(self.epci.at[code, "departements"]).split(";") if code in self.epci.index else []
+        if kind == "com":
+            return [self.communes.at[code, "departement"]] if code in self.communes.index else []
+        if kind == "dep":
+            return [code]
+        if kind == "reg":
+            return list(self.departements.index[self.departements["region"] == code])
+        return []
+
 
 def _read_layer(path: Path, index: str) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(path, engine="pyogrio")

@@ -43,7 +43,7 @@ def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None 
     if row is None:
         row = catalogue.cooperations.loc[coop_id].to_dict()
     if members is None:
-        members = catalogue.members[(catalogue.members["coop_id"] == coop_id) & catalogue.members["via"].isna()]
+        members = catalogue.members_of(coop_id, direct=True)
     names = [escape(n) for n in members["nom"].head(MAX_POPUP_MEMBERS)]
     if len(members) > MAX_POPUP_MEMBERS:
         names.append(f"… et {len(members) - MAX_POPUP_MEMBERS} autres")
@@ -61,7 +61,7 @@ def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None 
 def popups(catalogue: Catalogue, ids) -> dict[str, str]:
     """`popup_html` of each of `ids`, the members grouped once."""
     wanted = list(dict.fromkeys(ids))
-    members = catalogue.members[catalogue.members["coop_id"].isin(wanted) & catalogue.members["via"].isna()]
+    members = catalogue.members_of(wanted, direct=True)
     by_coop = dict(tuple(members.groupby("coop_id", sort=False)))
     empty = members.iloc[0:0]
     rows = catalogue.cooperations.loc[wanted, ["nom", "type", "statut", "annee", "themes", "membres_partiels"]].to_dict(
@@ -94,9 +94,9 @@ def describe_selection(catalogue: Catalogue, ids) -> Selection:
     links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
     # Member EPCI are highlighted for documented cooperations only: the register layers cover
     # most of France and draw their own perimeters.
-    members = catalogue.members[catalogue.members["coop_id"].isin(list(documented.index))]
+    members = catalogue.members_of(documented.index)
     epci = tuple(sorted(set(members.loc[members["kind"] == "epci", "code"])))
-    every = catalogue.members[catalogue.members["coop_id"].isin(list(ids)) & (catalogue.members["kind"] == "epci")]
+    every = catalogue.members_of(ids, kind="epci")
     return Selection(
         ids=tuple(ids),
         zone_ids=zone,
@@ -259,7 +259,7 @@ def cooperation_groups(
     groups.append(link_group)
 
     ext_group = folium.FeatureGroup(name="Partenaires hors code officiel", show=True)
-    members = catalogue.members[catalogue.members["coop_id"].isin(list(ids)) & (catalogue.members["kind"] == "ext")]
+    members = catalogue.members_of(ids, kind="ext")
     partners = []
     for text in members["ref"].unique():
         ref = parse_ref(text)

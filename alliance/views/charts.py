@@ -223,6 +223,87 @@ def to_png(chart_or_spec) -> bytes:
     return vlc.vegalite_to_png(export_spec(chart_or_spec), scale=2)
 
 
+SLIDE_SIZE = (1920, 1080)  # 16:9, what a projector shows
+SLIDE_MARGIN = 48
+FOOTER_PX = 56
+
+
+def with_subtitle(spec: dict, subtitle: str) -> dict:
+    """The spec with `subtitle` (e.g. what the selection is) under its title."""
+    spec = dict(spec)
+    title = spec.get("title")
+    layers = [dict(layer) for layer in spec.get("layer", [])]
+    for layer in layers:  # a layered chart carries its title on a layer: lift it to the top
+        title = title or layer.get("title")
+        layer.pop("title", None)
+    if layers:
+        spec["layer"] = layers
+    text = title.get("text") if isinstance(title, dict) else title
+    spec["title"] = {"text": text or subtitle, "subtitle": subtitle if text else ""}
+    return spec
+
+
+def _slide_type(spec: dict, font_size: int) -> dict:
+    """The spec with projector-sized type (the page's charts use the screen size)."""
+    config = {key: dict(value) if isinstance(value, dict) else value for key, value in spec.get("config", {}).items()}
+    for part in ("axis", "legend"):
+        config[part] = {
+            **config.get(part, {}),
+            "labelFontSize": font_size,
+            "titleFontSize": font_size,
+            "labelLimit": 520,
+        }
+    config["title"] = {**config.get("title", {}), "fontSize": font_size + 8, "subtitleFontSize": font_size}
+    config["title"]["subtitleColor"] = TEXT_COLOUR
+    config["text"] = {**config.get("text", {}), "fontSize": font_size - 2}
+    spec = {**spec, "config": config}
+    height = spec.get("height")
+    if isinstance(height, dict) and "step" in height:
+        spec["height"] = {"step": max(height["step"], round(font_size * 1.4))}
+    return spec
+
+
+def _text_png(text: str, font_size: int, width: int) -> bytes:
+    """One line of text rendered by Vega (same fonts as the charts, accents included)."""
+    return to_png(
+        {
+            "width": width,
+            "height": font_size + 4,
+            "data": {"values": [{"t": text}]},
+            "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": font_size, "color": TEXT_COLOUR},
+            "encoding": {"text": {"field": "t"}, "x": {"value": 0}, "y": {"value": 0}},
+            "config": {"view": {"stroke": None}, "font": "Source Sans Pro, Arial, sans-serif"},
+        }
+    )
+
+
+def slide_png(chart_or_spec, subtitle: str, footer: str, size: tuple[int, int] = SLIDE_SIZE) -> bytes:
+    """A chart as a 16:9 slide image: title and `subtitle` on top in projector type, the chart
+    fitted in, and `footer` (source, date) along the bottom edge."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    width, height = size
+    spec = _slide_type(with_subtitle(export_spec(chart_or_spec, width=1100), subtitle), PROJECTOR_FONT_SIZE)
+    chart = Image.open(io.BytesIO(to_png(spec))).convert("RGB")
+    room = (width - 2 * SLIDE_MARGIN, height - SLIDE_MARGIN - FOOTER_PX - SLIDE_MARGIN // 2)
+    scale = min(room[0] / chart.width, room[1] / chart.height)
+    chart = chart.resize(
+        (max(1, round(chart.width * scale)), max(1, round(chart.height * scale))), Image.Resampling.LANCZOS
+    )
+    slide = Image.new("RGB", size, "white")
+    slide.paste(chart, (SLIDE_MARGIN, SLIDE_MARGIN))
+    ImageDraw.Draw(slide).line(
+        (SLIDE_MARGIN, height - FOOTER_PX - 8, width - SLIDE_MARGIN, height - FOOTER_PX - 8), fill="#d0d7de"
+    )
+    line = Image.open(io.BytesIO(_text_png(footer, 13, (width - 2 * SLIDE_MARGIN) // 2))).convert("RGB")
+    slide.paste(line, (SLIDE_MARGIN - 10, height - FOOTER_PX))  # vl-convert pads 5 px at scale 2
+    out = io.BytesIO()
+    slide.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def to_svg(chart_or_spec) -> str:
     import vl_convert as vlc
 
