@@ -4,6 +4,7 @@ from alliance.app.navigation import ensure_navigation
 
 ensure_navigation()
 
+import base64
 import html
 import math
 import time
@@ -13,27 +14,47 @@ import streamlit as st
 from alliance.analysis.filters import apply_filters
 from alliance.app import cache
 from alliance.app.sidebar import show_view, url_params
+from alliance.app.widgets import export_footer, slide_legend
 from alliance.escaping import markdown_text
 from alliance.exports.standalone_map import ExportUnavailable, html_to_png, standalone_html
 from alliance.maps.component import show_map
 from alliance.views import charts
-from alliance.views.scenes import MAX_SCENES_BYTES, SceneError, parse_scenes
-from alliance.views.slides import scene_chart, scene_map, scene_view
+from alliance.views.scenes import CHARTS, MAX_SCENES_BYTES, SceneError, parse_scenes
+from alliance.views.slides import scene_chart, scene_map, scene_sheet, scene_view
 
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
+# chart text as drawn; the image is shown a little narrower than drawn, so 24 px on screen at 1080p
+SLIDE_FONT_PX = charts.PROJECTOR_FONT_SIZE + 4
 PNG_COOLDOWN_S = 10  # per session; the server renders one PNG at a time (alliance.export)
 
-# Projector layout: no sidebar nor Streamlit chrome, large type readable from the back of a room.
+# Projector layout: no sidebar nor Streamlit chrome; the slide is sized to the screen. The root
+# font follows the viewport height (24 px at 1080 px, 48 px on a 4K screen), so everything set in
+# rem — Streamlit's own type, our text, the map's frame — keeps the same proportions on any screen.
 st.markdown(
     """<style>
+html {font-size: max(14px, calc(100vh / 45)) !important;}
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], footer {display: none !important;}
-.block-container, [data-testid="stMainBlockContainer"] {padding-top: 1rem; max-width: 100% !important;}
-h1 {font-size: 2.4rem !important; line-height: 1.15 !important; padding-top: 0 !important;}
-.scene-message {font-size: 1.55rem; line-height: 1.35; margin: 0.2rem 0 0.8rem 0;}
-.scene-counter {font-size: 1.3rem; text-align: center;}
-.stButton button p {font-size: 1.25rem;}
-.scene-keys {font-size: 1rem; color: #4a5560; text-align: right;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.5rem 1.2rem 0 1.2rem !important;
+  max-width: 100% !important;}
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: 0.35rem;}
+h1 {font-size: 1.6rem !important; line-height: 1.15 !important; padding: 0 !important; margin: 0 !important;}
+[data-testid="stHeading"] {margin-bottom: 0.4rem;}
+.slide-selection {display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;}
+.slide-chart.with-selection img {max-height: calc(100vh - 23rem);}
+.scene-message {font-size: 1.1rem; line-height: 1.3;}
+/* Streamlit pulls each markdown block up by 1rem (for paragraphs' margins): give it back */
+.scene-message, .slide-chart, .slide-note, .slide-legend {margin: 0 0 1rem 0;}
+.scene-counter, .scene-keys, .slide-note, .slide-legend {font-size: 1rem; line-height: 1.3;}
+.scene-counter {text-align: center;}
+.scene-keys {color: #3d4852; text-align: right;}
+.stButton button p, [data-testid="stPopover"] button p {font-size: 1rem;}
+iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 11rem) !important;}
+.slide-chart img {display: block; width: 100%; max-height: calc(100vh - 16rem); object-fit: contain;
+  object-position: left top;}
+.slide-legend span.swatch {display: inline-block; width: 0.9em; height: 0.9em; border-radius: 0.15em;
+  margin: 0 0.3em 0 0; vertical-align: -0.1em;}
+.slide-legend span.item {display: inline-block; margin: 0 0.9em 0.15em 0; white-space: nowrap;}
 /* no focus frame drawn across the slide while presenting (buttons keep theirs) */
 [data-testid="stMain"] :focus:not(button):not(a) {outline: none !important;}
 </style>""",
@@ -97,7 +118,7 @@ scene = scenes[position]
 st.query_params.from_dict({"scene": scene.id})
 ids = apply_filters(catalogue, index, scene.filters)
 
-title_col, prev_col, count_col, next_col = st.columns([5.5, 1.5, 0.8, 1.5], vertical_alignment="center")
+title_col, prev_col, count_col, next_col = st.columns([7, 1.3, 0.7, 1.3], vertical_alignment="center")
 title_col.title(markdown_text(scene.titre), anchor=False)
 prev_col.button("◀ Précédente", on_click=go, args=(-1,), key="scene_prev", width="stretch")
 count_col.markdown(f"<div class='scene-counter'>{position + 1} / {len(scenes)}</div>", unsafe_allow_html=True)
@@ -106,24 +127,35 @@ st.markdown(f"<div class='scene-message'>{html.escape(scene.message)}</div>", un
 
 map_col, chart_col = st.columns([1.45, 1], gap="medium")
 with map_col:
-    centre, zoom = scene_view(scene, catalogue, ids, size=(700, 470))
+    centre, zoom = scene_view(scene, catalogue, ids, size=cache.SLIDE_MAP_PX)
     show_map(
-        cache.carte_base_map(),
+        cache.presentation_base_map(),
         key="carte_presentation",
-        height=470,
+        height=470,  # the slide's CSS sets the real height from the screen's
         layers=cache.carte_layers(catalogue, cache.REFERENCE, tuple(ids), scene.selection, scene.couches),
         center=centre,
         zoom=zoom,
     )
 with chart_col:
-    built = scene_chart(scene.graphique, catalogue, ids, cache.atelier())
-    if built is not None:
-        chart, data = built
-        final = charts.french(chart, font_size=charts.PROJECTOR_FONT_SIZE)
-        st.vega_lite_chart(final.to_dict(validate=False), width="stretch", key=f"graphique_scene_{scene.id}")
+    svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, tuple(ids), SLIDE_FONT_PX)
+    if svg:
+        source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        label = html.escape(f"{CHARTS.get(scene.graphique, '')} — {alt_text}", quote=True)
+        st.markdown(
+            f"<div class='slide-chart{' with-selection' if scene.selection else ''}'>"
+            f"<img src='data:image/svg+xml;base64,{source}' alt='{label}'></div>",
+            unsafe_allow_html=True,
+        )
+    if note:
+        st.markdown(f"<div class='slide-note'>{html.escape(note)}</div>", unsafe_allow_html=True)
+    st.markdown(slide_legend(catalogue, ids, scene), unsafe_allow_html=True)
     if scene.selection:
         row = catalogue.cooperations.loc[scene.selection]
-        st.markdown(f"**{markdown_text(row['nom'])}** — {markdown_text(row['description'])}")
+        st.markdown(
+            f"<div class='slide-note slide-selection' title='{html.escape(row['description'], quote=True)}'>"
+            f"<b>{html.escape(row['nom'])}</b> — {html.escape(row['description'])}</div>",
+            unsafe_allow_html=True,
+        )
 
 
 # Presenter's keys, wherever the focus is (the map's frame included, where Leaflet would pan):
@@ -133,29 +165,32 @@ def leave_for_carte() -> None:
     show_view(scene.filters, scene.selection)
 
 
-quit_col, keys_col, full_col = st.columns([2, 3, 1], vertical_alignment="center")
+quit_col, keys_col, export_col, full_col = st.columns([2.2, 3.2, 1.3, 1], vertical_alignment="center")
 if quit_col.button(
     "Quitter : ouvrir cette vue dans la Carte", key="quitter", type="tertiary", on_click=leave_for_carte
 ):
     st.switch_page("pages/carte.py")
 keys_col.markdown(
-    "<div class='scene-keys'>Touches : → Espace Page suivante · ← Page précédente · F plein écran</div>",
+    "<div class='scene-keys'>→ Espace Page↓ : suivante · ← Page↑ : précédente · F : plein écran</div>",
     unsafe_allow_html=True,
 )
 with full_col:
     st.iframe(PRESENTER_KEYS_HTML, height=44)
 
-with st.expander("Exporter cette scène, charger d'autres scènes"):
-    cols = st.columns(3)
-    cols[0].download_button(
+sheet = scene_sheet(scene, catalogue, ids)
+with export_col.popover("Exporter…", width="stretch"):
+    st.markdown("**Exporter cette scène**")
+    st.download_button(
         "Carte (HTML autonome, hors ligne)",
-        data=lambda: standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre).encode("utf-8"),
+        data=lambda: standalone_html(scene_map(scene, catalogue, geo, ids), scene_sheet(scene, catalogue, ids)).encode(
+            "utf-8"
+        ),
         file_name=f"{scene.id}-carte.html",
         mime="text/html",
         on_click="ignore",
         key="export_html",
     )
-    if cols[1].button("Préparer la carte en PNG", key="prepare_png"):
+    if st.button("Préparer la carte en PNG", key="prepare_png"):
         waited = time.monotonic() - st.session_state.get("png_dernier", -PNG_COOLDOWN_S)
         if waited < PNG_COOLDOWN_S:
             st.warning(f"Un export PNG vient d'être lancé : réessayez dans {math.ceil(PNG_COOLDOWN_S - waited)} s.")
@@ -163,15 +198,15 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
             st.session_state["png_dernier"] = time.monotonic()
             try:
                 with st.spinner("Préparation de l'image…"):
-                    st.session_state["png_scene"] = (
-                        scene.id,
-                        html_to_png(standalone_html(scene_map(scene, catalogue, geo, ids), scene.titre)),
+                    page = standalone_html(
+                        scene_map(scene, catalogue, geo, ids), scene_sheet(scene, catalogue, ids), still=True
                     )
+                    st.session_state["png_scene"] = (scene.id, html_to_png(page))
             except ExportUnavailable as exc:
                 st.error(str(exc))
     ready = st.session_state.get("png_scene")
     if ready and ready[0] == scene.id:
-        cols[1].download_button(
+        st.download_button(
             "Télécharger la carte PNG",
             ready[1],
             file_name=f"{scene.id}-carte.png",
@@ -179,23 +214,25 @@ with st.expander("Exporter cette scène, charger d'autres scènes"):
             on_click="ignore",
             key="export_png",
         )
-    if built is not None:
-        cols[2].download_button(
-            "Graphique (PNG)",
-            data=lambda: charts.to_png(final),
+    if svg:
+        built = scene_chart(scene.graphique, catalogue, ids, cache.atelier(), geo)
+        st.download_button(
+            "Graphique (PNG 16:9)",
+            data=lambda: charts.slide_png(charts.french(built.chart).to_dict(), scene.titre, export_footer()),
             file_name=f"{scene.id}-graphique.png",
             mime="image/png",
             on_click="ignore",
             key="export_chart_png",
         )
-        cols[2].download_button(
+        st.download_button(
             "Graphique (SVG)",
-            data=lambda: charts.to_svg(final),
+            data=svg,
             file_name=f"{scene.id}-graphique.svg",
             mime="image/svg+xml",
             on_click="ignore",
             key="export_chart_svg",
         )
+    st.markdown("**Charger d'autres scènes**")
     uploaded = st.file_uploader("Charger un fichier de scènes (YAML)", type=["yaml", "yml"], key="fichier_scenes")
     if uploaded is not None and uploaded.size > MAX_SCENES_BYTES:
         st.error(

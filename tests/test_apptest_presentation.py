@@ -16,7 +16,8 @@ def test_walk_through_every_scene(geo):
         assert not at.exception
         seen.append(at.query_params["scene"])
         assert at.title[0].value
-        assert len(list(at.get("vega_lite_chart"))) == 1
+        assert sum("slide-chart" in m.value and "<img" in m.value for m in at.markdown) == 1
+        assert any("slide-legend" in m.value for m in at.markdown)  # the map's legend is on the slide
         at.button(key="scene_next").click().run()
     assert seen == ids
     assert at.query_params["scene"] == ids[0]  # wraps around

@@ -3,7 +3,7 @@
 import pytest
 
 from alliance.analysis.filters import apply_filters, build_filter_index
-from alliance.exports.standalone_map import standalone_html
+from alliance.exports.standalone_map import STILL_CSS, standalone_html
 from alliance.views.scenes import SceneError, load_scenes, parse_scenes, scene_yaml
 from alliance.views.slides import scene_chart, scene_map
 
@@ -68,6 +68,7 @@ def test_scene_charts(catalogue, geo, vocab):
     ids = catalogue.cooperations.index
     for name in ("themes", "portage", "types", "finalites", "statuts", "chronologie", "atelier_themes"):
         assert scene_chart(name, catalogue, ids, load_atelier()) is not None, name
+    assert scene_chart("population_membres", catalogue, ids[:3], load_atelier(), geo) is not None
     assert scene_chart("aucun", catalogue, ids) is None
 
 
@@ -79,3 +80,55 @@ def test_standalone_html_has_no_external_reference(catalogue, geo, vocab):
     assert "/app/static" not in html and "cdn." not in html
     assert "L.map(" in html and "data:image/png;base64" in html
     assert f"<title>{scene.titre.replace(chr(39), '&#x27;')}</title>" in html
+
+
+def scene_slides(catalogue, geo, vocab):
+    from alliance.data.atelier import load_atelier
+
+    index = build_filter_index(catalogue, geo)
+    for scene in load_scenes(vocab, geo, set(catalogue.cooperations.index)):
+        ids = apply_filters(catalogue, index, scene.filters)
+        yield scene, ids, scene_chart(scene.graphique, catalogue, ids, load_atelier(), geo)
+
+
+def test_every_scene_chart_supports_its_message(catalogue, geo, vocab):
+    """A chart that says something (several bars, not all equal), whose leading values are the
+    ones the message names; figures in the message are the workshop's."""
+    from alliance.data.atelier import figure, load_atelier
+
+    families = {f: {vocab[f].label(k).lower() for k in vocab[f].keys} for f in ("theme", "type")}
+    for scene, _ids, built in scene_slides(catalogue, geo, vocab):
+        data = built.data
+        assert len(data) >= 2 and data["n"].nunique() >= 2, scene.id  # not one bar at 100 %
+        shown = [str(v).lower() for v in data["libelle"]]
+        family = next((f for f, labels in families.items() if set(shown) <= labels), None)
+        named = [label for label in families.get(family, ()) if label in scene.message.lower()]
+        for label in named:  # what the message names is on the chart…
+            assert label in shown, (scene.id, label, shown)
+        if any(word in scene.message for word in ("en tête", "d'abord", "les plus")):
+            assert set(named) <= set(shown[: max(3, len(named))]), (scene.id, named, shown)  # …and leads it
+        if scene.graphique == "population_membres":  # the pôles the message names are on the chart
+            for name in ("Pays de Brest", "Rouen Seine Eure"):
+                assert any(name in str(v) for v in data["libelle"]), name
+        if scene.graphique.startswith("atelier"):
+            atelier = load_atelier()
+            participants = figure(atelier, "participants", "Participants à l'atelier")["valeur"]
+            stickers = figure(atelier, "participants", "Gommettes posées")["valeur"]
+            assert f"{participants} participants" in scene.message and f"{stickers} gommettes" in scene.message
+            assert "mobilités, l'urbanisme et l'énergie" in scene.message
+            assert list(data["cle"].head(3)) == ["mobilites", "urbanisme", "energie"]
+            assert data["incertain"].any() and "incertain" in built.note  # said on the slide
+
+
+def test_exported_map_reads_alone(catalogue, geo, vocab):
+    from alliance.views.slides import scene_sheet
+
+    scene, ids, _ = next(scene_slides(catalogue, geo, vocab))
+    sheet = scene_sheet(scene, catalogue, ids)
+    html = standalone_html(scene_map(scene, catalogue, geo, ids), sheet)
+    assert "sheet-title" in html and scene.message.replace("'", "&#x27;") in html
+    assert "Légende" in html and "Pôle métropolitain" in html and "IGN" in html
+    assert "openstreetmap" not in html.lower()  # no online layer offered in a file for offline use
+    assert STILL_CSS not in html  # the interactive file keeps its controls
+    still = standalone_html(scene_map(scene, catalogue, geo, ids), sheet, still=True)
+    assert ".leaflet-control-zoom,.leaflet-control-layers" in still and sheet.date in still

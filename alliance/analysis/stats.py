@@ -199,3 +199,41 @@ def most_connected(catalogue: Catalogue, geo: GeoData, ids, limit: int = 15) -> 
         .head(limit)
         .reset_index(drop=True)[["siren", "nom", "n", "directes"]]
     )
+
+
+def _short_name(name: str, type_label: str) -> str:
+    """« Pôle métropolitain du Pays de Brest » → « Pays de Brest » (the chart title names the type)."""
+    import re
+
+    short = re.sub(rf"^{re.escape(type_label)}\s+(?:du |de la |de l'|de l’|des |de |d'|d’)?", "", name, flags=re.I)
+    return short[:1].upper() + short[1:] if short else name
+
+
+def member_population(catalogue: Catalogue, geo: GeoData, ids, limit: int = 12) -> pd.DataFrame:
+    """Population and number of member EPCI of each selected cooperation (largest first), in the
+    shape of `distribution`: n = population in thousands, part_texte = « 7 EPCI · 412 000 hab. »."""
+    from alliance.data.catalogue import territory_figures
+
+    types = catalogue.vocab["type"]
+    rows = []
+    for cid in ids:
+        figures = territory_figures(catalogue, geo, cid)
+        row = catalogue.cooperations.loc[cid]
+        rows.append(
+            {
+                "cle": cid,
+                "libelle": _short_name(row["nom"], types.label(row["type"])),
+                "couleur": types.colour(row["type"]),
+                "population": figures["population"],
+                "n_epci": figures["n_epci"],
+            }
+        )
+    out = pd.DataFrame(rows, columns=["cle", "libelle", "couleur", "population", "n_epci"])
+    out = out.sort_values(["population", "libelle"], ascending=[False, True]).head(limit).reset_index(drop=True)
+    out["n"] = (out["population"] / 1000).round().astype(int)
+    out["part"] = out["population"]
+    out["n_texte"] = out["population"].map(fmt_int)
+    out["part_texte"] = [
+        f"{fmt_int(e)} EPCI · {fmt_int(p)} hab." for e, p in zip(out["n_epci"], out["population"], strict=True)
+    ]
+    return out

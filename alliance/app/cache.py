@@ -110,6 +110,31 @@ def carte_base_map() -> RenderedMap:
     return render_map(basemap.carte_base_map(base_layers()))
 
 
+SLIDE_MAP_PX = (1078, 816)  # the slide's map frame at 1920×1080, for which scene views are computed
+
+
+@st.cache_resource(show_spinner=False)
+def presentation_base_map() -> RenderedMap:
+    """The Carte's base map, as tall as its frame (the slide sizes the frame to the screen)."""
+    return render_map(basemap.carte_base_map(base_layers(), fill_frame=SLIDE_MAP_PX))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def slide_chart_svg(scene_id: str, graphique: str, ids: tuple[str, ...], font_size: int) -> tuple[str, str, str]:
+    """(svg, note, alt text) of a reference scene's chart, rendered once per scene."""
+    from alliance.views.slides import scene_chart, slide_svg
+
+    built = scene_chart(graphique, catalogue(), ids, atelier(), geodata())
+    if built is None:
+        return "", "", ""
+    data = built.data
+    if "libelle" in data and "part_texte" in data:
+        alt_text = " ; ".join(f"{label} : {value}" for label, value in zip(data["libelle"], data["part_texte"]))
+    else:
+        alt_text = f"{len(data)} valeurs"
+    return slide_svg(built.chart, font_size, rows=len(data) if "libelle" in data else 0), built.note, alt_text
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def carte_layers(
     _catalogue: Catalogue,

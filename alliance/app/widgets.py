@@ -283,3 +283,16 @@ def coverage_tables(catalogue, geo, ids) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def slide_legend(catalogue, ids, scene) -> str:
+    """HTML of a slide's map legend (sized in em: it scales with the slide)."""
+    import html
+
+    from alliance.views.slides import legend_items
+
+    items = "".join(
+        f"<span class='item'><span class='swatch' style='background:{colour}'></span>{html.escape(label)}</span>"
+        for label, colour in legend_items(catalogue, ids, scene)
+    )
+    return f"<div class='slide-legend' role='note' aria-label='Légende de la carte'>{items}</div>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import os
 import re
@@ -10,6 +11,7 @@ import subprocess
 import tempfile
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import folium
@@ -37,8 +39,47 @@ def _inline_css(path: str) -> str:
     return re.sub(r"url\((images/[^)]+\.png)\)", data_uri, css)
 
 
-def standalone_html(fmap: folium.Map, title: str) -> str:
-    """The map as one HTML file opening offline: Leaflet, jQuery and CSS (with images) inlined."""
+@dataclass(frozen=True)
+class MapSheet:
+    """What surrounds an exported map so that it reads alone: title, message, legend, source."""
+
+    title: str
+    message: str = ""
+    legend: tuple[tuple[str, str], ...] = ()  # (French label, colour)
+    source: str = ""
+    date: str = field(default_factory=lambda: dt.date.today().strftime("%d/%m/%Y"))
+
+
+SHEET_CSS = """
+.sheet-title{position:absolute;z-index:1000;top:10px;left:10px;max-width:46%;background:rgba(255,255,255,.94);
+  padding:10px 14px;border-radius:6px;font:15px/1.35 sans-serif;color:#1f2328;box-shadow:0 1px 4px rgba(0,0,0,.25)}
+.sheet-title h1{font-size:22px;margin:0 0 4px 0}
+.sheet-legend{position:absolute;z-index:1000;bottom:34px;right:10px;max-width:34%;background:rgba(255,255,255,.94);
+  padding:8px 12px;border-radius:6px;font:14px/1.5 sans-serif;color:#1f2328;box-shadow:0 1px 4px rgba(0,0,0,.25)}
+.sheet-legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
+.sheet-source{position:absolute;z-index:1000;bottom:0;left:0;right:0;background:rgba(255,255,255,.94);
+  padding:4px 10px;font:13px sans-serif;color:#1f2328}
+"""
+# A still image has nothing to click: no zoom buttons, layer control, hints or Leaflet attribution
+# (the sheet's source line carries it).
+STILL_CSS = ".leaflet-control-zoom,.leaflet-control-layers,.leaflet-control-attribution,.alliance-hint{display:none}"
+
+
+def _sheet_html(sheet: MapSheet) -> str:
+    legend = "".join(f"<div><i style='background:{_escape(c)}'></i>{_escape(label)}</div>" for label, c in sheet.legend)
+    message = f"<div>{_escape(sheet.message)}</div>" if sheet.message else ""
+    return (
+        f"<div class='sheet-title'><h1>{_escape(sheet.title)}</h1>{message}</div>"
+        + (f"<div class='sheet-legend'><b>Légende</b>{legend}</div>" if legend else "")
+        + f"<div class='sheet-source'>{_escape(sheet.source)} — Alliance des territoires, carte du {sheet.date}</div>"
+    )
+
+
+def standalone_html(fmap: folium.Map, sheet: MapSheet | str, still: bool = False) -> str:
+    """The map as one HTML file opening offline (Leaflet and CSS inlined), with its title,
+    message, legend and source drawn over it; `still` hides the controls (for an image)."""
+    if isinstance(sheet, str):
+        sheet = MapSheet(title=sheet)
     html = fmap.get_root().render()
     html = _SCRIPT.sub(
         lambda m: (
@@ -49,8 +90,12 @@ def standalone_html(fmap: folium.Map, title: str) -> str:
         html,
     )
     html = _CSS.sub(lambda m: "<style>" + _inline_css(m["path"]) + "</style>", html)
-    html = html.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
-    if "/app/static/" in html or re.search(r'src="https?://', html):
+    style = f"<style>{SHEET_CSS}{STILL_CSS if still else ''}</style>"
+    html = html.replace("<head>", f'<head>\n<meta charset="utf-8">\n<title>{_escape(sheet.title)}</title>{style}', 1)
+    html = html.replace("<body>", "<body>\n" + _sheet_html(sheet), 1)
+    if "<html>" in html:
+        html = html.replace("<html>", '<html lang="fr">', 1)
+    if "/app/static/" in html or re.search(r'src="https?://', html) or "tile.openstreetmap" in html:
         raise ExportUnavailable("La carte exportée ferait appel à une ressource externe.")
     return html
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
 
 from alliance.data.geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, inner_borders
 from alliance.escaping import html_text
@@ -23,6 +23,8 @@ REGION_STYLE = {"color": "#5b6770", "weight": 1.6, "fillColor": "#eef1f4", "fill
 DEPARTEMENT_STYLE = {"color": "#9aa5ad", "weight": 0.7, "opacity": 0.9}
 METROPOLE_STYLE = {"color": "#8c1d40", "weight": 1.2, "fillColor": "#c2185b", "fillOpacity": 0.55}
 MAP_FONT = "font-size:14px"
+# streamlit-folium gives its map div a fixed pixel height: let it follow the frame instead.
+FILL_FRAME_CSS = "<style>html,body{height:100%;margin:0}#map_div{height:100vh !important}</style>"
 
 
 class _Attribution(MacroElement):
@@ -76,6 +78,22 @@ class _ReadingAids(MacroElement):
             map.scrollWheelZoom.disable();
             map.on("click focus", function () { map.scrollWheelZoom.enable(); });
             map.on("mouseout blur", function () { map.scrollWheelZoom.disable(); });
+            // Ctrl + wheel zooms at once; a plain wheel over a map not yet clicked says how.
+            var hint = L.DomUtil.create("div", "alliance-hint", map.getContainer());
+            hint.textContent = "Cliquez dans la carte (ou maintenez Ctrl) pour zoomer avec la molette";
+            hint.setAttribute("role", "status");
+            var hideHint = null;
+            map.getContainer().addEventListener("wheel", function (e) {
+                if (map.scrollWheelZoom.enabled()) return;
+                if (e.ctrlKey) {
+                    e.preventDefault();
+                    map.setZoomAround(map.mouseEventToContainerPoint(e), map.getZoom() + (e.deltaY < 0 ? 0.5 : -0.5));
+                    return;
+                }
+                hint.style.opacity = "1";
+                clearTimeout(hideHint);
+                hideHint = setTimeout(function () { hint.style.opacity = "0"; }, 1500);
+            }, {passive: false});
         })({{ this._parent.get_name() }});
         {% endmacro %}"""
     )
@@ -83,6 +101,43 @@ class _ReadingAids(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "ReadingAids"
+
+
+class _ScaleViewsToFrame(MacroElement):
+    """Views (centre, zoom) sent by the page were computed for a `width`×`height` frame; on a
+    slide the frame follows the screen, so each view's zoom is shifted by log2 of the size ratio
+    (and again when the frame is resized, e.g. going full screen). Only the component's own
+    two-argument setView calls are shifted: Leaflet's internal calls pass options."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+            var ref = {x: {{ this.width }}, y: {{ this.height }}};
+            function shift(size) { return Math.log2(Math.min(size.x / ref.x, size.y / ref.y)); }
+            var setView = map.setView, measuring = false;
+            map.setView = function (center, zoom, options) {
+                if (arguments.length === 2 && typeof zoom === "number") {
+                    measuring = true;  // the frame may have been resized by CSS since Leaflet looked
+                    this.invalidateSize(false);
+                    measuring = false;
+                    return setView.call(this, center, zoom + shift(this.getSize()), {reset: true});
+                }
+                return setView.apply(this, arguments);
+            };
+            map.setView(map.getCenter(), map.getZoom());
+            map.on("resize", function (e) {
+                if (measuring) return;
+                var d = Math.log2(Math.min(e.newSize.x / e.oldSize.x, e.newSize.y / e.oldSize.y));
+                if (isFinite(d) && Math.abs(d) > 0.01) setView.call(map, map.getCenter(), map.getZoom() + d, {});
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, width: int, height: int):
+        super().__init__()
+        self._name = "ScaleViewsToFrame"
+        self.width, self.height = int(width), int(height)
 
 
 escape = html_text  # every variable part of a popup or tooltip goes through it
@@ -223,10 +278,18 @@ def carte_base_map(
     location: tuple[float, float] = FRANCE_CENTER,
     zoom: float = FRANCE_ZOOM,
     extra_groups: list | None = None,
+    fill_frame: tuple[int, int] | None = None,
+    online_basemap: bool = True,
 ) -> folium.Map:
     """Base of the Carte page: same outlines as home, métropoles hidden by default.
-    `extra_groups` (feature groups) are drawn on top, e.g. for a standalone export."""
-    fmap = new_map(location=location, zoom=zoom)
+    `extra_groups` (feature groups) are drawn on top, e.g. for a standalone export;
+    `fill_frame` (width, height of the frame the page's views are computed for) makes the map
+    as tall as its frame, which the page sizes (e.g. to the screen on a slide), views scaled;
+    without `online_basemap`, no OpenStreetMap layer is offered (exports: they must open offline)."""
+    fmap = new_map(location=location, zoom=zoom, online_basemap=online_basemap)
+    if fill_frame:
+        fmap.get_root().header.add_child(Element(FILL_FRAME_CSS), name="alliance_fill_frame")  # type: ignore[attr-defined]
+        _ScaleViewsToFrame(*fill_frame).add_to(fmap)
     add_basemap(fmap, layers)
     _named(
         fmap,

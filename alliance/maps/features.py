@@ -39,6 +39,12 @@ MAP_CSS = (
     # layer controls named in words (maps._ReadingAids), not two identical icons
     ".leaflet-control-layers-toggle{background-image:none !important;width:auto !important;"
     "height:auto !important;padding:6px 10px;font:600 14px sans-serif;color:#1f2328;text-decoration:none}"
+    # the attribution never covers the metric scale at its left, even on a narrow map
+    ".leaflet-control-attribution{font-size:11px;max-width:calc(100% - 170px);line-height:1.3}"
+    # the mouse-wheel hint (maps.basemap._ReadingAids), shown over the map for a moment
+    ".alliance-hint{position:absolute;z-index:1000;left:50%;top:45%;transform:translate(-50%,-50%);"
+    "background:rgba(31,35,40,.85);color:#fff;padding:8px 14px;border-radius:6px;font:15px sans-serif;"
+    "pointer-events:none;opacity:0;transition:opacity .2s}"
     "</style>"
 )
 

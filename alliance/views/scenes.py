@@ -22,6 +22,7 @@ LAYERS = {
 DEFAULT_LAYERS = ("epci", "perimetres", "liens", "partenaires")
 # A scene's `graphique`: a filterable distribution of the catalogue (analysis.stats), or one of these.
 CHARTS = {d.key: d.title for d in DISTRIBUTIONS.values() if d.filter} | {
+    "population_membres": "Population des membres (EPCI)",
     "chronologie": "Chronologie",
     "atelier_themes": "Atelier 2019 : thèmes cités",
     "atelier_finalites": "Atelier 2019 : finalités citées",

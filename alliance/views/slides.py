@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
 from alliance.analysis.stats import DISTRIBUTIONS
 from alliance.data.geodata import GeoData
+from alliance.exports.standalone_map import MapSheet
 from alliance.views.scenes import CHARTS, Scene
 
 
@@ -22,11 +28,47 @@ def scene_map(scene: Scene, catalogue, geo: GeoData, ids, size: tuple[int, int] 
 
     centre, zoom = scene_view(scene, catalogue, ids, size)
     groups = overlays.cooperation_groups(catalogue, geo, ids, scene.selection, scene.couches)
-    return basemap.carte_base_map(basemap.base_layers(geo), location=centre, zoom=zoom, extra_groups=groups)
+    return basemap.carte_base_map(
+        basemap.base_layers(geo), location=centre, zoom=zoom, extra_groups=groups, online_basemap=False
+    )
 
 
-def scene_chart(name: str, catalogue, ids, atelier=None):
-    """(chart, data) of a scene's chart, or None for "aucun"."""
+MEMBER_EPCI = ("EPCI membres", "#ffd166")
+
+
+def legend_items(catalogue, ids, scene: Scene) -> tuple[tuple[str, str], ...]:
+    """The map legend of a scene: types of the cooperations shown, and member EPCI if drawn."""
+    types = catalogue.vocab["type"]
+    present = set(catalogue.cooperations.loc[list(ids), "type"])
+    items = [(types.label(t), types.colour(t)) for t in types.keys if t in present]
+    if "epci" in scene.couches:
+        items.append(MEMBER_EPCI)
+    return tuple(items)
+
+
+def scene_sheet(scene: Scene, catalogue, ids) -> MapSheet:
+    """Title, message, legend and source of a scene's exported map."""
+    from alliance.maps.basemap import ATTRIBUTION
+
+    return MapSheet(
+        title=scene.titre, message=scene.message, legend=legend_items(catalogue, ids, scene), source=ATTRIBUTION
+    )
+
+
+SLIDE_MAX_BARS = 10  # a slide shows the first ten values; the note says how many there are
+
+
+@dataclass(frozen=True)
+class SlideChart:
+    """The chart of a scene as the slide shows it, and what a reader needs to trust it."""
+
+    chart: alt.TopLevelMixin
+    data: pd.DataFrame  # what the chart draws (one row per bar, largest first)
+    note: str = ""  # e.g. « 10 premiers sur 21 », uncertain pairings
+
+
+def scene_chart(name: str, catalogue, ids, atelier=None, geo: GeoData | None = None) -> SlideChart | None:
+    """The chart of a scene (None for "aucun"), at most SLIDE_MAX_BARS bars."""
     from alliance.analysis import stats
     from alliance.data.atelier import chart_table
     from alliance.views import charts
@@ -36,17 +78,47 @@ def scene_chart(name: str, catalogue, ids, atelier=None):
     if name in DISTRIBUTIONS:
         d = DISTRIBUTIONS[name]
         data = stats.distribution(coops, d.column, vocab[d.family])
-        return charts.bar_distribution(data, d.title, selectable=False), data
+        shown = data.head(SLIDE_MAX_BARS)
+        note = f"Les {len(shown)} premières valeurs sur {len(data)}." if len(data) > len(shown) else ""
+        return SlideChart(charts.bar_distribution(shown, d.title, selectable=False), shown, note)
+    if name == "population_membres" and geo is not None:
+        data = stats.member_population(catalogue, geo, ids, limit=SLIDE_MAX_BARS)
+        chart = charts.bar_distribution(data, CHARTS[name], count_title="Milliers d'habitants", selectable=False)
+        return SlideChart(chart, data, "Population municipale INSEE des communes des EPCI membres.")
     if name == "chronologie":
         data = stats.timeline(coops, vocab["type"])
         colours = {
             vocab["type"].label(k): vocab["type"].colour(k) for k in vocab["type"].keys if k in set(data["type"])
         }
-        return charts.timeline_chart(data, colours), data
+        return SlideChart(charts.timeline_chart(data, colours), data)
     if name in ("atelier_themes", "atelier_finalites") and atelier is not None:
         jeu, family = ("themes_alliances", "theme") if name == "atelier_themes" else ("finalites_alliances", "finalite")
-        data = chart_table(atelier, vocab, jeu, family=family)
-        return charts.bar_distribution(
+        data = chart_table(atelier, vocab, jeu, family=family).head(SLIDE_MAX_BARS)
+        chart = charts.bar_distribution(
             data, CHARTS[name] + " (%)", count_title="%", selectable=False, uncertain=data["incertain"]
-        ), data
+        )
+        note = (
+            "Barres pâles : appariement libellé–valeur incertain (l'extraction du graphique source a séparé "
+            "libellés et valeurs)."
+            if data["incertain"].any()
+            else ""
+        )
+        return SlideChart(chart, data, note)
     return None
+
+
+SLIDE_CHART_PX = 520  # height of a slide's bars at 1920×1080, shared by the rows
+
+
+def slide_svg(chart: alt.TopLevelMixin, font_size: int, width: int = 300, rows: int = 0) -> str:
+    """The chart as an SVG image: it scales with the slide (text included) at any screen size.
+    `width` is the plot's: with labels and values beside it the image is about twice as wide,
+    the width of a slide's chart column at 1920 px (so its text shows at `font_size`)."""
+    from alliance.views import charts
+
+    spec = charts.export_spec(charts.french(chart, font_size=font_size), width=width)
+    height = spec.get("height")
+    if isinstance(height, dict) and "step" in height and rows:
+        # few bars: taller rows, so that the chart fills its column instead of a third of it
+        spec["height"] = {"step": min(3 * font_size, max(height["step"], SLIDE_CHART_PX // rows))}
+    return charts.to_svg(spec)

@@ -1,5 +1,6 @@
 """Présentation in headless Chromium: arrow keys, every scene paints, offline HTML export."""
 
+import pytest
 import yaml
 
 from alliance.paths import ROOT
@@ -32,7 +33,7 @@ def test_arrow_keys_move_between_scenes_and_each_paints(page, app_url):
 def test_exported_html_opens_offline(page, app_url, tmp_path):
     page.goto(f"{app_url}/presentation?scene=brest-ouest-breton")
     wait_for_map(page)
-    page.get_by_text("Exporter cette scène").click()
+    page.get_by_role("button", name="Exporter…").click()
     with page.expect_download() as info:
         page.get_by_role("button", name="Carte (HTML autonome, hors ligne)").click()
     path = tmp_path / "scene.html"
@@ -51,8 +52,11 @@ def test_exported_html_opens_offline(page, app_url, tmp_path):
         "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
         " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"
     )
+    title = offline.locator(".sheet-title h1").inner_text()
+    legend = offline.locator(".sheet-legend").inner_text()
     context.close()
     assert painted > 10000 and blocked == []
+    assert title == "Brest et l'ouest breton" and "Contrat de réciprocité" in legend
 
 
 def test_clicker_keys_work_after_a_click_on_the_map_and_quit_opens_the_carte(page, app_url):
@@ -82,3 +86,37 @@ def test_clicker_keys_work_after_a_click_on_the_map_and_quit_opens_the_carte(pag
         page.wait_for_function(
             f"() => new URLSearchParams(location.search).get({key!r}) === {expected!r}", timeout=20000
         )
+
+
+SLIDE_GEOMETRY_JS = """() => {
+  const box = s => { const e = document.querySelector(s); return e ? e.getBoundingClientRect() : null; };
+  const texts = Array.from(document.querySelectorAll(
+      '[data-testid="stMain"] h1, .scene-message, .scene-counter, .slide-note, .slide-legend, .scene-keys'))
+    .filter(e => e.offsetParent !== null)
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  const img = document.querySelector('.slide-chart img');
+  const svg = new DOMParser().parseFromString(atob(img.src.split(',')[1]), 'image/svg+xml').documentElement;
+  const chartText = Math.min(...Array.from(svg.querySelectorAll('text'))
+      .map(t => parseFloat(t.getAttribute('font-size') || '0')).filter(v => v > 0));
+  const bottoms = Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]'))
+    .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().bottom);
+  return {height: innerHeight, scroll: document.scrollingElement.scrollHeight, lowest: Math.max(...bottoms),
+          map: box('iframe[title="streamlit_folium.st_folium"]').height, chart: img.getBoundingClientRect().height,
+          legend: box('.slide-legend') !== null, texts: texts,
+          chartText: chartText * img.getBoundingClientRect().width / parseFloat(svg.getAttribute('width'))};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160)])
+def test_the_slide_fills_the_screen(page, app_url, size):
+    """Map, chart, legend, title and message on one screen at projector sizes: nothing below the
+    fold, no blank half, and at 1920×1080 every text of the slide at 24 px or more."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/presentation?scene=brest-ouest-breton")  # the fullest slide: a card too
+    wait_for_map(page)
+    page.locator(".slide-chart img").wait_for()
+    g = page.evaluate(SLIDE_GEOMETRY_JS)
+    assert g["scroll"] <= g["height"] + 1 and g["lowest"] <= g["height"], g
+    assert g["map"] >= 0.7 * g["height"] and g["chart"] >= 0.35 * g["height"] and g["legend"], g
+    scale = size[1] / 1080
+    assert min(g["texts"]) >= 24 * scale - 0.5 and g["chartText"] >= 24 * scale - 1, g
