@@ -19,6 +19,7 @@ deps: $(PY)
 
 dev-deps: $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements.lock
+	npm ci --no-audit --no-fund --prefix tests >/dev/null  # axe-core, served to the browser tests from disk
 
 lock: dev-deps
 	$(PY) -m pip freeze --exclude-editable | sed '/^-e /d' > requirements.lock
@@ -30,8 +31,9 @@ check: dev-deps
 	$(PY) -m mypy
 
 system-deps:
-	@command -v /usr/bin/chromium >/dev/null && command -v pg_ctlcluster >/dev/null && test -x /usr/sbin/nginx || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium postgresql nginx-light; }
+	@command -v /usr/bin/chromium >/dev/null && command -v pg_ctlcluster >/dev/null && test -x /usr/sbin/nginx && \
+	  command -v npm >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium postgresql nginx-light npm; }
 
 # A local PostgreSQL for the storage tests (same tests as SQLite): start the cluster, create
 # a test role and database (idempotent).

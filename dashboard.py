@@ -2,12 +2,13 @@
 
 import streamlit as st
 
+from alliance.app.chrome import app_chrome
 from alliance.errors import guard_page
 
 st.set_page_config(
     page_title="Alliance des territoires – carte des coopérations",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on a computer, closed on a phone
 )
 
 pages = [
@@ -21,4 +22,6 @@ pages = [
     st.Page("pages/presentation.py", title="Présentation (colloque)", url_path="presentation"),
     st.Page("pages/donnees.py", title="Données", url_path="donnees"),
 ]
-guard_page(st.navigation(pages).run)
+navigation = st.navigation(pages)
+app_chrome()
+guard_page(navigation.run)

@@ -39,7 +39,7 @@ links[0].page_link("pages/carte.py", label="Explorer la carte des coopérations"
 links[1].page_link("pages/statistiques.py", label="Voir les statistiques")
 links[2].page_link("pages/atelier.py", label="Résultats de l'atelier Loire-Bretagne 2019")
 
-st.subheader("Les 22 métropoles dans la géographie de la France")
+st.header("Les 22 métropoles dans la géographie de la France")
 show_map(cache.home_map(), key="carte_accueil", height=620)
 st.caption(
     "Survolez une métropole pour son nom, sa population et son nombre de communes. "

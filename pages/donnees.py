@@ -135,7 +135,7 @@ elif not is_editor():
 
 # --- upload and report --------------------------------------------------------------------
 if is_editor():
-    st.subheader("Importer un fichier")
+    st.header("Importer un fichier")
     upload = st.file_uploader(
         f"CSV (séparateur , ou ;) ou XLSX — {MAX_BYTES // 1024 // 1024} Mio et {MAX_ROWS} lignes au plus",
         type=["csv", "xlsx"],
@@ -181,7 +181,7 @@ if outcome:
     (st.error if outcome[0] == "error" else st.success)(markdown_text(outcome[1]))
 
 # --- stored contributions -----------------------------------------------------------------
-st.subheader("Contributions enregistrées")
+st.header("Contributions enregistrées")
 try:
     stored = store().contributions()
 except Exception as exc:  # noqa: BLE001 - the page stays usable without a database

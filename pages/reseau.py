@@ -78,7 +78,7 @@ with right:
         "de poids inférieur ou égal. Intermédiarité : part des plus courts chemins qui passent par lui"
         + (" (estimée sur un échantillon fixe au-delà de 400 territoires)." if graph.number_of_nodes() > 400 else ".")
     )
-st.subheader("Systèmes de coopération (composantes connexes)")
+st.header("Systèmes de coopération (composantes connexes)")
 st.dataframe(
     system_table.rename(
         columns={"systeme": "Système", "territoires": "Territoires", "liens": "Liens", "exemples": "Exemples"}

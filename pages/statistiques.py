@@ -56,7 +56,7 @@ for column, keys in zip(st.columns(len(VIEWS[view])) if VIEWS[view] else [], VIE
             if chart.narrows:
                 narrow_filters_from_selection(event, chart.narrows, current_filters(), fields=chart.point_fields)
 
-st.subheader("Exporter la sélection")
+st.header("Exporter la sélection")
 exports = (
     ("Tableur Excel (XLSX)", lambda: selection_xlsx(catalogue, ids), "xlsx", XLSX_MIME),
     ("CSV pour Excel (FR, « ; »)", lambda: selection_excel_csv(catalogue, ids), "csv", "text/csv"),

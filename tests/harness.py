@@ -293,3 +293,22 @@ def wait_for_still_map(page, quiet_ms: int = 600, timeout_ms: int = 15000) -> No
         map_evaluate(page, body)
     except Exception as error:
         raise TimeoutError(f"the map kept moving for {timeout_ms} ms") from error
+
+
+AXE_JS = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"  # npm ci --prefix tests (make dev-deps)
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("critical", "serious", "moderate")) -> list[dict]:
+    """axe-core's WCAG 2 A/AA and best-practice violations of the page (axe served from disk),
+    as {id, impact, help, targets}; the map's own frame is checked separately."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    found = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+                                             resultTypes: ['violations']});
+          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                         targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [v for v in found if v["impact"] in impacts]

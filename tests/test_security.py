@@ -126,11 +126,11 @@ def test_hostile_urls_never_crash(page):
         for key, value in params.items():
             at.query_params[key] = value
         at.switch_page(f"pages/{page}.py")
-        start = time.monotonic()
+        start = time.process_time()
         at.run()
         assert not at.exception, (page, list(params)[:2])
         assert not any(UNEXPECTED_MESSAGE in e.value for e in at.error), (page, list(params)[:2])
-        assert time.monotonic() - start < 30
+        assert time.process_time() - start < 30
         shown = " ".join(w.value for w in at.warning)
         assert "evil.example/" not in shown.replace("\\", "") or "](" not in shown
 
@@ -165,10 +165,10 @@ scenes: [*h]
 def test_yaml_alias_bomb_is_refused_at_once(vocab, geo, catalogue):
     from alliance.views.scenes import SceneError, parse_scenes
 
-    start = time.monotonic()
+    start = time.process_time()
     with pytest.raises(SceneError, match="alias"):
         parse_scenes(BILLION_LAUGHS, vocab, geo, set(catalogue.cooperations.index))
-    assert time.monotonic() - start < 1
+    assert time.process_time() - start < 1
 
 
 @pytest.mark.parametrize(
@@ -224,9 +224,9 @@ def test_xlsx_zip_bomb_is_refused_before_parsing():
     row = b'<row><c t="inlineStr"><is><t>' + b"a" * 1000 + b"</t></is></c></row>"
     bomb = xlsx_with_sheet(SHEET_HEAD + row * 60_000 + SHEET_TAIL)  # ~60 MB of XML
     assert len(bomb) < 1_000_000
-    start = time.monotonic()
+    start = time.process_time()
     result = read_upload("bombe.xlsx", bomb)
-    assert time.monotonic() - start < 2
+    assert time.process_time() - start < 2
     assert "décompressé" in str(result.problems[0])
 
 
@@ -237,9 +237,9 @@ def test_xlsx_with_a_row_far_away_is_refused_quickly():
         SHEET_HEAD + b'<row r="1"><c t="inlineStr"><is><t>id</t></is></c></row><row r="900000000">'
         b'<c t="inlineStr"><is><t>x</t></is></c></row>' + SHEET_TAIL
     )
-    start = time.monotonic()
+    start = time.process_time()
     result = read_upload("loin.xlsx", xlsx_with_sheet(sheet))
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert "anormale" in str(result.problems[0])
 
 

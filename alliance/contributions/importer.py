@@ -108,6 +108,9 @@ def _read_csv(text: str) -> pd.DataFrame:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=header, dtype=str)
 
 
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,12})\"")
+
+
 def _check_xlsx_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -123,6 +126,13 @@ def _check_xlsx_archive(data: bytes) -> None:
             f"classeur trop volumineux une fois décompressé ({total // 1024 // 1024} Mio, "
             f"{MAX_XLSX_UNCOMPRESSED // 1024 // 1024} Mio au plus)"
         )
+    # Row numbers are read from the sheets' XML first: a row placed at line 900 000 000 would
+    # otherwise make the reader produce every empty row before it.
+    for entry in entries:
+        if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+            rows = [int(n) for n in _ROW_NUMBER.findall(archive.read(entry))]
+            if rows and max(rows) > EXCEL_MAX_ROWS:
+                raise ValueError(f"feuille anormale (ligne {max(rows)} : plus de lignes qu'Excel n'en permet)")
 
 
 def _cell_text(value: object) -> str:

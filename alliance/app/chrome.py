@@ -1,0 +1,103 @@
+"""What every page shares around its content: global CSS (contrast) and the French translation
+of the strings Streamlit's frontend only has in English (file uploader, multiselect, table
+toolbar, skip link…), applied in the browser as they appear."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+# Streamlit's captions are grey at 60 % opacity (3.9:1 on white): WCAG AA wants 4.5:1.
+GLOBAL_CSS = """<style>
+[data-testid="stCaptionContainer"] {opacity: 1 !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4a5560 !important;}
+.stHtml:has(> script#interface-fr) {display: none;}
+</style>"""
+
+# Exact English strings of the frontend (Streamlit 1.67) -> French.
+EXACT = {
+    "Skip to main content": "Aller au contenu principal",
+    "Drag and drop a file here": "Glissez-déposez un fichier ici",
+    "Drag and drop files here": "Glissez-déposez des fichiers ici",
+    "Drag and drop directories here": "Glissez-déposez des dossiers ici",
+    "Upload": "Parcourir…",
+    "Browse files": "Parcourir…",
+    "Select all": "Tout sélectionner",
+    "Clear all": "Tout effacer",
+    "Clear value": "Effacer",
+    "No results": "Aucun résultat",
+    "Choose an option": "Choisir",
+    "Choose options": "Choisir",
+    "Download as CSV": "Télécharger en CSV",
+    "Search": "Rechercher",
+    "Show/hide columns": "Afficher ou masquer des colonnes",
+    "Fullscreen": "Plein écran",
+    "View fullscreen": "Plein écran",
+    "Close fullscreen": "Quitter le plein écran",
+    "Exit fullscreen": "Quitter le plein écran",
+    "Show password": "Afficher le mot de passe",
+    "Hide password": "Masquer le mot de passe",
+    "Copy to clipboard": "Copier dans le presse-papiers",
+    "Running...": "Calcul en cours…",
+    "Remove": "Retirer",
+    "Delete": "Supprimer",
+    "Close": "Fermer",
+    "Open sidebar": "Ouvrir le panneau latéral",
+    "Close sidebar": "Fermer le panneau latéral",
+    "Collapse sidebar": "Replier le panneau latéral",
+    "Expand sidebar": "Déplier le panneau latéral",
+}
+# (regular expression, replacement) for strings with a number in them.
+PATTERNS = [
+    (r"^Select (\d+) matches$", "Sélectionner les $1 résultats"),
+    (r"^Press Enter to (apply|submit)$", "Entrée pour valider"),
+    (r"^Press (⌘|Ctrl)\+Enter to (apply|submit)$", "$1+Entrée pour valider"),
+    (r"^(\d+)\s?MB per file$", "$1 Mo par fichier au plus"),
+    (r"^(\d+)\s?KB per file$", "$1 Ko par fichier au plus"),
+]
+
+FRENCH_UI_JS = """<script id="interface-fr">
+(function () {
+  if (window.__interfaceFr) return;
+  window.__interfaceFr = true;
+  const exact = %(exact)s;
+  const patterns = %(patterns)s.map(([p, r]) => [new RegExp(p), r]);
+  function french(text) {
+    const core = text.trim();
+    if (!core) return null;
+    if (Object.prototype.hasOwnProperty.call(exact, core)) return text.replace(core, exact[core]);
+    for (const [re, by] of patterns) if (re.test(core)) return text.replace(core, core.replace(re, by));
+    return null;
+  }
+  function fix(node) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const out = french(node.nodeValue);
+      if (out !== null && out !== node.nodeValue) node.nodeValue = out;
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE || node.tagName === 'SCRIPT' || node.tagName === 'STYLE') return;
+    for (const name of ['aria-label', 'title', 'placeholder']) {
+      const value = node.getAttribute(name);
+      const out = value && french(value);
+      if (out && out !== value) node.setAttribute(name, out);
+    }
+    node.childNodes.forEach(fix);
+  }
+  fix(document.body);
+  new MutationObserver(records => records.forEach(r => {
+    if (r.type === 'characterData') fix(r.target);
+    else if (r.type === 'attributes') fix(r.target);
+    else r.addedNodes.forEach(fix);
+  })).observe(document.body, {subtree: true, childList: true, characterData: true,
+                              attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder']});
+})();
+</script>""".replace("%(exact)s", json.dumps(EXACT, ensure_ascii=False)).replace(
+    "%(patterns)s", json.dumps(PATTERNS, ensure_ascii=False)
+)
+
+
+def app_chrome() -> None:
+    """Global CSS and the French frontend strings (called once per run by dashboard.py)."""
+    st.html(GLOBAL_CSS)
+    st.html(FRENCH_UI_JS, unsafe_allow_javascript=True)
