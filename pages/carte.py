@@ -52,7 +52,7 @@ def explorer() -> None:
     outside = selected is not None and selected not in ids
     map_col, card_col = st.columns([2.2, 1], gap="medium")
     with map_col:
-        centre, zoom = view_of(catalogue, ids)
+        centre, zoom = view_of(catalogue, ids, geo=geo, regions=filters.regions)
         result = show_map(
             cache.carte_base_map(),
             key="carte_cooperations",

@@ -17,7 +17,7 @@ from alliance.exports.selection import (
     selection_excel_csv,
     selection_xlsx,
 )
-from alliance.fmt import fmt_int
+from alliance.fmt import plural
 from alliance.views.statistics import CHARTS, COVERAGE_VIEW, VIEWS
 
 geo = cache.geodata()
@@ -29,10 +29,10 @@ coops = catalogue.cooperations.loc[list(ids)]
 st.title("Statistiques des coopérations")
 lead = st.columns([3, 1])
 contributed = int((coops["provenance"] == "contribution").sum())
-origin = f" (dont {fmt_int(contributed)} contributions validées)" if contributed else ""
+origin = f" (dont {plural(contributed, 'contribution validée', 'contributions validées')})" if contributed else ""
 lead[0].markdown(
-    f"**{fmt_int(len(ids))}** coopérations sélectionnées{origin} sur "
-    f"{fmt_int(len(catalogue.cooperations))} au catalogue. Cliquez une barre pour restreindre la "
+    f"**{plural(len(ids), 'coopération sélectionnée', 'coopérations sélectionnées')}**{origin} sur "
+    f"{plural(len(catalogue.cooperations), 'coopération')} au catalogue. Cliquez une barre pour restreindre la "
     "sélection ; les filtres sont partagés avec la carte."
 )
 lead[1].page_link("pages/carte.py", label="Voir la sélection sur la carte", query_params=st.query_params.to_dict())

@@ -11,7 +11,7 @@ from alliance.app import cache
 from alliance.app.sidebar import url_params
 from alliance.app.widgets import sources_footer
 from alliance.escaping import markdown_text
-from alliance.fmt import fmt_dec, fmt_int
+from alliance.fmt import fmt_dec, fmt_int, plural
 from alliance.maps.component import show_map
 from alliance.maps.overlays import territory_view
 
@@ -93,7 +93,7 @@ else:
             st.markdown(
                 "**Groupements dont il est membre** : " + ", ".join(map(markdown_text, profile.groupings["nom"]))
             )
-        st.markdown(f"**{fmt_int(len(ids))} coopérations**, directes ou via un groupement, par type :")
+        st.markdown(f"**{plural(len(ids), 'coopération')}**, directes ou via un groupement, par type :")
         coops = profile.cooperations.assign(type_libelle=profile.cooperations["type"].map(vocab["type"].label))
         for type_label, group in coops.sort_values(["type_libelle", "nom"]).groupby("type_libelle", sort=False):
             lines = []

@@ -34,7 +34,7 @@ def test_statistiques_every_view_renders():
 def test_statistiques_follow_the_shared_filters():
     at = page("pages/statistiques.py", {"theme": "alimentation", "region": "76"}).run()
     assert not at.exception
-    assert any("**2** coopérations sélectionnées" in m.value for m in at.markdown)
+    assert any("**2\u00a0coopérations sélectionnées**" in m.value for m in at.markdown)
 
 
 def test_statistiques_empty_selection():

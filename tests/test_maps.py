@@ -1,4 +1,5 @@
 import folium
+import shapely
 import pytest
 from folium.plugins import MarkerCluster
 
@@ -39,3 +40,27 @@ def test_carte_base_map_needs_no_jquery(geo):
     # Popups of the cooperation layers are Leaflet's own (FeatureLayer): one script less to load.
     html = basemap.carte_base_map(basemap.base_layers(geo)).get_root().render()
     assert "jquery" not in html.lower()
+
+
+def test_views_frame_the_region_and_ignore_partners_abroad(catalogue, geo):
+    from alliance.maps.overlays import MAX_SELECTION_ZOOM, view_of
+
+    brittany = geo.regions.geometry.at["53"]
+    (lat, lon), zoom = view_of(catalogue, catalogue.cooperations.index[:5], geo=geo, regions=("53",))
+    assert brittany.contains(shapely.Point(lon, lat)) and zoom >= 6.5  # the region, not France
+    # a cooperation with a partner in Cardiff is framed on its French members
+    with_cardiff = [c for c, m in catalogue.cooperations["membres"].items() if any("Cardiff" in r for r in m)]
+    if with_cardiff:
+        (lat, lon), _ = view_of(catalogue, with_cardiff)
+        assert lat < 49.5  # Cardiff is at 51.5° N
+    # a single small EPCI keeps its surroundings in view
+    small = catalogue.cooperations.index[catalogue.cooperations["membres"].map(len) == 1][:1]
+    if len(small):
+        assert view_of(catalogue, small)[1] <= MAX_SELECTION_ZOOM
+
+
+def test_main_town_labels_come_from_the_geodata(geo):
+    towns = basemap.main_towns(geo)
+    names = [name for name, _, _ in towns]
+    assert len(towns) == len(geo.departements) and "Rennes" in names and "Brest" in names
+    assert "_TownLabels" not in basemap.home_map(basemap.base_layers(geo)).get_root().render()

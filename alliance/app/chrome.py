@@ -13,6 +13,8 @@ GLOBAL_CSS = """<style>
 [data-testid="stCaptionContainer"] {opacity: 1 !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4a5560 !important;}
 .stHtml:has(> script#interface-fr) {display: none;}
+/* Streamlit leaves 6rem above every page: keep the map and its legend higher on screen */
+[data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
 </style>"""
 
 # Exact English strings of the frontend (Streamlit 1.67) -> French.

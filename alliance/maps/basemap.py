@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -213,6 +214,41 @@ class BaseLayers:
     regions: str
     departement_borders: str
     metropoles: str
+    towns: str = "[]"  # [[name, lat, lon], …] of the main town of each département
+
+
+def main_towns(geo: GeoData) -> list[list]:
+    """The most populous commune of each département (INSEE population): offline place names."""
+    communes = geo.communes.sort_values("population", ascending=False).drop_duplicates("departement")
+    return [[str(r.nom), round(float(r.lat), 4), round(float(r.lon), 4)] for r in communes.itertuples()]
+
+
+class _TownLabels(MacroElement):
+    """Names of the main towns, drawn from the geodata (no tile server), shown once zoomed in
+    enough for them not to crowd the map (they never catch clicks)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+            var towns = L.layerGroup();
+            {{ this.towns }}.forEach(function (t) {
+                L.marker([t[1], t[2]], {interactive: false, keyboard: false, icon: L.divIcon({
+                    className: "alliance-town", html: "<span>" + t[0].replace(/[&<>"]/g, "") + "</span>",
+                    iconSize: null})}).addTo(towns);
+            });
+            function show() {
+                if (map.getZoom() >= {{ this.min_zoom }}) towns.addTo(map); else towns.remove();
+            }
+            map.on("zoomend", show);
+            show();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, towns_json: str, min_zoom: float = 6.75):
+        super().__init__()
+        self._name = "TownLabels"
+        self.towns, self.min_zoom = towns_json, min_zoom
 
 
 def base_layers(geo: GeoData) -> BaseLayers:
@@ -223,6 +259,7 @@ def base_layers(geo: GeoData) -> BaseLayers:
         ),
         departement_borders=features_json([Feature(inner_borders(geo.departements, "region"))]),
         metropoles=features_json(Feature(r.geometry, tooltip=epci_tooltip(r)) for r in geo.metropoles.itertuples()),
+        towns=json.dumps(main_towns(geo), ensure_ascii=False).replace("</", "<\\/"),
     )
 
 
@@ -297,6 +334,7 @@ def carte_base_map(
         FeatureLayer(layers.metropoles, {"defaut": {**METROPOLE_STYLE, "fillOpacity": 0.25}}),
         show=False,
     )
+    _TownLabels(layers.towns).add_to(fmap)
     for group in extra_groups or []:
         group.add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)

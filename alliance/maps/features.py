@@ -41,6 +41,10 @@ MAP_CSS = (
     "height:auto !important;padding:6px 10px;font:600 14px sans-serif;color:#1f2328;text-decoration:none}"
     # the attribution never covers the metric scale at its left, even on a narrow map
     ".leaflet-control-attribution{font-size:11px;max-width:calc(100% - 170px);line-height:1.3}"
+    # main towns' names (maps.basemap._TownLabels): dark text with a white halo
+    ".alliance-town span{position:relative;left:-50%;top:-8px;white-space:nowrap;font:600 12px sans-serif;"
+    "color:#1f2328;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
+    ".alliance-town{width:0;height:0}"
     # the mouse-wheel hint (maps.basemap._ReadingAids), shown over the map for a moment
     ".alliance-hint{position:absolute;z-index:1000;left:50%;top:45%;transform:translate(-50%,-50%);"
     "background:rgba(31,35,40,.85);color:#fff;padding:8px 14px;border-radius:6px;font:15px sans-serif;"

@@ -285,20 +285,31 @@ def cooperation_groups(
     return groups[:-4] + [named[name] for name in ALL_LAYERS[1:] if name in layers]
 
 
+MAX_SELECTION_ZOOM = 8.5  # a small selection still shows its surroundings (≈ 150 km across)
+
+
 def view_of(
-    catalogue: Catalogue, ids, map_height_px: int = 600, map_width_px: int = 560
+    catalogue: Catalogue,
+    ids,
+    map_height_px: int = 600,
+    map_width_px: int = 560,
+    geo: GeoData | None = None,
+    regions: tuple[str, ...] = (),
 ) -> tuple[tuple[float, float], float]:
-    """Centre and zoom that frame the cooperations `ids` (France-wide view when empty)."""
+    """Centre and zoom that frame the cooperations `ids` (France-wide view when empty); with a
+    region filter, the regions themselves. Parts abroad or overseas (a partner in Cardiff, a
+    member in Guadeloupe) do not pull a mainland selection out to the ocean."""
+    if geo is not None and regions:
+        chosen = geo.regions.loc[[r for r in regions if r in geo.regions.index]]
+        if len(chosen):
+            return _zoom_for_bounds(chosen.total_bounds, map_height_px, map_width_px)
     if len(ids) == 0:
         return FRANCE_CENTER, FRANCE_ZOOM
     shapes = catalogue.shapes.loc[list(ids)]
-    # Frame mainland France when the selection has shapes there: a few overseas or foreign
-    # members must not zoom the map out to the Atlantic.
-    points = shapes.representative_point()
-    mainland = shapes[points.within(MAINLAND)]
-    if len(mainland) and len(mainland) < len(shapes):
-        shapes = mainland
-    return _zoom_for_bounds(shapes.total_bounds, map_height_px, map_width_px)
+    clipped = shapes.intersection(MAINLAND)
+    if not clipped.is_empty.all():
+        shapes = clipped[~clipped.is_empty]
+    return _zoom_for_bounds(shapes.total_bounds, map_height_px, map_width_px, max_zoom=MAX_SELECTION_ZOOM)
 
 
 def territory_view(catalogue: Catalogue, geo: GeoData, ref: str, ids) -> tuple[tuple[float, float], float]:
@@ -326,13 +337,13 @@ def view_of_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560) ->
     return _zoom_for_bounds(bounds, map_height_px, map_width_px)
 
 
-def _zoom_for_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560):
+def _zoom_for_bounds(bounds, map_height_px: int = 600, map_width_px: int = 560, max_zoom: float = 11.0):
     minx, miny, maxx, maxy = bounds
     lon_span = max(maxx - minx, 0.05)
     merc = [math.log(math.tan(math.pi / 4 + math.radians(v) / 2)) for v in (miny, maxy)]
     lat_span = max(math.degrees(merc[1] - merc[0]), 0.05)
     zoom = min(math.log2(map_width_px * 360 / (256 * lon_span)), math.log2(map_height_px * 360 / (256 * lat_span)))
-    return ((miny + maxy) / 2, (minx + maxx) / 2), float(max(4.0, min(11.0, math.floor((zoom - 0.3) * 4) / 4)))
+    return ((miny + maxy) / 2, (minx + maxx) / 2), float(max(4.0, min(max_zoom, math.floor((zoom - 0.3) * 4) / 4)))
 
 
 POSITION_COLOURS = {"pôle": "#8c1d40", "couronne": "#e6550d", "au-delà de l'aire": "#3182bd"}
