@@ -1,6 +1,6 @@
 import folium
-import shapely
 import pytest
+import shapely
 from folium.plugins import MarkerCluster
 
 from alliance.maps import basemap
@@ -63,4 +63,6 @@ def test_main_town_labels_come_from_the_geodata(geo):
     towns = basemap.main_towns(geo)
     names = [name for name, _, _ in towns]
     assert len(towns) == len(geo.departements) and "Rennes" in names and "Brest" in names
-    assert "_TownLabels" not in basemap.home_map(basemap.base_layers(geo)).get_root().render()
+    layers = basemap.base_layers(geo)
+    assert '"alliance-town"' in basemap.carte_base_map(layers).get_root().render()
+    assert '"alliance-town"' not in basemap.home_map(layers).get_root().render()  # France view: no labels
