@@ -1,6 +1,6 @@
-"""What every page shares around its content: global CSS (contrast) and the French translation
-of the strings Streamlit's frontend only has in English (file uploader, multiselect, table
-toolbar, skip link…), applied in the browser as they appear."""
+"""What every page shares around its content: global CSS (contrast) and a small script that
+translates the strings Streamlit's frontend only has in English (file uploader, multiselect,
+table toolbar, skip link…) as they appear, and on a phone scrolls a newly opened card into view."""
 
 from __future__ import annotations
 
@@ -86,11 +86,21 @@ FRENCH_UI_JS = """<script id="interface-fr">
     }
     node.childNodes.forEach(fix);
   }
+  // On a phone the card of a cooperation sits below the map: bring a newly opened card into view.
+  let lastCard = null;
+  function showCard(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const marker = node.matches('[data-fiche]') ? node : node.querySelector('[data-fiche]');
+    if (!marker || marker.dataset.fiche === lastCard) return;
+    lastCard = marker.dataset.fiche;
+    if (window.innerWidth < 640) setTimeout(() => marker.scrollIntoView({behavior: 'smooth', block: 'start'}), 300);
+  }
   fix(document.body);
+  showCard(document.body);
   new MutationObserver(records => records.forEach(r => {
     if (r.type === 'characterData') fix(r.target);
     else if (r.type === 'attributes') fix(r.target);
-    else r.addedNodes.forEach(fix);
+    else r.addedNodes.forEach(n => { fix(n); showCard(n); });
   })).observe(document.body, {subtree: true, childList: true, characterData: true,
                               attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder']});
 })();

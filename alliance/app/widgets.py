@@ -1,5 +1,6 @@
 """Small shared Streamlit widgets (layout only; logic lives in the other modules)."""
 
+import html
 from typing import Any
 
 import streamlit as st
@@ -68,6 +69,8 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
 
     vocab = catalogue.vocab
     row = catalogue.cooperations.loc[coop_id]
+    # a marker the browser scrolls into view on a phone, where the card sits below the map
+    st.html(f"<span class='fiche-cooperation' data-fiche='{html.escape(coop_id, quote=True)}'></span>")
     st.subheader(markdown_text(row["nom"]), anchor=False)
     year = f" · créée en {int(row['annee'])}" if pd.notna(row["annee"]) else ""
     st.markdown(

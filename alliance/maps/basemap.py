@@ -79,6 +79,11 @@ class _ReadingAids(MacroElement):
             map.scrollWheelZoom.disable();
             map.on("click focus", function () { map.scrollWheelZoom.enable(); });
             map.on("mouseout blur", function () { map.scrollWheelZoom.disable(); });
+            // On a touch screen one finger scrolls the page; the map moves once it has been tapped.
+            if (L.Browser.mobile && map.dragging) {
+                map.dragging.disable();
+                map.on("click", function () { map.dragging.enable(); });
+            }
             // Ctrl + wheel zooms at once; a plain wheel over a map not yet clicked says how.
             var hint = L.DomUtil.create("div", "alliance-hint", map.getContainer());
             hint.textContent = "Cliquez dans la carte (ou maintenez Ctrl) pour zoomer avec la molette";
