@@ -59,7 +59,7 @@ PATTERNS = [
     (r"^(\d+)\s?KB per file$", "$1 Ko par fichier au plus"),
 ]
 
-FRENCH_UI_JS = """<script id="interface-fr">
+FRENCH_UI_JS = r"""<script id="interface-fr">
 (function () {
   if (window.__interfaceFr) return;
   window.__interfaceFr = true;
@@ -95,14 +95,34 @@ FRENCH_UI_JS = """<script id="interface-fr">
     lastCard = marker.dataset.fiche;
     if (window.innerWidth < 640) setTimeout(() => marker.scrollIntoView({behavior: 'smooth', block: 'start'}), 300);
   }
+  // The address follows the view at once, one history entry per change; Back reloads the
+  // previous address, whose filters and card the page reads on a fresh start.
+  function showView(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const marks = node.matches('[data-vue]') ? [node] : Array.from(node.querySelectorAll('[data-vue]'));
+    if (!marks.length) return;
+    const query = marks[marks.length - 1].dataset.vue;
+    if (query === location.search.replace(/^\?/, '')) return;
+    history.pushState({alliance: true}, '', location.pathname + (query ? '?' + query : ''));
+  }
+  let shownPath = location.pathname;  // page of the entry on screen (Streamlit moves between pages itself)
+  for (const name of ['pushState', 'replaceState']) {
+    const original = history[name].bind(history);
+    history[name] = function (...args) { const out = original(...args); shownPath = location.pathname; return out; };
+  }
+  window.addEventListener('popstate', () => {
+    if (location.pathname === shownPath) location.reload();  // same page, earlier filters or card
+    shownPath = location.pathname;
+  });
   fix(document.body);
   showCard(document.body);
+  showView(document.body);
   new MutationObserver(records => records.forEach(r => {
     if (r.type === 'characterData') fix(r.target);
-    else if (r.type === 'attributes') fix(r.target);
-    else r.addedNodes.forEach(n => { fix(n); showCard(n); });
+    else if (r.type === 'attributes') { fix(r.target); showView(r.target); }
+    else r.addedNodes.forEach(n => { fix(n); showCard(n); showView(n); });
   })).observe(document.body, {subtree: true, childList: true, characterData: true,
-                              attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder']});
+                              attributes: true, attributeFilter: ['aria-label', 'title', 'placeholder', 'data-vue']});
 })();
 </script>""".replace("%(exact)s", json.dumps(EXACT, ensure_ascii=False)).replace(
     "%(patterns)s", json.dumps(PATTERNS, ensure_ascii=False)

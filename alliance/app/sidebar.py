@@ -7,6 +7,7 @@ on every page, so moving from the map to the charts keeps the selection, and the
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from typing import Any
 
@@ -81,6 +82,17 @@ def sync_url(filters: Filters) -> None:
         params[SELECTED_KEY] = st.session_state[SELECTED_KEY]
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
+    st.sidebar.html(view_marker())
+
+
+def view_marker() -> str:
+    """A hidden element carrying the view's query string: the browser puts it in the address bar
+    at once, as a new history entry (Streamlit's own update waits for the next interaction), so
+    Back returns to the previous filters (alliance.app.chrome)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    return f"<span hidden data-vue='{html.escape(query, quote=True)}'></span>"
 
 
 PAGE_KEY = "filtres_page"

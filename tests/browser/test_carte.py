@@ -68,3 +68,29 @@ def test_shared_url_restores_view(page, app_url, catalogue):
     assert "Alimentation" in sidebar.inner_text() and "Contrat de réciprocité" in sidebar.inner_text()
     page.get_by_role("heading", name=catalogue.cooperations.at["cr-toulouse-armagnac", "nom"]).wait_for()
     assert drawn_layers(page)["ext"] == 0
+
+
+def test_address_follows_each_filter_change_and_back_undoes_it(page, app_url):
+    """The address bar shows the view after every change (not one step behind), and Back returns
+    to the previous filters, the widgets and the selection with them."""
+    page.goto(f"{app_url}/carte")
+    wait_for_map(page)
+    box = page.get_by_label("Recherche (coopération, territoire)")
+    count = (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has_text="Coopérations")
+        .locator('[data-testid="stMetricValue"]')
+    )
+    box.fill("Brest")
+    box.press("Enter")
+    page.wait_for_function("() => location.search === '?q=Brest'", timeout=20000)
+    brest = count.inner_text()
+    box.fill("Nantes")
+    box.press("Enter")
+    page.wait_for_function("() => location.search === '?q=Nantes'", timeout=20000)
+    page.go_back()
+    page.wait_for_function("() => location.search === '?q=Brest'", timeout=20000)
+    page.get_by_label("Recherche (coopération, territoire)").and_(page.locator("[value='Brest']")).wait_for(
+        timeout=30000
+    )
+    assert count.inner_text() == brest
