@@ -8,8 +8,8 @@ import streamlit as st
 
 from alliance.analysis.filters import Filters, apply_filters
 from alliance.app import cache
-from alliance.app.sidebar import SELECTED_KEY, filter_sidebar, reset_filters, select_cooperation, share_url, show_view
-from alliance.app.widgets import cooperation_card, legend, sources_footer
+from alliance.app.sidebar import SELECTED_KEY, filter_sidebar, select_cooperation, share_url, show_view
+from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
 from alliance.maps.component import show_map
 from alliance.maps.overlays import describe_selection, label_index, view_of
@@ -38,8 +38,10 @@ cols[3].metric(
 )
 
 if len(ids) == 0:
-    st.info("Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.")
-    st.button("Réinitialiser les filtres", on_click=reset_filters, key="reset_vide", type="primary")
+    empty_selection(
+        "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
+        key="reset_vide",
+    )
 
 
 @st.fragment

@@ -10,7 +10,7 @@ from alliance.analysis.filters import apply_filters
 from alliance.analysis.network import LEVELS
 from alliance.app import cache
 from alliance.app.sidebar import filter_sidebar
-from alliance.app.widgets import sources_footer
+from alliance.app.widgets import empty_selection, sources_footer
 from alliance.fmt import fmt_dec, fmt_int
 from alliance.maps.component import show_map
 
@@ -37,7 +37,7 @@ cols[1].metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
 cols[2].metric("Liens", fmt_int(graph.number_of_edges()))
 cols[3].metric("Systèmes de coopération", fmt_int(ranks["systeme"].nunique() if len(ranks) else 0))
 if graph.number_of_nodes() == 0:
-    st.info("Aucune coopération ne relie deux territoires de ce niveau avec ces filtres.")
+    empty_selection("Aucune coopération ne relie deux territoires de ce niveau avec ces filtres.")
     sources_footer()
     st.stop()
 

@@ -9,7 +9,13 @@ import streamlit as st
 from alliance.analysis.filters import apply_filters
 from alliance.app import cache
 from alliance.app.sidebar import current_filters, filter_sidebar
-from alliance.app.widgets import chart_block, coverage_tables, narrow_filters_from_selection, sources_footer
+from alliance.app.widgets import (
+    chart_block,
+    coverage_tables,
+    empty_selection,
+    narrow_filters_from_selection,
+    sources_footer,
+)
 from alliance.exports.selection import (
     XLSX_MIME,
     catalogue_csv,
@@ -38,7 +44,7 @@ lead[0].markdown(
 lead[1].page_link("pages/carte.py", label="Voir la sélection sur la carte", query_params=st.query_params.to_dict())
 
 if len(ids) == 0:
-    st.info("Aucune coopération ne correspond à ces filtres : aucun graphique à afficher.")
+    empty_selection("Aucune coopération ne correspond à ces filtres : aucun graphique à afficher.")
     sources_footer()
     st.stop()
 

@@ -39,8 +39,9 @@ def test_statistiques_follow_the_shared_filters():
 
 def test_statistiques_empty_selection():
     at = page("pages/statistiques.py", {"theme": "sante", "region": "94"}).run()
-    assert not at.exception
-    assert any("Aucune coopération" in i.value for i in at.info)
+    assert any("Aucune coopération" in i.value for i in at.info) and not charts_of(at)
+    at.button(key="reinitialiser_vide").click().run()  # one click back to the whole catalogue
+    assert not at.info and charts_of(at) and dict(at.query_params) == {}
 
 
 def test_click_on_a_bar_narrows_the_filters():

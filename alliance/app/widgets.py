@@ -299,3 +299,12 @@ def slide_legend(catalogue, ids, scene) -> str:
         for label, colour in legend_items(catalogue, ids, scene)
     )
     return f"<div class='slide-legend' role='note' aria-label='Légende de la carte'>{items}</div>"
+
+
+def empty_selection(message: str, key: str = "reinitialiser_vide") -> None:
+    """What a page shows instead of an empty chart or map: a sentence and a one-click reset."""
+    from alliance.app.sidebar import current_filters, reset_filters
+
+    st.info(message, icon="ℹ️")
+    if not current_filters().is_empty:
+        st.button("Réinitialiser les filtres", key=key, on_click=reset_filters, type="primary")
