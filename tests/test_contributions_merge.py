@@ -4,26 +4,14 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from alliance.contributions.store import Store
-from alliance.data.catalogue import COLUMNS
 from alliance.paths import ROOT
+from tests.rows import row, table
 
 XSS = "<img src=x onerror=alert(1)>"
 
 
 def contribution(cid="contribution-xss", nom=XSS):
-    row = {c: "" for c in COLUMNS}
-    row.update(
-        id=cid,
-        nom=nom,
-        type="entente",
-        membres="epci:242900314;epci:200068120",
-        themes="mobilites",
-        statut="active",
-        source="Délibération",
-        citation="Une citation",
-        description=XSS,
-    )
-    return pd.DataFrame([row], columns=COLUMNS)
+    return table(row(cid, nom=nom, themes="mobilites", description=XSS))
 
 
 def carte(monkeypatch, db, query=None):

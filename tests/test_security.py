@@ -13,6 +13,7 @@ import pytest
 from alliance.data.catalogue import COLUMNS, TerritoryIndex, build_catalogue, read_catalogue_csv
 from alliance.escaping import html_text, markdown_text
 from alliance.paths import DATA_DIR
+from tests.rows import row
 
 # One payload per context a string can reach: HTML, attribute, JS string, template literal, URL.
 PAYLOADS = {
@@ -28,18 +29,9 @@ PAYLOADS = {
 
 
 def contribution(cid: str, nom: str, ext_label: str = "Partenaire") -> dict:
-    row = {c: "" for c in COLUMNS}
-    row.update(
-        id=cid,
-        nom=nom,
-        type="entente",
-        statut="active",
-        source="Délibération",
-        citation=nom,
-        description=nom,
-        membres=f"epci:242900314;epci:200068120;ext:{ext_label}@47.2,-1.5",
+    return row(
+        cid, nom=nom, citation=nom, description=nom, membres=f"epci:242900314;epci:200068120;ext:{ext_label}@47.2,-1.5"
     )
-    return row
 
 
 def layers_js(geo, vocab, name: str, ext_label: str) -> str:

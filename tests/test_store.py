@@ -5,31 +5,17 @@ import json
 import os
 import threading
 
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from alliance.contributions.store import SCHEMA_VERSION, Store, StoreError, fingerprint
-from alliance.data.catalogue import COLUMNS
+from tests.rows import row, table
 
 URLS = ["sqlite"] + (["postgres"] if os.environ.get("ALLIANCE_TEST_POSTGRES_URL") else [])
 
 
 def rows(*ids, nom="Coopération"):
-    out = []
-    for cid in ids:
-        r = {c: "" for c in COLUMNS}
-        r.update(
-            id=cid,
-            nom=nom,
-            type="entente",
-            membres="epci:242900314;epci:200068120",
-            statut="active",
-            source="s",
-            citation="c",
-        )
-        out.append(r)
-    return pd.DataFrame(out, columns=COLUMNS)
+    return table(*(row(cid, nom=nom, source="s", citation="c") for cid in ids))
 
 
 @pytest.fixture(params=URLS)

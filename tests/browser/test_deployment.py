@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import re
 
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from alliance.data.catalogue import COLUMNS
 from tests.harness import NGINX, free_port, guard_network, import_and_validate, running_app, running_nginx, wait_for_map
+from tests.rows import row, table
 
 POSTGRES = os.environ.get("ALLIANCE_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(
@@ -63,19 +62,9 @@ def test_contribution_validated_on_a_appears_on_b_and_through_nginx(chromium, cl
     wait_for_map(page)
     before = cooperations_shown(page)
 
-    row = {c: "" for c in COLUMNS}
-    row.update(
-        id="replique-a",
-        nom=NAME,
-        type="entente",
-        membres="epci:242900314;epci:200068120",
-        themes="mobilites",
-        statut="active",
-        source="Délibération",
-        citation="Une citation",
-    )
+    contributed = row("replique-a", nom=NAME, themes="mobilites")
     path = tmp_path / "contribution.csv"
-    pd.DataFrame([row], columns=COLUMNS).to_csv(path, index=False)
+    table(contributed).to_csv(path, index=False)
     import_and_validate(page, cluster["a"], path)
 
     for base in (cluster["b"], cluster["proxy"]):

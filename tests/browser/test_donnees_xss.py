@@ -1,10 +1,8 @@
 """An editor uploads a cooperation named <img src=x onerror=alert(1)>: no script runs, the
 name shows literally in the card and in the map popup."""
 
-import pandas as pd
 import pytest
 
-from alliance.data.catalogue import COLUMNS
 from tests.harness import (
     guard_network,
     import_and_validate,
@@ -14,6 +12,7 @@ from tests.harness import (
     wait_for_links,
     wait_for_map,
 )
+from tests.rows import row, table
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -26,20 +25,9 @@ def editor_app(tmp_path_factory):
 
 
 def test_xss_upload_is_shown_as_text(chromium, editor_app, tmp_path):
-    row = {c: "" for c in COLUMNS}
-    row.update(
-        id="contribution-xss",
-        nom=XSS,
-        type="entente",
-        membres="epci:242900314;epci:200068120",
-        themes="mobilites",
-        statut="active",
-        source="Délibération",
-        citation=XSS,
-        description=XSS,
-    )
+    contributed = row("contribution-xss", nom=XSS, themes="mobilites", citation=XSS, description=XSS)
     path = tmp_path / "contribution.csv"
-    pd.DataFrame([row], columns=COLUMNS).to_csv(path, index=False, sep=";")
+    table(contributed).to_csv(path, index=False, sep=";")
 
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     external = []

@@ -8,6 +8,7 @@ import pytest
 from alliance.contributions.store import Store
 from alliance.data.catalogue import COLUMNS
 from tests.harness import guard_network, map_evaluate, map_frame, running_app, wait_for_map
+from tests.rows import row
 
 NAMES = {
     "tick": "Tick` + alert(201) + `",
@@ -19,19 +20,15 @@ PHISH = "[clic](http://evil.example/phish)"
 
 
 def contribution(cid: str, nom: str) -> dict:
-    row = {c: "" for c in COLUMNS}
-    row.update(
-        id=cid,
+    return row(
+        cid,
         nom=nom,
-        type="entente",
-        statut="active",
         themes="mobilites",
         source=PHISH,
         citation=PIXEL,
         description=f"{PIXEL} {PHISH} www.evil.example",
         membres="epci:242900314;epci:200068120;ext:Ext ${alert(202)}@47.3,-1.6",
     )
-    return row
 
 
 @pytest.fixture(scope="module")

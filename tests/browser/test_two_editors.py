@@ -1,29 +1,15 @@
 """Two editors import overlapping files at the same moment through two browsers: nothing is
 lost, nothing is duplicated, and each sees which of her rows were new or changed."""
 
-import pandas as pd
 import pytest
 
 from alliance.contributions.store import Store
-from alliance.data.catalogue import COLUMNS
 from tests.harness import guard_network, running_app
+from tests.rows import row, table
 
 
 def rows(ids, nom):
-    out = []
-    for cid in ids:
-        r = {c: "" for c in COLUMNS}
-        r.update(
-            id=cid,
-            nom=f"{nom} {cid}",
-            type="entente",
-            membres="epci:242900314;epci:200068120",
-            statut="active",
-            source="Délibération",
-            citation="Une citation",
-        )
-        out.append(r)
-    return pd.DataFrame(out, columns=COLUMNS)
+    return table(*(row(cid, nom=f"{nom} {cid}") for cid in ids))
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +26,9 @@ def test_overlapping_imports_at_the_same_time(chromium, editors_app, tmp_path):
         "Bruno": rows([f"course-{i}" for i in range(20, 50)], "Bruno"),
     }
     pages = {}
-    for name, table in files.items():
+    for name, rows_of_file in files.items():
         path = tmp_path / f"{name}.csv"
-        table.to_csv(path, index=False)
+        rows_of_file.to_csv(path, index=False)
         context = chromium.new_context(viewport={"width": 1300, "height": 1000})
         guard_network(context, [])
         page = context.new_page()
