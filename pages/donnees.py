@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.app import cache
-from alliance.app.auth import SESSION_KEY, editor_password, is_editor, try_login
+from alliance.app.auth import SESSION_KEY, is_editor, login_form
 from alliance.app.widgets import sources_footer
 from alliance.contributions.importer import (
     MAX_BYTES,
@@ -113,25 +113,7 @@ with cols[2].popover("Valeurs autorisées", width="stretch"):
         st.markdown(f"**{markdown_text(fam.libelle)}** : " + ", ".join(f"`{k}`" for k in fam.keys))
 
 # --- editor login -------------------------------------------------------------------------
-if editor_password() is None:
-    st.info(
-        "Consultation seule : l'import et la validation demandent un compte éditeur. Pour les activer, "
-        "définissez la variable d'environnement ALLIANCE_EDITOR_PASSWORD (ou `editor_password` dans "
-        ".streamlit/secrets.toml) sur le serveur."
-    )
-elif not is_editor():
-
-    def login() -> None:
-        st.session_state["connexion_refusee"] = try_login(st.session_state.get("mot_de_passe") or "")
-        st.session_state["mot_de_passe"] = ""
-        st.session_state["editeur_nom"] = (st.session_state.get("nom_editeur") or "éditeur").strip()[:100]
-
-    st.text_input("Votre nom (inscrit dans l'historique)", key="nom_editeur", max_chars=100)
-    st.text_input("Mot de passe éditeur", type="password", key="mot_de_passe", max_chars=200)
-    st.button("Se connecter", key="connexion", on_click=login)
-    refusal = st.session_state.pop("connexion_refusee", None)
-    if refusal:
-        st.error(refusal)
+login_form()
 
 # --- upload and report --------------------------------------------------------------------
 if is_editor():

@@ -1,5 +1,6 @@
-"""Editor login: a password set by the deployment (environment variable ALLIANCE_EDITOR_PASSWORD
-or Streamlit secret `editor_password`), never stored in the repository.
+"""Editor login (form, check, throttling): a password set by the deployment (environment
+variable ALLIANCE_EDITOR_PASSWORD or Streamlit secret `editor_password`), never stored in the
+repository.
 
 Failed attempts are throttled per session and per client address: after FREE_ATTEMPTS
 failures, each new attempt must wait a delay that doubles with every failure (up to
@@ -121,3 +122,29 @@ def try_login(candidate: str) -> str | None:
     logger.warning("editor login failed (%s)", keys[1])
     st.session_state[SESSION_KEY] = False
     return "Mot de passe incorrect."
+
+
+def _login() -> None:
+    """Callback of « Se connecter »: check, throttle, and clear the password field."""
+    st.session_state["connexion_refusee"] = try_login(st.session_state.get("mot_de_passe") or "")
+    st.session_state["mot_de_passe"] = ""
+    st.session_state["editeur_nom"] = (st.session_state.get("nom_editeur") or "éditeur").strip()[:100]
+
+
+def login_form() -> None:
+    """The editor's login (or why there is none on this server), in French."""
+    if editor_password() is None:
+        st.info(
+            "Consultation seule : l'import et la validation demandent un compte éditeur. Pour les activer, "
+            "définissez la variable d'environnement ALLIANCE_EDITOR_PASSWORD (ou `editor_password` dans "
+            ".streamlit/secrets.toml) sur le serveur."
+        )
+        return
+    if is_editor():
+        return
+    st.text_input("Votre nom (inscrit dans l'historique)", key="nom_editeur", max_chars=100)
+    st.text_input("Mot de passe éditeur", type="password", key="mot_de_passe", max_chars=200)
+    st.button("Se connecter", key="connexion", on_click=_login)
+    refusal = st.session_state.pop("connexion_refusee", None)
+    if refusal:
+        st.error(refusal)
