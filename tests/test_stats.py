@@ -24,6 +24,7 @@ from alliance.exports.selection import (
     selection_excel_csv,
     selection_xlsx,
 )
+from alliance.fmt import french_key
 from alliance.views import charts
 
 
@@ -211,3 +212,12 @@ def test_chart_image_is_a_16_9_slide_with_selection_and_footer(catalogue, geo):
     assert image.size == (1920, 1080)
     footer = image.crop((0, 1080 - charts.FOOTER_PX, 1920, 1080)).convert("L")
     assert min(footer.getdata()) < 100  # dark footer text is drawn
+
+
+def test_heatmap_labels_every_column_in_french_order(catalogue):
+    data = theme_by_type(catalogue.cooperations, catalogue.vocab["theme"], catalogue.vocab["type"])
+    spec = charts.heatmap(data).to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["axis"]["labelOverlap"] is False  # Vega would otherwise drop every other label
+    assert x["sort"] == sorted(x["sort"], key=french_key)
+    assert set(x["sort"]) == set(data["type_libelle"])

@@ -7,6 +7,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from alliance.fmt import french_key
+
 FRENCH_LOCALE = {
     "number": {
         "decimal": ",",
@@ -152,12 +154,20 @@ def timeline_chart(data: pd.DataFrame, type_colours: dict[str, str]) -> alt.Laye
 def heatmap(data: pd.DataFrame) -> alt.Chart:
     """Thème × type: number of cooperations in each cell."""
     pick = alt.selection_point(name=SELECTION, fields=["theme", "type"], on="click")
+    types_order = sorted(set(data["type_libelle"]), key=french_key)
+    themes_order = sorted(set(data["theme_libelle"]), key=french_key)
     base = alt.Chart(data, title="Thèmes × types de coopération")
     cells = (
         base.mark_rect()
         .encode(
-            x=alt.X("type_libelle:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=220)),
-            y=alt.Y("theme_libelle:N", title=None),
+            # every column labelled (Vega would hide every other one), in French dictionary order
+            x=alt.X(
+                "type_libelle:N",
+                title=None,
+                sort=types_order,
+                axis=alt.Axis(labelAngle=-60, labelLimit=200, labelOverlap=False),
+            ),
+            y=alt.Y("theme_libelle:N", title=None, sort=themes_order, axis=alt.Axis(labelOverlap=False)),
             color=alt.Color(
                 "n:Q",
                 title="Coopérations",
@@ -172,7 +182,9 @@ def heatmap(data: pd.DataFrame) -> alt.Chart:
         )
         .add_params(pick)
     )
-    text = base.mark_text(fontSize=FONT_SIZE - 2).encode(x="type_libelle:N", y="theme_libelle:N", text="n:Q")
+    text = base.mark_text(fontSize=FONT_SIZE - 2).encode(
+        x=alt.X("type_libelle:N", sort=types_order), y=alt.Y("theme_libelle:N", sort=themes_order), text="n:Q"
+    )
     return (cells + text).properties(height=alt.Step(24), width="container")
 
 
