@@ -12,7 +12,7 @@ from alliance.app.sidebar import SELECTED_KEY, filter_sidebar, select_cooperatio
 from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
 from alliance.maps.component import show_map
-from alliance.maps.overlays import describe_selection, label_index, view_of
+from alliance.maps.overlays import cooperation_of_member, describe_selection, label_index, view_of
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
@@ -73,7 +73,7 @@ def explorer() -> None:
         clicked = (result.get("last_object_clicked_tooltip") or "").strip()
         if clicked and clicked != st.session_state.get("dernier_clic"):
             st.session_state["dernier_clic"] = clicked
-            coop = label_index(catalogue).get(clicked)
+            coop = label_index(catalogue).get(clicked) or cooperation_of_member(catalogue, geo, ids, clicked)
             if coop and coop != selected:
                 select_cooperation(coop)
                 st.rerun()

@@ -141,3 +141,18 @@ def test_related_cooperation_outside_the_filters_opens_with_a_notice_and_widenin
     assert not at.exception
     assert not any("hors des filtres actuels" in i.value for i in at.info)
     assert at.multiselect(key="filtre_types").value == []
+
+
+def test_click_on_a_member_epci_opens_a_cooperation_it_takes_part_in(catalogue, geo):
+    """A member EPCI's tooltip (« <b>Nom</b><br>… habitants ») opens a cooperation of the selection."""
+    from alliance.maps.basemap import tooltip_html
+
+    tooltip = tooltip_html(geo.epci.at["242900314", "nom"], "1 habitants · 1 communes")  # Brest métropole
+    with mock.patch(
+        "alliance.maps.component.sf._component_func", return_value={"last_object_clicked_tooltip": tooltip}
+    ):
+        at = carte({"type": "contrat_reciprocite", "region": "53"}).run()
+        at.run()
+    assert not at.exception
+    opened = at.query_params["coop"]
+    assert opened == "cr-brest-cob" and "epci:242900314" in catalogue.cooperations.at[opened, "membres"]

@@ -70,6 +70,24 @@ def popups(catalogue: Catalogue, ids) -> dict[str, str]:
     return {cid: popup_html(catalogue, cid, by_coop.get(cid, empty), rows[cid]) for cid in wanted}
 
 
+def cooperation_of_member(catalogue: Catalogue, geo: GeoData, ids, clicked: str) -> str | None:
+    """The cooperation to open when a member EPCI drawn on the map is clicked (its tooltip text
+    starts with the EPCI's name): the first of the selection it takes part in, documented first."""
+    import re
+
+    text = re.sub(r"<[^>]+>", "\n", clicked).strip()
+    name = text.splitlines()[0].strip() if text else ""
+    sirens = geo.epci.index[geo.epci["nom"] == name]
+    if not len(sirens):
+        return None
+    wanted = set(ids)
+    found = [c for s in sirens for c in catalogue.cooperations_of(f"epci:{s}") if c in wanted]
+    if not found:
+        return None
+    documented = [c for c in found if catalogue.cooperations.at[c, "provenance"] != "registre"]
+    return (documented or found)[0]
+
+
 def link_weight(n_themes: int) -> float:
     return min(2.0 + 0.8 * n_themes, 7.0)
 
