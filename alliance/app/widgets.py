@@ -181,40 +181,34 @@ def chart_block(key: str, chart, data, note: str, selectable: bool = True, subti
         else st.vega_lite_chart(spec, key=f"graphique_{key}", width="stretch")
     )
     st.caption(note)
-    with st.popover("Exporter", width="content"):
-        # Images are rendered (vl-convert, offline) only when asked for: a callable is deferred.
-        st.download_button(
+    words = subtitle or selection_words()
+    # (label, deferred content, file name, type): images are rendered (vl-convert, offline) only when asked for
+    exports = (
+        (
             "Image PNG (diapositive 16:9)",
-            data=lambda: charts.slide_png(spec, subtitle or selection_words(), export_footer()),
-            file_name=f"{key}.png",
-            mime="image/png",
-            key=f"png_{key}",
-            on_click="ignore",
-        )
-        st.download_button(
+            lambda: charts.slide_png(spec, words, export_footer()),
+            f"{key}.png",
+            "image/png",
+        ),
+        (
             "Image SVG",
-            data=lambda: charts.to_svg(charts.with_subtitle(charts.export_spec(spec), subtitle or selection_words())),
-            file_name=f"{key}.svg",
-            mime="image/svg+xml",
-            key=f"svg_{key}",
-            on_click="ignore",
-        )
-        st.download_button(
-            "Données CSV pour Excel (FR)",
-            data=lambda: excel_csv(data),
-            file_name=f"{key}_excel.csv",
-            mime="text/csv",
-            key=f"csv_excel_{key}",
-            on_click="ignore",
-        )
-        st.download_button(
+            lambda: charts.to_svg(charts.with_subtitle(charts.export_spec(spec), words)),
+            f"{key}.svg",
+            "image/svg+xml",
+        ),
+        ("Données CSV pour Excel (FR)", lambda: excel_csv(data), f"{key}_excel.csv", "text/csv"),
+        (
             "Données CSV (« , », UTF-8)",
-            data=lambda: data.map(neutralise).to_csv(index=False).encode("utf-8"),
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"csv_{key}",
-            on_click="ignore",
-        )
+            lambda: data.map(neutralise).to_csv(index=False).encode("utf-8"),
+            f"{key}.csv",
+            "text/csv",
+        ),
+    )
+    with st.popover("Exporter", width="content"):
+        for label, content, file_name, mime in exports:
+            st.download_button(
+                label, data=content, file_name=file_name, mime=mime, key=f"export_{file_name}", on_click="ignore"
+            )
     return event
 
 
