@@ -92,3 +92,11 @@ def test_feature_group_js_targets_the_mounted_map():
     assert "map_div.addLayer(feature_group_feature_group_0)" in layers.groups
     assert "L.circleMarker" in layers.groups
     assert "Essai" in layers.control and "window.layer_control" in layers.control
+    # one control per map: the page's layers join the base map's control when it has one
+    assert "allianceControl.addOverlay(p[0], p[1])" in layers.control
+    assert '[feature_group_feature_group_0, "Essai"]' in layers.control
+
+
+def test_base_map_publishes_its_layer_control(geo):
+    html = basemap.carte_base_map(basemap.base_layers(geo)).get_root().render()
+    assert "window.allianceBaseControl = layer_control_" in html

@@ -56,9 +56,9 @@ class _ReadingAids(MacroElement):
                 map.zoomControl.remove();
                 L.control.zoom({zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière"}).addTo(map);
             }
-            // The two layer controls (base map, cooperations) get French names on screen and for
-            // screen readers, instead of two identical English "Layers" icons.
-            var names = {"leaflet-right": "Fond de carte", "leaflet-left": "Couches"};
+            // The layer control (one per map: the pages' layers join the base map's) gets a French
+            // name on screen and for screen readers, instead of an English "Layers" icon.
+            var names = {"leaflet-right": "Couches", "leaflet-left": "Couches"};
             var pending = false;
             function frenchControls() {
                 pending = false;
@@ -228,6 +228,23 @@ def main_towns(geo: GeoData) -> list[list]:
     return [[str(r.nom), round(float(r.lat), 4), round(float(r.lon), 4)] for r in communes.itertuples()]
 
 
+class _SharedControl(MacroElement):
+    """Publishes the base map's layer control, so that the layers a page adds later are listed
+    in it: one control for the whole map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        window.allianceBaseControl = {{ this.control }};
+        window.allianceDynamic = [];
+        {% endmacro %}"""
+    )
+
+    def __init__(self, control: str):
+        super().__init__()
+        self._name = "SharedControl"
+        self.control = control
+
+
 class _TownLabels(MacroElement):
     """Names of the main towns, drawn from the geodata (no tile server), shown once zoomed in
     enough for them not to crowd the map (they never catch clicks)."""
@@ -342,5 +359,6 @@ def carte_base_map(
     _TownLabels(layers.towns).add_to(fmap)
     for group in extra_groups or []:
         group.add_to(fmap)
-    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    control = folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    _SharedControl(control.get_name()).add_to(fmap)  # the pages' layers join it (maps.component)
     return use_local_assets(fmap)  # popups are Leaflet's own (FeatureLayer): no jQuery

@@ -10,6 +10,7 @@ in requirements.txt; tests/test_mapview.py fails if they change).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -111,10 +112,29 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     js = "".join(parts)
     control = None
     if control_title is not None:
-        control = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
+        own = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
+        control = _into_base_control(groups, own)
     served = [served_bytes(group) for group in groups]
     return DynamicLayers(
         groups=js, control=control, served=(sum(now for now, _ in served), sum(every for _, every in served))
+    )
+
+
+def _into_base_control(groups: Sequence[folium.FeatureGroup], own_control: str) -> str:
+    """JavaScript listing the feature groups in the base map's layer control (one control for the
+    whole map, maps.basemap), replacing those of the previous rerun; a map without it gets
+    `own_control`. window.layer_control is left alone: streamlit-folium removes it on updates."""
+    pairs = ",".join(
+        f"[feature_group_feature_group_{idx}, {json.dumps(group.layer_name, ensure_ascii=False)}]"
+        for idx, group in enumerate(groups)
+    ).replace("</", "<\\/")
+    return (
+        "if (window.allianceBaseControl) {"
+        " var allianceControl = window.allianceBaseControl;"
+        " (window.allianceDynamic || []).forEach(function (l) { allianceControl.removeLayer(l); });"
+        f" window.allianceDynamic = [{pairs}].map(function (p) {{"
+        " allianceControl.addOverlay(p[0], p[1]); return p[0]; });"
+        "} else {" + own_control + "}"
     )
 
 

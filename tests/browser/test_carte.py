@@ -26,6 +26,11 @@ def test_theme_filter_draws_matching_links(page, app_url, catalogue):
     assert "theme=alimentation" in page.url
     metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert metric == str(len(food))
+    # one layer control for the whole map, named in French, listing the base and the page's layers
+    control = map_frame(page).locator(".leaflet-control-layers")
+    assert control.count() == 1 and control.locator(".leaflet-control-layers-toggle").inner_text() == "Couches"
+    names = control.locator(".leaflet-control-layers-list").evaluate("e => e.textContent")
+    assert "Régions" in names and "Liens de coopération" in names
     assert ignore_base_path_probes(page.console_errors) == []
 
 
