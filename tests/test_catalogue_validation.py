@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from alliance.data.catalogue import (
-    COLUMNS,
     CatalogueError,
     TerritoryIndex,
     build_catalogue,
@@ -12,21 +11,12 @@ from alliance.data.catalogue import (
     parse_ref,
     validate,
 )
+from tests.rows import row as shared_row
 
 
 def row(**values):
-    base = {c: "" for c in COLUMNS}
-    base.update(
-        id="essai",
-        nom="Essai",
-        type="entente",
-        membres="epci:242900314;epci:200068120",
-        statut="active",
-        source="000_11f73915c6da903e.txt",
-        citation="une citation",
-    )
-    base.update(values)
-    return base
+    defaults = {"nom": "Essai", "source": "000_11f73915c6da903e.txt", "citation": "une citation"}
+    return shared_row("essai", **{**defaults, **values})
 
 
 @pytest.fixture(scope="module")

@@ -19,17 +19,9 @@ from alliance.contributions.importer import (
 )
 from alliance.data.catalogue import COLUMNS, TerritoryIndex
 from alliance.exports.selection import catalogue_csv
+from tests.rows import row
 
-GOOD = {c: "" for c in COLUMNS}
-GOOD.update(
-    id="nouvelle",
-    nom="Nouvelle coopération",
-    type="entente",
-    membres="epci:242900314;epci:200068120",
-    statut="active",
-    source="Délibération",
-    citation="Une citation",
-)
+GOOD = row("nouvelle", nom="Nouvelle coopération")
 
 
 def csv_bytes(rows, sep=",", encoding="utf-8"):
