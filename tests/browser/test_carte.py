@@ -1,5 +1,7 @@
 """Carte page in headless Chromium: filters, links, click to card, shared URL, offline."""
 
+from playwright.sync_api import expect
+
 from alliance.maps.overlays import describe_selection
 from tests.harness import drawn_layers, map_frame, wait_for_links, wait_for_map, wait_for_still_map
 
@@ -86,13 +88,17 @@ def test_address_follows_each_filter_change_and_back_undoes_it(page, app_url):
         .filter(has_text="Coopérations")
         .locator('[data-testid="stMetricValue"]')
     )
+    everything = count.inner_text()
     box.fill("Brest")
     box.press("Enter")
     page.wait_for_function("() => location.search === '?q=Brest'", timeout=20000)
+    # The address is pushed before the rerun ends: wait for the selection itself to change.
+    expect(count).not_to_have_text(everything, timeout=30000)
     brest = count.inner_text()
     box.fill("Nantes")
     box.press("Enter")
     page.wait_for_function("() => location.search === '?q=Nantes'", timeout=20000)
+    expect(count).not_to_have_text(brest, timeout=30000)
     page.go_back()
     page.wait_for_function("() => location.search === '?q=Brest'", timeout=20000)
     page.get_by_label("Recherche (coopération, territoire)").and_(page.locator("[value='Brest']")).wait_for(
