@@ -60,8 +60,8 @@ bench: system-deps dev-deps
 load: system-deps postgres dev-deps
 	ALLIANCE_TEST_POSTGRES_URL=$(PG_URL) $(PY) benchmarks/load.py
 
-geodata: deps
+geodata: dev-deps
 	$(PY) scripts/build_geodata.py
 
-registers: deps
+registers: dev-deps
 	$(PY) scripts/build_registers.py

@@ -8,12 +8,10 @@ import streamlit as st
 
 from alliance.app import cache
 from alliance.app.widgets import chart_block, sources_footer
-from alliance.data.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, chart_table, figure
+from alliance.data.atelier import QUESTION_FAMILY, QUESTION_TITLE, THEME_VOTES, figure
 from alliance.escaping import markdown_text
 from alliance.fmt import fmt_int, fmt_pct
-from alliance.views import charts
 
-vocab = cache.vocabularies()
 atelier = cache.atelier()
 sources = cache.sources()
 SEED = "000_11f73915c6da903e.txt"
@@ -62,9 +60,8 @@ WORKSHOP = "Atelier du Pôle métropolitain Loire-Bretagne, 2019"
 
 def percentage_chart(key: str, jeu: str, family: str, title: str, note: str) -> None:
     """A chart of shares cited by participants; pale bars mark uncertain label/value pairings."""
-    table = chart_table(atelier, vocab, jeu, family=family)
-    chart = charts.bar_distribution(table, title, count_title="%", selectable=False, uncertain=table["incertain"])
-    chart_block(key, chart, table, note + " " + cite(table), selectable=False, subtitle=WORKSHOP)
+    spec, table = cache.workshop_chart(jeu, family, None, title, "%")
+    chart_block(key, spec, table, note + " " + cite(table), selectable=False, subtitle=WORKSHOP)
 
 
 left, right = st.columns(2)
@@ -93,10 +90,10 @@ for jeu, theme in THEME_VOTES.items():
     cols = st.columns(2) + st.columns(2)
     for col, (question, family) in zip(cols, QUESTION_FAMILY.items()):
         with col:
-            table = chart_table(atelier, vocab, jeu, question, family)
+            spec, table = cache.workshop_chart(jeu, family, question, QUESTION_TITLE[question], "Votes")
             chart_block(
                 f"{jeu}_{question}",
-                charts.bar_distribution(table, QUESTION_TITLE[question], count_title="Votes", selectable=False),
+                spec,
                 table,
                 "Part : votes / votes du thème (plusieurs cartes par vote possibles). " + cite(table),
                 selectable=False,

@@ -57,8 +57,8 @@ for column, keys in zip(st.columns(len(VIEWS[view])) if VIEWS[view] else [], VIE
     with column:
         for key in keys:
             chart = CHARTS[key]
-            built = chart.build(catalogue, geo, ids)
-            event = chart_block(key, built.chart, built.data, built.note, selectable=bool(chart.narrows))
+            spec, data, note = cache.statistics_chart(key, catalogue, catalogue_key, tuple(ids))
+            event = chart_block(key, spec, data, note, selectable=bool(chart.narrows))
             if chart.narrows:
                 narrow_filters_from_selection(event, chart.narrows, current_filters(), fields=chart.point_fields)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import logging
@@ -24,8 +25,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pyogrio
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
 log = logging.getLogger("build_geodata")
 
@@ -55,17 +57,24 @@ def load_cog(raw: Path) -> dict:
 
 
 def load_polygons_2018(raw: Path, departements: list[str] | None = None) -> tuple[dict[str, object], dict[str, str]]:
-    """Return ({2018 INSEE code: shapely geometry}, {code: 2018 name}) from the commune files."""
+    """Return ({2018 INSEE code: shapely geometry}, {code: 2018 name}) from the commune files.
+
+    Read once per process (both builds need them); the dictionaries are shared: do not mutate."""
+    return _load_polygons_2018(raw, None if departements is None else tuple(departements))
+
+
+@functools.cache
+def _load_polygons_2018(raw: Path, departements: tuple[str, ...] | None) -> tuple[dict[str, object], dict[str, str]]:
     polygons: dict[str, object] = {}
     names: dict[str, str] = {}
     for path in sorted((raw / "france-geojson" / "communes").glob("communes-*.geojson")):
         dep = path.name.split("-")[1]
         if departements is not None and dep not in departements:
             continue
-        for feature in _read_json(path)["features"]:
-            geom = shapely.make_valid(shape(feature["geometry"]))
-            polygons[feature["properties"]["code"]] = geom
-            names[feature["properties"]["code"]] = feature["properties"]["nom"]
+        table = pyogrio.read_dataframe(path, columns=["code", "nom"])  # GDAL parses the same doubles
+        codes = table["code"].astype(str).tolist()
+        polygons.update(zip(codes, shapely.make_valid(table.geometry.to_numpy())))
+        names.update(zip(codes, table["nom"].astype(str)))
     return polygons, names
 
 
@@ -107,15 +116,16 @@ def map_polygons_to_communes(
     # a former name), then one sharing a postal code, then the largest.
     recreated: dict[str, str] = {}
     by_code = {c["code"]: c for c in communes}
+    holders_in: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for holder in parts:
+        holders_in[(by_code[holder]["departement"], epci_of.get(holder))].append(holder)
     for c in communes:
         if c["code"] in parts:
             continue
         postcodes = set(c.get("codesPostaux", []))
         candidates = []
-        for holder, codes in parts.items():
-            h = by_code[holder]
-            if h["departement"] != c["departement"] or epci_of.get(holder) != epci_of.get(c["code"]):
-                continue
+        for holder in holders_in[(c["departement"], epci_of.get(c["code"]))]:
+            codes, h = parts[holder], by_code[holder]
             renamed = any(_name_key(names_2018.get(code, "")) != _name_key(h["nom"]) for code in codes)
             shares_postcode = bool(postcodes & set(h.get("codesPostaux", [])))
             for code in codes:

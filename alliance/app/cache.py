@@ -135,6 +135,32 @@ def slide_chart_svg(scene_id: str, graphique: str, ids: tuple[str, ...], font_si
     return slide_svg(built.chart, font_size, rows=len(data) if "libelle" in data else 0), built.note, alt_text
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def statistics_chart(chart_key: str, _catalogue: Catalogue, key: str, ids: tuple[str, ...]) -> tuple[dict, object, str]:
+    """(French Vega-Lite spec, data, note) of a Statistiques chart for a selection: altair
+    builds each spec in ~0.1 s, so a rerun that does not change the selection reuses it."""
+    import pandas as pd
+
+    from alliance.views.charts import french
+    from alliance.views.statistics import CHARTS
+
+    built = CHARTS[chart_key].build(_catalogue, geodata(), pd.Index(ids))
+    return french(built.chart).to_dict(validate=False), built.data, built.note
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def workshop_chart(jeu: str, family: str, question: str | None, title: str, count_title: str) -> tuple[dict, object]:
+    """(French Vega-Lite spec, data) of a chart of the workshop's figures, built once; pale bars
+    mark uncertain label/value pairings."""
+    from alliance.data.atelier import chart_table
+    from alliance.views import charts
+
+    table = chart_table(atelier(), vocabularies(), jeu, question, family)
+    uncertain = table["incertain"] if question is None else None
+    chart = charts.bar_distribution(table, title, count_title=count_title, selectable=False, uncertain=uncertain)
+    return charts.french(chart).to_dict(validate=False), table
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def carte_layers(
     _catalogue: Catalogue,

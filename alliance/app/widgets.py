@@ -165,16 +165,12 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
             )
 
 
-def chart_block(key: str, chart, data, note: str, selectable: bool = True, subtitle: str | None = None):
-    """A chart (French, full width), the note saying what is counted, and its exports.
-
-    The spec is built once without schema validation (the builders are tested) and handed to
-    st.vega_lite_chart: validating it on every rerun cost ~0.1 s per chart."""
+def chart_block(key: str, spec: dict, data, note: str, selectable: bool = True, subtitle: str | None = None):
+    """A chart (full width) from its French Vega-Lite `spec` (built and cached by `cache`, without
+    schema validation: the builders are tested), the note saying what is counted, and its exports."""
     from alliance.exports.selection import excel_csv, neutralise
     from alliance.views import charts
 
-    final = charts.french(chart)
-    spec = final.to_dict(validate=False)
     event: Any = (
         st.vega_lite_chart(spec, key=f"graphique_{key}", on_select="rerun", width="stretch")
         if selectable

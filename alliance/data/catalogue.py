@@ -505,16 +505,16 @@ class _Builder:
         ]
         return pd.concat([direct, *expanded], ignore_index=True)[MEMBER_COLUMNS]
 
+    @functools.cached_property
+    def _polygons(self) -> dict[str, pd.Series]:
+        # GeoDataFrame.geometry builds a new GeoSeries on each access: take each one once.
+        return {"epci": self.geo.epci.geometry, "dep": self.geo.departements.geometry, "reg": self.geo.regions.geometry}
+
     def _part(self, ref: Ref):
-        geo = self.geo
-        if ref.kind == "epci":
-            return geo.epci.geometry.at[ref.code]
-        if ref.kind == "dep":
-            return geo.departements.geometry.at[ref.code]
-        if ref.kind == "reg":
-            return geo.regions.geometry.at[ref.code]
+        if ref.kind in self._polygons:
+            return self._polygons[ref.kind].at[ref.code]
         if ref.kind == "com":
-            row = geo.communes.loc[ref.code]
+            row = self.geo.communes.loc[ref.code]
             return shapely.Point(row["lon"], row["lat"]).buffer(COMMUNE_RADIUS_DEG)
         if ref.kind == "coop":
             if ref.code in self._shapes:
