@@ -94,13 +94,18 @@ def explorer() -> None:
             "parcs naturels dans le sélecteur de couches). Cliquez un lien ou un périmètre pour afficher sa fiche."
         )
     with card_col:
-        with st.popover("Copier le lien de cette vue", icon=":material/link:", width="stretch"):
-            st.caption(
+        # Popover and expander contents are built only once opened: the code blocks they hold
+        # load the frontend's syntax highlighter, which delayed the map's first paint.
+        share = st.popover(
+            "Copier le lien de cette vue", icon=":material/link:", width="stretch", key="partage", on_change="rerun"
+        )
+        if share.open:
+            share.caption(
                 "Ce lien rouvre la carte avec ces filtres"
                 + (" et cette fiche." if selected else ".")
                 + " Bouton de copie en haut à droite du lien."
             )
-            st.code(share_url("carte"), language=None, wrap_lines=True)
+            share.code(share_url("carte"), language=None, wrap_lines=True)
         st.session_state["choix_coop"] = None if outside else selected
         st.selectbox(
             f"Fiche ({plural(len(ids), 'coopération')})",
@@ -125,23 +130,25 @@ def explorer() -> None:
 explorer()
 sources_footer()
 
-with st.expander("Enregistrer cette vue comme scène de présentation"):
-    from alliance.views.scenes import CHARTS, scene_yaml
+scene_form = st.expander("Enregistrer cette vue comme scène de présentation", key="scene_form", on_change="rerun")
+if scene_form.open:
+    with scene_form:
+        from alliance.views.scenes import CHARTS, scene_yaml
 
-    cols = st.columns(2)
-    titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)
-    graphique = cols[1].selectbox("Graphique", list(CHARTS), format_func=CHARTS.get, key="scene_graphique")
-    message = st.text_area(
-        "Message", key="scene_message", max_chars=400, placeholder="Ce que la scène montre, en une ou deux phrases."
-    )
-    scene_id = "-".join("".join(ch if ch.isalnum() else " " for ch in titre.lower()).split())[:60] or "scene"
-    entry = scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique)
-    st.code(entry, language="yaml")
-    st.download_button(
-        "Télécharger l'entrée YAML de la scène",
-        data=entry,
-        file_name=f"scene-{scene_id}.yaml",
-        mime="application/x-yaml",
-        on_click="ignore",
-    )
-    st.caption("Ajoutez cette entrée à un fichier de scènes, puis chargez-le depuis la page Présentation.")
+        cols = st.columns(2)
+        titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)
+        graphique = cols[1].selectbox("Graphique", list(CHARTS), format_func=CHARTS.get, key="scene_graphique")
+        message = st.text_area(
+            "Message", key="scene_message", max_chars=400, placeholder="Ce que la scène montre, en une ou deux phrases."
+        )
+        scene_id = "-".join("".join(ch if ch.isalnum() else " " for ch in titre.lower()).split())[:60] or "scene"
+        entry = scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique)
+        st.code(entry, language="yaml")
+        st.download_button(
+            "Télécharger l'entrée YAML de la scène",
+            data=entry,
+            file_name=f"scene-{scene_id}.yaml",
+            mime="application/x-yaml",
+            on_click="ignore",
+        )
+        st.caption("Ajoutez cette entrée à un fichier de scènes, puis chargez-le depuis la page Présentation.")

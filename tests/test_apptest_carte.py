@@ -84,6 +84,9 @@ def test_save_view_as_scene(catalogue, geo):
     from alliance.views.scenes import parse_scenes
 
     at = carte({"theme": "alimentation", "coop": "cr-toulouse-armagnac"}).run()
+    assert not at.code, "the form is only built once opened"
+    at.session_state["scene_form"] = True  # what a click on the expander sends
+    at.run()
     at.text_input(key="scene_titre").input("Alimentation en Occitanie").run()
     at.selectbox(key="scene_graphique").set_value("portage").run()
     button = next(b for b in at.get("download_button") if "YAML" in b.proto.label)

@@ -105,3 +105,17 @@ def test_address_follows_each_filter_change_and_back_undoes_it(page, app_url):
         timeout=30000
     )
     assert count.inner_text() == brest
+
+
+def test_share_link_and_scene_form_open_on_demand(page, app_url):
+    """The link to share and the scene form are built when opened (not on every load)."""
+    page.goto(f"{app_url}/carte?q=Brest")
+    wait_for_map(page)
+    assert page.locator('[data-testid="stCode"]').count() == 0
+    page.get_by_role("button", name="Copier le lien de cette vue").click()
+    link = page.locator('[data-testid="stCode"]').filter(has_text="/carte?q=Brest")
+    link.wait_for(timeout=20000)
+    page.keyboard.press("Escape")
+    page.get_by_text("Enregistrer cette vue comme scène de présentation").click()
+    page.locator('[data-testid="stCode"]').filter(has_text="scenes:").wait_for(timeout=20000)
+    expect(page.get_by_role("button", name="Télécharger l'entrée YAML de la scène")).to_be_visible()
