@@ -12,13 +12,13 @@ from alliance.app.sidebar import SELECTED_KEY, filter_sidebar, select_cooperatio
 from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
 from alliance.maps.component import show_map
-from alliance.maps.overlays import cooperation_of_member, describe_selection, label_index, view_of
+from alliance.maps.overlays import cooperation_of_member, label_index, view_of
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
 filters = filter_sidebar(catalogue, geo, index, page="carte")
 ids = apply_filters(catalogue, index, filters)
-selection = describe_selection(catalogue, ids)
+selection = cache.selection(catalogue, catalogue_key, tuple(ids))
 
 st.title("Carte des coopérations")
 cols = st.columns(4)

@@ -161,6 +161,13 @@ def workshop_chart(jeu: str, family: str, question: str | None, title: str, coun
     return charts.french(chart).to_dict(validate=False), table
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def selection(_catalogue: Catalogue, key: str, ids: tuple[str, ...]) -> overlays.Selection:
+    """What the map shows for a selection (counts, zones, links), computed once per selection
+    (~0.1 s for the national one); frozen, so shared between sessions."""
+    return overlays.describe_selection(_catalogue, ids)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def carte_layers(
     _catalogue: Catalogue,

@@ -324,7 +324,7 @@ def view_of(
     if len(ids) == 0:
         return FRANCE_CENTER, FRANCE_ZOOM
     shapes = catalogue.shapes.loc[list(ids)]
-    clipped = shapes.intersection(MAINLAND)
+    clipped = shapes.clip_by_rect(*MAINLAND.bounds)  # ten times faster than an intersection
     if not clipped.is_empty.all():
         shapes = clipped[~clipped.is_empty]
     return _zoom_for_bounds(shapes.total_bounds, map_height_px, map_width_px, max_zoom=MAX_SELECTION_ZOOM)
