@@ -56,7 +56,7 @@ def timed(fn: Callable[[], object]) -> float:
 def geodata_load_cold_s() -> float:
     """Reading geodata/ in a fresh Python process (imports excluded)."""
     code = (
-        "import time; from alliance.geodata import load_geodata; t=time.perf_counter(); "
+        "import time; from alliance.data.geodata import load_geodata; t=time.perf_counter(); "
         "load_geodata(); print(time.perf_counter()-t)"
     )
 

@@ -68,3 +68,21 @@ def test_only_the_app_layer_imports_streamlit():
     ]
     # errors.guard_page and the map component are the Streamlit seams of their layers.
     assert sorted(offenders) == ["alliance.errors", "alliance.maps.component"]
+
+
+def test_benchmarks_and_scripts_import_names_that_exist():
+    """Benchmarks and build scripts (also inside the code they run in subprocesses) import
+    names that exist: they are not run by the tests, and a module move must not break them."""
+    import importlib
+    import re
+
+    missing = []
+    for path in sorted([*(ROOT / "benchmarks").glob("*.py"), *(ROOT / "scripts").glob("*.py")]):
+        for module, names in re.findall(r"from (alliance[\w.]*) import \(?([\w, ]+)", path.read_text()):
+            loaded = importlib.import_module(module) if importlib.util.find_spec(module) else None
+            for name in (n.strip() for n in names.split(",") if n.strip()):
+                package = loaded is not None and hasattr(loaded, "__path__")
+                submodule = package and importlib.util.find_spec(f"{module}.{name}") is not None
+                if loaded is None or not (hasattr(loaded, name) or submodule):
+                    missing.append(f"{path.name}: {module}.{name}")
+    assert missing == []
