@@ -177,84 +177,90 @@ keys_col.markdown(
 with full_col:
     st.iframe(PRESENTER_KEYS_HTML, height=44)
 
-sheet = scene_sheet(scene, catalogue, ids)
-with export_col.popover("Exporter…", width="stretch"):
-    st.markdown("**Exporter cette scène**")
-    st.download_button(
-        "Carte (HTML autonome, hors ligne)",
-        data=lambda: standalone_html(scene_map(scene, catalogue, geo, ids), scene_sheet(scene, catalogue, ids)).encode(
-            "utf-8"
-        ),
-        file_name=f"{scene.id}-carte.html",
-        mime="text/html",
-        on_click="ignore",
-        key="export_html",
-    )
-    if st.button("Préparer la carte en PNG", key="prepare_png"):
-        waited = time.monotonic() - st.session_state.get("png_dernier", -PNG_COOLDOWN_S)
-        if waited < PNG_COOLDOWN_S:
-            st.warning(f"Un export PNG vient d'être lancé : réessayez dans {math.ceil(PNG_COOLDOWN_S - waited)} s.")
-        else:
-            st.session_state["png_dernier"] = time.monotonic()
-            try:
-                with st.spinner("Préparation de l'image…"):
-                    page = standalone_html(
-                        scene_map(scene, catalogue, geo, ids), scene_sheet(scene, catalogue, ids), still=True
-                    )
-                    st.session_state["png_scene"] = (scene.id, html_to_png(page))
-            except ExportUnavailable as exc:
-                st.error(str(exc))
-    ready = st.session_state.get("png_scene")
-    if ready and ready[0] == scene.id:
+# Built only once opened: its file uploader and buttons would otherwise be drawn before the map.
+exports = export_col.popover("Exporter…", width="stretch", key="exporter_scene", on_change="rerun")
+if exports.open:
+    with exports:
+        st.markdown("**Exporter cette scène**")
         st.download_button(
-            "Télécharger la carte PNG",
-            ready[1],
-            file_name=f"{scene.id}-carte.png",
-            mime="image/png",
+            "Carte (HTML autonome, hors ligne)",
+            data=lambda: standalone_html(
+                scene_map(scene, catalogue, geo, ids), scene_sheet(scene, catalogue, ids)
+            ).encode("utf-8"),
+            file_name=f"{scene.id}-carte.html",
+            mime="text/html",
             on_click="ignore",
-            key="export_png",
+            key="export_html",
         )
-    if svg:
-        built = scene_chart(scene.graphique, catalogue, ids, cache.atelier(), geo)
-        st.download_button(
-            "Graphique (PNG 16:9)",
-            data=lambda: charts.slide_png(charts.french(built.chart).to_dict(), scene.titre, export_footer()),
-            file_name=f"{scene.id}-graphique.png",
-            mime="image/png",
-            on_click="ignore",
-            key="export_chart_png",
-        )
-        st.download_button(
-            "Graphique (SVG)",
-            data=svg,
-            file_name=f"{scene.id}-graphique.svg",
-            mime="image/svg+xml",
-            on_click="ignore",
-            key="export_chart_svg",
-        )
-    st.markdown("**Charger d'autres scènes**")
-    uploaded = st.file_uploader("Charger un fichier de scènes (YAML)", type=["yaml", "yml"], key="fichier_scenes")
-    if uploaded is not None and uploaded.size > MAX_SCENES_BYTES:
-        st.error(
-            f"Fichier de scènes trop volumineux ({uploaded.size // 1024} Kio, {MAX_SCENES_BYTES // 1024} Kio au plus)."
-        )
-    elif uploaded is not None:
-        try:
-            text = uploaded.getvalue().decode("utf-8-sig")
-            loaded = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
-        except UnicodeDecodeError:
-            st.error("Le fichier doit être encodé en UTF-8.")
-        except SceneError as exc:
-            st.error(
-                "Ce fichier de scènes n'a pas été chargé :\n\n"
-                + "\n".join(f"- {markdown_text(p)}" for p in exc.problems)
+        if st.button("Préparer la carte en PNG", key="prepare_png"):
+            waited = time.monotonic() - st.session_state.get("png_dernier", -PNG_COOLDOWN_S)
+            if waited < PNG_COOLDOWN_S:
+                st.warning(f"Un export PNG vient d'être lancé : réessayez dans {math.ceil(PNG_COOLDOWN_S - waited)} s.")
+            else:
+                st.session_state["png_dernier"] = time.monotonic()
+                try:
+                    with st.spinner("Préparation de l'image…"):
+                        page = standalone_html(
+                            scene_map(scene, catalogue, geo, ids), scene_sheet(scene, catalogue, ids), still=True
+                        )
+                        st.session_state["png_scene"] = (scene.id, html_to_png(page))
+                except ExportUnavailable as exc:
+                    st.error(str(exc))
+        ready = st.session_state.get("png_scene")
+        if ready and ready[0] == scene.id:
+            st.download_button(
+                "Télécharger la carte PNG",
+                ready[1],
+                file_name=f"{scene.id}-carte.png",
+                mime="image/png",
+                on_click="ignore",
+                key="export_png",
             )
-        else:
-            if st.button(f"Utiliser ces {len(loaded)} scènes", key="utiliser_scenes"):
-                st.session_state["scenes_chargees"] = loaded
-                st.session_state["scene_index"] = 0
-                st.rerun()
-    if st.session_state.get("scenes_chargees") and st.button("Revenir aux scènes du projet", key="scenes_projet"):
-        del st.session_state["scenes_chargees"]
-        st.session_state["scene_index"] = 0
-        st.rerun()
+        if svg:
+            st.download_button(
+                "Graphique (PNG 16:9)",
+                data=lambda: charts.slide_png(
+                    charts.french(scene_chart(scene.graphique, catalogue, ids, cache.atelier(), geo).chart).to_dict(),
+                    scene.titre,
+                    export_footer(),
+                ),
+                file_name=f"{scene.id}-graphique.png",
+                mime="image/png",
+                on_click="ignore",
+                key="export_chart_png",
+            )
+            st.download_button(
+                "Graphique (SVG)",
+                data=svg,
+                file_name=f"{scene.id}-graphique.svg",
+                mime="image/svg+xml",
+                on_click="ignore",
+                key="export_chart_svg",
+            )
+        st.markdown("**Charger d'autres scènes**")
+        uploaded = st.file_uploader("Charger un fichier de scènes (YAML)", type=["yaml", "yml"], key="fichier_scenes")
+        if uploaded is not None and uploaded.size > MAX_SCENES_BYTES:
+            st.error(
+                f"Fichier de scènes trop volumineux ({uploaded.size // 1024} Kio, "
+                f"{MAX_SCENES_BYTES // 1024} Kio au plus)."
+            )
+        elif uploaded is not None:
+            try:
+                text = uploaded.getvalue().decode("utf-8-sig")
+                loaded = parse_scenes(text, catalogue.vocab, geo, set(catalogue.cooperations.index))
+            except UnicodeDecodeError:
+                st.error("Le fichier doit être encodé en UTF-8.")
+            except SceneError as exc:
+                st.error(
+                    "Ce fichier de scènes n'a pas été chargé :\n\n"
+                    + "\n".join(f"- {markdown_text(p)}" for p in exc.problems)
+                )
+            else:
+                if st.button(f"Utiliser ces {len(loaded)} scènes", key="utiliser_scenes"):
+                    st.session_state["scenes_chargees"] = loaded
+                    st.session_state["scene_index"] = 0
+                    st.rerun()
+        if st.session_state.get("scenes_chargees") and st.button("Revenir aux scènes du projet", key="scenes_projet"):
+            del st.session_state["scenes_chargees"]
+            st.session_state["scene_index"] = 0
+            st.rerun()

@@ -120,3 +120,20 @@ def test_the_slide_fills_the_screen(page, app_url, size):
     assert g["map"] >= 0.7 * g["height"] and g["chart"] >= 0.35 * g["height"] and g["legend"], g
     scale = size[1] / 1080
     assert min(g["texts"]) >= 24 * scale - 0.5 and g["chartText"] >= 24 * scale - 1, g
+
+
+def test_a_scenes_file_loaded_from_the_export_menu_replaces_the_scenes(page, app_url, tmp_path):
+    """Exporter… (built when opened) → load a scenes file → its scenes are presented; then back."""
+    scenes = yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]
+    path = tmp_path / "scenes.yaml"
+    path.write_text(yaml.safe_dump({"scenes": scenes[1:3]}, allow_unicode=True), encoding="utf-8")
+    page.goto(f"{app_url}/presentation?scene={SCENES[0]}")
+    wait_for_map(page)
+    page.get_by_role("button", name="Exporter…").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_role("button", name="Utiliser ces 2 scènes").click()
+    page.locator(".scene-counter").filter(has_text="1 / 2").wait_for(timeout=30000)
+    page.get_by_role("heading", name=scenes[1]["titre"]).wait_for(timeout=30000)
+    # The menu stays open after the rerun: the way back is in it.
+    page.get_by_role("button", name="Revenir aux scènes du projet").click()
+    page.locator(".scene-counter").filter(has_text=f"1 / {len(SCENES)}").wait_for(timeout=30000)
