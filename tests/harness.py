@@ -161,11 +161,17 @@ def import_and_validate(page, base: str, csv_path, password: str = "s3cret") -> 
     page.get_by_label("Mot de passe éditeur").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv_path))
-    page.get_by_text("1 ligne(s) valides.").wait_for(timeout=30000)
+    # Generous waits: the app is often a fresh server (cold caches) on a busy CI machine.
+    page.get_by_text("1 ligne(s) valides.").wait_for(timeout=60000)
+    # The preview map answers its first drawing with a rerun: a click on « Enregistrer » during
+    # that rerun can be lost (seen once in CI), so let the preview settle first.
+    page.get_by_text("Aperçu : les coopérations du fichier").wait_for(timeout=60000)
+    wait_for_map(page)
+    wait_for_still_map(page)
     page.get_by_role("button", name="Enregistrer").click()
-    page.get_by_text("Enregistré : 1 nouvelle(s)").wait_for(timeout=20000)
+    page.get_by_text("Enregistré : 1 nouvelle(s)").wait_for(timeout=60000)
     page.get_by_role("button", name="Valider").click()
-    page.get_by_text("Validée").first.wait_for(timeout=20000)
+    page.get_by_text("Validée").first.wait_for(timeout=60000)
 
 
 def launch_chromium(playwright):
