@@ -30,10 +30,15 @@ check: dev-deps
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# Only what is missing: asking apt for npm where NodeSource's nodejs (which ships npm) is
+# installed makes the whole install fail on a conflict.
 system-deps:
-	@command -v /usr/bin/chromium >/dev/null && command -v pg_ctlcluster >/dev/null && test -x /usr/sbin/nginx && \
-	  command -v npm >/dev/null || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium postgresql nginx-light npm; }
+	@missing=""; \
+	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
+	  command -v npm >/dev/null || missing="$$missing npm"; \
+	  [ -z "$$missing" ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; }
 
 # A local PostgreSQL for the storage tests (same tests as SQLite): start the cluster, create
 # a test role and database (idempotent).
