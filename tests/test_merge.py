@@ -3,9 +3,17 @@ left out one by one with their reason."""
 
 import pandas as pd
 import pytest
+import shapely
 
 from alliance.contributions.merge import merge_contributions
-from alliance.data.catalogue import COLUMNS, TerritoryIndex, build_catalogue, reference_rows, register_perimeters
+from alliance.data.catalogue import (
+    COLUMNS,
+    COMMUNE_RADIUS_DEG,
+    TerritoryIndex,
+    build_catalogue,
+    reference_rows,
+    register_perimeters,
+)
 
 
 def row(cid: str, membres: str, **extra) -> dict:
@@ -24,7 +32,7 @@ def index(geo):
 
 
 ROWS = [
-    row("c-entente", "epci:242900314;epci:200068120"),  # Brest métropole, CC Pays des Abers
+    row("c-entente", "epci:242900314;epci:200068120"),  # Brest métropole, CA Quimper Bretagne Occidentale
     row("c-pole", "coop:pm-pays-de-brest;epci:200067072", type="pole_metropolitain", chef_de_file=""),
     row("c-nested", "coop:c-pole;com:29019", type="petr"),
     row("c-ext", "epci:242900314;ext:Cardiff@51.48,-3.18", type="convention"),
@@ -84,3 +92,42 @@ def test_bad_contributions_are_left_out_with_their_reason(catalogue, geo, index)
 
 def test_no_contribution_returns_the_reference_itself(catalogue, geo, index):
     assert merge_contributions(catalogue, pd.DataFrame(columns=COLUMNS), geo, index).catalogue is catalogue
+
+
+PERIMETER_CASES = {
+    "c-far": "epci:242900314;epci:246700488",  # Brest, Strasbourg: apart, collected without overlay
+    "c-touching": "epci:242900314;epci:242900553",  # Brest and the Abers share a border: dissolved
+    "c-islands": "epci:200027027;epci:200039915;epci:242900314",  # MultiPolygon EPCI, apart
+    "c-mixed": "epci:242900314;com:29019;ext:Cardiff@51.48,-3.18",  # a commune disc, a point
+    "c-five": "epci:242900314;epci:200068120;epci:200067072;epci:246700488;epci:200027027",
+}
+
+
+def test_each_perimeter_is_the_union_of_its_members(catalogue, geo, index):
+    """Apart members are collected without an overlay, touching ones dissolved: either way the
+    perimeter is valid, covers exactly its members' shapes and keeps no inner border."""
+    rows = pd.DataFrame([row(cid, members) for cid, members in PERIMETER_CASES.items()], columns=COLUMNS)
+    merged = merge_contributions(catalogue, rows, geo, index)
+    assert merged.problems == ()
+
+    def part(ref: str):
+        kind, _, code = ref.partition(":")
+        if kind == "epci":
+            return geo.epci.geometry[code]
+        if kind == "com":
+            commune = geo.communes.loc[code]
+            return shapely.Point(commune["lon"], commune["lat"]).buffer(COMMUNE_RADIUS_DEG)
+        lat, lon = map(float, code.partition("@")[2].split(","))
+        return shapely.Point(lon, lat)
+
+    for cid, members in PERIMETER_CASES.items():
+        shape = merged.catalogue.shapes[cid]
+        union = shapely.union_all([part(ref) for ref in members.split(";")])
+        assert shape.is_valid, cid
+        assert shape.symmetric_difference(union).area < 1e-9, cid
+        assert shapely.get_num_geometries(shape) == shapely.get_num_geometries(union), cid
+    assert merged.catalogue.shapes["c-far"].geom_type == "MultiPolygon"
+    touching = [geo.epci.geometry[code] for code in ("242900314", "242900553")]  # dissolved into fewer parts
+    assert shapely.get_num_geometries(merged.catalogue.shapes["c-touching"]) < sum(
+        map(shapely.get_num_geometries, touching)
+    )

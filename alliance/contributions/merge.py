@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from alliance.data.catalogue import COLUMNS, Catalogue, Problem, TerritoryIndex, assemble_catalogue, validate
+from alliance.data.catalogue import (
+    COLUMNS,
+    Catalogue,
+    Problem,
+    TerritoryIndex,
+    assemble_catalogue,
+    gc_paused,
+    validate,
+)
 from alliance.data.geodata import GeoData
 
 FICHIER = "contributions"
@@ -29,6 +37,11 @@ class Merged:
 
 def merge_contributions(reference: Catalogue, rows: pd.DataFrame, geo: GeoData, index: TerritoryIndex) -> Merged:
     """`reference` plus the valid rows of `rows` (catalogue columns, validated contributions)."""
+    with gc_paused():
+        return _merge(reference, rows, geo, index)
+
+
+def _merge(reference: Catalogue, rows: pd.DataFrame, geo: GeoData, index: TerritoryIndex) -> Merged:
     if rows.empty:
         return Merged(reference)
     rows = rows[[c for c in COLUMNS if c in rows.columns]].reset_index(drop=True).assign(provenance="contribution")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
 from pathlib import Path
 from typing import IO
 
@@ -88,7 +90,6 @@ REF_KINDS = {
 }
 MAX_ID_CHARS = 100  # the same limit on SQLite and PostgreSQL (column of 200)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_YEAR = re.compile(r"[0-9]{4}", re.ASCII)
 _EXT = re.compile(r"^(?P<label>[^@]+)@(?P<lat>-?\d+(?:\.\d+)?),(?P<lon>-?\d+(?:\.\d+)?)$")
 
 
@@ -146,7 +147,7 @@ def split_list(cell: object) -> list[str]:
     if ";" not in cell:
         cell = cell.strip()
         return [cell] if cell else []
-    return [part.strip() for part in cell.split(";") if part.strip()]
+    return [part for part in map(str.strip, cell.split(";")) if part]
 
 
 def parse_ref(text: str) -> Ref:
@@ -202,17 +203,28 @@ class TerritoryIndex:
         return [f"{key} {label}" for label, _score, key in found]
 
 
-def _objects(column: pd.Series):
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk build: building tens of thousands of
+    geometries and rows otherwise triggers full collections over the whole (large, long-lived)
+    heap — measured 0.42 s instead of 0.11 s for 10 000 perimeters. The build makes no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _objects(column: pd.Series | pd.Index):
     """A column as a NumPy array of Python objects (fast for Arrow-backed strings)."""
     return column.to_numpy(dtype=object)
 
 
-def _cell_text(value: object) -> str:
-    if type(value) is str:
-        return value.strip()
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return str(value).strip()
+def _texts(column: pd.Series) -> list[str]:
+    """A column's cells as stripped text, "" for a missing cell."""
+    return column.fillna("").astype(str).str.strip().tolist()
 
 
 def validate(
@@ -227,33 +239,45 @@ def validate(
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         return [Problem(fichier, None, c, "colonne absente") for c in missing]
-    ids = [str(v).strip() for v in df["id"]]
+    # Plain Python lists of stripped text, read once per column (vectorised): iterating rows of
+    # Arrow-backed strings costs far more.
+    table = {c: _texts(df[c]) for c in COLUMNS}
+    ids = table["id"]
     all_ids = set(ids) | (known_ids or set())
     seen: dict[str, int] = {}
     this_year = dt.date.today().year
-    # Plain Python lists, read once: iterating rows of Arrow-backed strings costs far more.
-    table = {c: [_cell_text(v) for v in _objects(df[c])] for c in COLUMNS}
-    provenance = list(_objects(df["provenance"])) if "provenance" in df else [""] * len(df)
-    identifiant = [_cell_text(v) for v in _objects(df["identifiant"])] if "identifiant" in df else [""] * len(df)
-    refs: dict[str, Ref] = {}  # parsed once per distinct reference
+    years = {str(year) for year in range(MIN_YEAR, this_year + 2)}  # not int(): it reads "2_020" or "٢٠٢٠"
+    provenance = _texts(df["provenance"]) if "provenance" in df else [""] * len(df)
+    identifiant = _texts(df["identifiant"]) if "identifiant" in df else [""] * len(df)
+    types, statuts = table["type"], table["statut"]
+    vocab_types, vocab_statuts = vocab["type"].values, vocab["statut"].values
+    # Checks that cannot fail on any row are skipped: one pass over each column settles it.
+    table["identifiant"] = identifiant
+    maybe_empty = {col for col in {*REQUIRED, *REGISTER_REQUIRED} if not all(table[col])}
+    required = {
+        register: [col for col in (REGISTER_REQUIRED if register else REQUIRED) if col in maybe_empty]
+        for register in (False, True)
+    }
+    lists = []  # (column, family, cells, {cell: its unknown values}) for columns with any unknown value
+    for col, family in LIST_COLUMNS.items():
+        if family is None:
+            continue
+        known = vocab[family].values
+        unknown = {cell: tuple(v for v in split_list(cell) if v not in known) for cell in set(table[col])}
+        unknown = {cell: values for cell, values in unknown.items() if values}
+        if unknown:
+            lists.append((col, family, table[col], unknown))
+    checked: dict[str, tuple[str | None, str | None]] = {}  # once per distinct member reference
 
-    @functools.cache
-    def unknown_values(family: str, cell: str) -> tuple[str, ...]:
-        return tuple(v for v in split_list(cell) if v not in vocab[family].values)
-
-    for pos in range(1, len(df) + 1):
+    for i, cid in enumerate(ids):
+        pos = i + 1
 
         def add(col: str | None, msg: str, pos: int = pos) -> None:
             problems.append(Problem(fichier, pos, col, msg))
 
-        cells = {c: table[c][pos - 1] for c in COLUMNS}
-        register = provenance[pos - 1] == "registre"
-        if register:
-            cells["identifiant"] = identifiant[pos - 1]
-        for col in REGISTER_REQUIRED if register else REQUIRED:
-            if not cells[col]:
+        for col in required[provenance[i] == "registre"]:
+            if not table[col][i]:
                 add(col, "valeur obligatoire manquante")
-        cid = cells["id"]
         if cid:
             if len(cid) > MAX_ID_CHARS:
                 add("id", f"identifiant trop long ({len(cid)} caractères, {MAX_ID_CHARS} au plus)")
@@ -262,57 +286,49 @@ def validate(
             if cid in seen:
                 add("id", f"identifiant « {cid} » en double (déjà ligne {seen[cid]})")
             seen.setdefault(cid, pos)
-        if cells["type"] and cells["type"] not in vocab["type"].values:
-            add("type", f"type inconnu « {cells['type']} »")
-        if cells["statut"] and cells["statut"] not in vocab["statut"].values:
-            add("statut", f"statut inconnu « {cells['statut']} »")
-        for col, family in LIST_COLUMNS.items():
-            if family is None or not cells[col]:
-                continue
-            for value in unknown_values(family, cells[col]):
+        if types[i] and types[i] not in vocab_types:
+            add("type", f"type inconnu « {types[i]} »")
+        if statuts[i] and statuts[i] not in vocab_statuts:
+            add("statut", f"statut inconnu « {statuts[i]} »")
+        for col, family, cells, unknown in lists:
+            for value in unknown.get(cells[i], ()):
                 add(col, f"{vocab[family].libelle.lower()} inconnu(e) « {value} »")
-        members = split_list(cells["membres"])
+        members = split_list(table["membres"][i])
         for text in members:
-            ref = refs.get(text)
-            if ref is None:
-                try:
-                    ref = refs[text] = parse_ref(text)
-                except ValueError as exc:
-                    add("membres", str(exc))
-                    continue
-            if ref.kind == "coop":
-                if ref.code not in all_ids:
-                    add("membres", f"coopération « {ref.code} » inconnue")
-                elif ref.code == cid:
-                    add("membres", "une coopération ne peut pas être membre d'elle-même")
-            elif ref.kind != "ext" and not index.exists(ref):
-                hint = index.closest(text)
-                add(
-                    "membres",
-                    f"référence « {text} » introuvable dans la géographie de référence"
-                    + (f" (proches : {', '.join(hint)})" if hint else ""),
-                )
+            if text not in checked:
+                checked[text] = _check_member(text, index, all_ids)
+            coop, message = checked[text]
+            if message:
+                add("membres", message)
+            elif coop == cid:
+                add("membres", "une coopération ne peut pas être membre d'elle-même")
         if len(set(members)) != len(members):
             add("membres", "membre en double")
-        chef = cells["chef_de_file"]
+        chef, annee, citation = table["chef_de_file"][i], table["annee"][i], table["citation"][i]
         if chef and chef not in members:
             add("chef_de_file", f"le chef de file « {chef} » doit figurer parmi les membres")
-        if cells["annee"]:
-            try:
-                if not _YEAR.fullmatch(cells["annee"]):  # int() would accept "2_020" or "٢٠٢٠"
-                    raise ValueError
-                year = int(cells["annee"])
-                if not MIN_YEAR <= year <= this_year + 1:
-                    raise ValueError
-            except ValueError:
-                add("annee", f"année « {cells['annee']} » invalide (entre {MIN_YEAR} et {this_year + 1})")
-        if cells["citation"] and len(cells["citation"].split()) > MAX_CITATION_WORDS:
-            add(
-                "citation",
-                f"citation trop longue ({len(cells['citation'].split())} mots, {MAX_CITATION_WORDS} au plus)",
-            )
+        if annee and annee not in years:
+            add("annee", f"année « {annee} » invalide (entre {MIN_YEAR} et {this_year + 1})")
+        if citation and len(citation.split()) > MAX_CITATION_WORDS:
+            add("citation", f"citation trop longue ({len(citation.split())} mots, {MAX_CITATION_WORDS} au plus)")
     problems.extend(_cycle_problems(df, fichier))
     return problems
+
+
+def _check_member(text: str, index: TerritoryIndex, ids: set[str]) -> tuple[str | None, str | None]:
+    """(id of the cooperation it names if `coop:`, what is wrong with the reference or None)."""
+    try:
+        ref = parse_ref(text)
+    except ValueError as exc:
+        return None, str(exc)
+    if ref.kind == "coop":
+        return ref.code, None if ref.code in ids else f"coopération « {ref.code} » inconnue"
+    if ref.kind != "ext" and not index.exists(ref):
+        hint = index.closest(text)
+        return None, f"référence « {text} » introuvable dans la géographie de référence" + (
+            f" (proches : {', '.join(hint)})" if hint else ""
+        )
+    return None, None
 
 
 def _cycle_problems(df: pd.DataFrame, fichier: str) -> list[Problem]:
@@ -413,7 +429,18 @@ def assemble_catalogue(
     index: TerritoryIndex | None = None,
 ) -> Catalogue:
     """The catalogue of rows already validated (see `build_catalogue`), added to `base` if given."""
-    index = index or TerritoryIndex(geo)
+    with gc_paused():
+        return _assemble(df, vocab, geo, known_shapes, base, index or TerritoryIndex(geo))
+
+
+def _assemble(
+    df: pd.DataFrame,
+    vocab: Vocabularies,
+    geo: GeoData,
+    known_shapes: dict[str, object] | None,
+    base: Catalogue | None,
+    index: TerritoryIndex,
+) -> Catalogue:
     coops = _cooperation_table(df)
     builder = _Builder(coops, geo, index, base, known_shapes or {})
     members = builder.members()
@@ -446,11 +473,18 @@ def _cooperation_table(df: pd.DataFrame) -> pd.DataFrame:
     coops.loc[contributed & (coops["membres_origine"] == ""), "membres_origine"] = "contribution"
     coops = coops[COLUMNS + PROVENANCE_COLUMNS + [c for c in coops.columns if c not in COLUMNS + PROVENANCE_COLUMNS]]
     for col in LIST_COLUMNS:
-        coops[col] = pd.Series(
-            [tuple(split_list(cell)) for cell in _objects(coops[col])], index=coops.index, dtype=object
-        )
+        coops[col] = pd.Series(_split_column(_texts(coops[col])), index=coops.index, dtype=object)
     coops["annee"] = pd.to_numeric(coops["annee"].replace("", None), errors="coerce").astype("Int64")
     return coops.set_index("id", drop=False).rename_axis(None)
+
+
+def _split_column(cells: list[str]) -> np.ndarray:
+    """`split_list` of each cell as a tuple, computed once per distinct cell (most repeat)."""
+    codes, distinct = pd.factorize(np.asarray(cells, dtype=object))
+    split = np.empty(len(distinct), dtype=object)
+    for position, cell in enumerate(distinct):  # one by one: numpy would unpack a list of tuples
+        split[position] = tuple(split_list(cell))
+    return split[codes]
 
 
 MEMBER_COLUMNS = ["coop_id", "ref", "kind", "code", "nom", "via"]
@@ -462,8 +496,13 @@ class _Builder:
     def __init__(self, coops: pd.DataFrame, geo: GeoData, index: TerritoryIndex, base, known: dict):
         self.coops, self.geo, self.index, self.base = coops, geo, index, base
         self.known = {cid: shape for cid, shape in known.items() if cid in coops.index}
-        direct = coops["membres"].explode().dropna()
-        self.direct = pd.DataFrame({"coop_id": direct.index.to_numpy(), "text": direct.to_numpy()})
+        membres = _objects(coops["membres"])
+        self.direct = pd.DataFrame(
+            {
+                "coop_id": np.repeat(_objects(coops.index), [len(members) for members in membres]),
+                "text": np.fromiter(chain.from_iterable(membres), dtype=object),
+            }
+        )
         self.refs = {text: parse_ref(text) for text in self.direct["text"].unique()}
         self._shapes: dict[str, object] = {}
 
@@ -506,13 +545,13 @@ class _Builder:
         return pd.concat([direct, *expanded], ignore_index=True)[MEMBER_COLUMNS]
 
     @functools.cached_property
-    def _polygons(self) -> dict[str, pd.Series]:
-        # GeoDataFrame.geometry builds a new GeoSeries on each access: take each one once.
-        return {"epci": self.geo.epci.geometry, "dep": self.geo.departements.geometry, "reg": self.geo.regions.geometry}
+    def _polygons(self) -> dict[str, dict[str, object]]:
+        layers = {"epci": self.geo.epci, "dep": self.geo.departements, "reg": self.geo.regions}
+        return {kind: dict(zip(layer.index, layer.geometry.to_numpy())) for kind, layer in layers.items()}
 
     def _part(self, ref: Ref):
         if ref.kind in self._polygons:
-            return self._polygons[ref.kind].at[ref.code]
+            return self._polygons[ref.kind][ref.code]
         if ref.kind == "com":
             row = self.geo.communes.loc[ref.code]
             return shapely.Point(row["lon"], row["lat"]).buffer(COMMUNE_RADIUS_DEG)
@@ -526,16 +565,22 @@ class _Builder:
         """Union of the members' shapes of each new row, coop: members resolved first."""
         shapes = self._shapes
         shapes.update(self.known)
-        todo = self.direct[~self.direct["coop_id"].isin(list(shapes))]
-        parts_of = {text: self._part(r) for text, r in self.refs.items() if r.kind != "coop"}
-        while not todo.empty:
-            codes = todo["text"].map(lambda t: self.refs[t].code if self.refs[t].kind == "coop" else None)
-            blocked = set(todo.loc[codes.notna() & ~codes.isin(list(shapes)) & codes.isin(self.coops.index), "coop_id"])
-            ready = todo[~todo["coop_id"].isin(list(blocked))]
-            geoms = [parts_of[t] if t in parts_of else self._part(self.refs[t]) for t in ready["text"]]
-            shapes.update(_union_by_group(ready["coop_id"].to_numpy(), geoms))
-            todo = todo[todo["coop_id"].isin(list(blocked))]
-        return pd.Series({cid: shapes[cid] for cid in self.coops.index}, dtype=object)
+        refs = self.refs
+        parts_of = {text: self._part(r) for text, r in refs.items() if r.kind != "coop"}
+        cids, texts = list(_objects(self.direct["coop_id"])), list(_objects(self.direct["text"]))
+        todo = [k for k, cid in enumerate(cids) if cid not in shapes]
+        # A row waits while one of its coop: members is a new row whose shape is not built yet.
+        new_ids = set(_objects(self.coops.index))
+        nested = [(cids[k], refs[texts[k]].code) for k in todo if refs[texts[k]].kind == "coop"]
+        while todo:
+            blocked = {cid for cid, code in nested if code in new_ids and code not in shapes}
+            ready = [k for k in todo if cids[k] not in blocked] if blocked else todo
+            if not ready:
+                raise CatalogueError([Problem("catalogue", None, "membres", "cycle entre coopérations")])
+            geoms = [parts_of[texts[k]] if texts[k] in parts_of else self._part(refs[texts[k]]) for k in ready]
+            shapes.update(_union_by_group([cids[k] for k in ready], geoms))
+            todo = [k for k in todo if cids[k] in blocked] if blocked else []
+        return pd.Series([shapes[cid] for cid in _objects(self.coops.index)], index=self.coops.index, dtype=object)
 
     def anchors(self, members: pd.DataFrame) -> pd.Series:
         """A representative point per member reference not already anchored in the base."""
@@ -551,43 +596,78 @@ class _Builder:
 
     def links(self, vocab: Vocabularies, anchors: pd.Series) -> pd.DataFrame:
         """Lines between members of the cooperations drawn as links (chef de file → members)."""
+        coops = self.coops
+        types = _objects(coops["type"])
+        drawn_as_links = {type_ for type_ in set(types) if vocab.forme(type_) == "liens"}
         rows = [
             (cid, source, target)
             for cid, members, chef, type_ in zip(
-                self.coops.index, self.coops["membres"], self.coops["chef_de_file"], self.coops["type"]
+                _objects(coops.index), _objects(coops["membres"]), _objects(coops["chef_de_file"]), types
             )
-            if vocab.forme(type_) == "liens"
+            if type_ in drawn_as_links
             for source, target in link_pairs(list(members), chef or None)
         ]
         table = pd.DataFrame(rows, columns=["coop_id", "source", "target"])
+        if not len(table):
+            return table.assign(geometry=[])
         lookup = anchors if self.base is None else pd.concat([self.base.anchors, anchors])
-        ends = [
-            shapely.get_coordinates(lookup.loc[table[end]].to_numpy()).reshape(-1, 1, 2) for end in ("source", "target")
-        ]
-        coords = np.concatenate(ends, axis=1) if len(table) else np.empty((0, 2, 2))
-        return table.assign(geometry=shapely.linestrings(coords) if len(table) else [])
+        points = shapely.get_coordinates(lookup.to_numpy())  # anchors are points: one row each
+        positions = [lookup.index.get_indexer(table[end]) for end in ("source", "target")]
+        if any((where < 0).any() for where in positions):
+            raise KeyError("membre sans point d'ancrage")
+        ends = [points[where].reshape(-1, 1, 2) for where in positions]
+        return table.assign(geometry=shapely.linestrings(np.concatenate(ends, axis=1)))
 
 
-def _union_by_group(groups: np.ndarray, geoms: list) -> dict[str, object]:
+def _union_by_group(groups: list[str], geoms: list) -> dict[str, object]:
     """{group: union of its geometries}, one vectorised union per group size."""
-    frame = pd.DataFrame({"group": groups, "geom": geoms})
-    frame["pos"] = frame.groupby("group", sort=False).cumcount()
-    sizes = frame.groupby("group", sort=False)["pos"].transform("size")
+    codes, names = pd.factorize(np.asarray(groups, dtype=object))
+    counts = np.bincount(codes)
+    ordered = np.fromiter(geoms, dtype=object, count=len(geoms))[np.argsort(codes, kind="stable")]
+    starts = np.cumsum(counts) - counts
     out: dict[str, object] = {}
-    for size, bucket in frame.groupby(sizes, sort=False):
+    for size in np.unique(counts):
+        chosen = np.flatnonzero(counts == size)
+        table = ordered[starts[chosen][:, None] + np.arange(size)]
         if size == 1:
-            out.update(zip(bucket["group"], bucket["geom"]))
+            out.update(zip(names[chosen], table[:, 0]))
             continue
-        pivot = bucket.pivot(index="group", columns="pos", values="geom")
-        table = pivot.to_numpy(dtype=object)
+        merged = np.empty(len(table), dtype=object)
+        apart = _apart(table)
+        merged[apart] = _collect_polygons(table[apart])
+        overlay = table[~apart]
         if size <= 4:  # pairwise unions are several times faster than a cascaded union here
-            merged = table[:, 0]
+            joined = overlay[:, 0]
             for column in range(1, size):
-                merged = shapely.union(merged, table[:, column])
+                joined = shapely.union(joined, overlay[:, column])
         else:
-            merged = shapely.union_all(table, axis=1)
-        out.update(zip(pivot.index, merged))
+            joined = shapely.union_all(overlay, axis=1)
+        merged[~apart] = joined
+        out.update(zip(names[chosen], merged))
     return out
+
+
+def _apart(table: np.ndarray) -> np.ndarray:
+    """Rows of polygonal geometries whose bounding boxes pairwise do not even touch: their
+    union is the collection of their polygons, no overlay needed (most partners lie apart)."""
+    apart = np.asarray(np.isin(shapely.get_type_id(table), (3, 6)).all(axis=1))  # polygonal only
+    bounds = shapely.bounds(table)  # rows × parts × (xmin, ymin, xmax, ymax)
+    for i, j in combinations(range(table.shape[1]), 2):
+        a, b = bounds[:, i], bounds[:, j]
+        apart &= (a[:, 2] < b[:, 0]) | (b[:, 2] < a[:, 0]) | (a[:, 3] < b[:, 1]) | (b[:, 3] < a[:, 1])
+    return apart
+
+
+def _collect_polygons(table: np.ndarray) -> np.ndarray:
+    """One MultiPolygon per row of the polygons of its (disjoint) geometries."""
+    collected = np.empty(len(table), dtype=object)
+    simple = (shapely.get_type_id(table) == 3).all(axis=1)  # only Polygons: one copy, no split
+    if simple.any():
+        collected[simple] = shapely.multipolygons(table[simple])
+    if not simple.all():
+        parts, index = shapely.get_parts(table[~simple].ravel(), return_index=True)
+        collected[~simple] = shapely.multipolygons(parts, indices=index // table.shape[1])
+    return collected
 
 
 def link_pairs(members: list[str], chef: str | None) -> list[tuple[str, str]]:
