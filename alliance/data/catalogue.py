@@ -175,12 +175,9 @@ class TerritoryIndex:
 
     def __init__(self, geo: GeoData):
         self.geo = geo
-        self.names = {
-            "epci": geo.epci["nom"].to_dict(),
-            "com": geo.communes["nom"].to_dict(),
-            "dep": geo.departements["nom"].to_dict(),
-            "reg": geo.regions["nom"].to_dict(),
-        }
+        layers = {"epci": geo.epci, "com": geo.communes, "dep": geo.departements, "reg": geo.regions}
+        # zip of plain lists: Series.to_dict iterates Arrow-backed strings one by one (10× slower)
+        self.names = {kind: dict(zip(layer.index.tolist(), layer["nom"].tolist())) for kind, layer in layers.items()}
         self._choices = {
             f"{kind}:{code}": f"{name} ({code})"
             for kind, names in self.names.items()
@@ -525,7 +522,7 @@ class _Builder:
         nested = direct[direct["kind"] == "coop"]
         if nested.empty:
             return direct[MEMBER_COLUMNS]
-        own = {cid: rows for cid, rows in direct.groupby("coop_id", sort=False)}
+        own = direct.groupby("coop_id", sort=False).indices  # positions of each row's members
         memo: dict[str, pd.DataFrame] = {}
 
         def all_members(cid: str) -> pd.DataFrame:
@@ -534,7 +531,7 @@ class _Builder:
                 if cid not in own:  # a cooperation of the base catalogue
                     memo[cid] = self.base.members[self.base.members["coop_id"] == cid]
                 else:
-                    rows = own[cid]
+                    rows = direct.iloc[own[cid]]
                     reached = [all_members(code).assign(via=code) for code in rows.loc[rows["kind"] == "coop", "code"]]
                     memo[cid] = pd.concat([rows, *reached], ignore_index=True) if reached else rows
             return memo[cid]
@@ -549,12 +546,17 @@ class _Builder:
         layers = {"epci": self.geo.epci, "dep": self.geo.departements, "reg": self.geo.regions}
         return {kind: dict(zip(layer.index, layer.geometry.to_numpy())) for kind, layer in layers.items()}
 
+    @functools.cached_property
+    def _commune_points(self) -> dict[str, tuple[float, float]]:
+        communes = self.geo.communes
+        return dict(zip(communes.index.tolist(), zip(communes["lon"].tolist(), communes["lat"].tolist())))
+
     def _part(self, ref: Ref):
         if ref.kind in self._polygons:
             return self._polygons[ref.kind][ref.code]
         if ref.kind == "com":
-            row = self.geo.communes.loc[ref.code]
-            return shapely.Point(row["lon"], row["lat"]).buffer(COMMUNE_RADIUS_DEG)
+            lon, lat = self._commune_points[ref.code]
+            return shapely.Point(lon, lat).buffer(COMMUNE_RADIUS_DEG)
         if ref.kind == "coop":
             if ref.code in self._shapes:
                 return self._shapes[ref.code]
