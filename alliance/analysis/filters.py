@@ -97,6 +97,8 @@ class Filters:
 def fold(text: str) -> str:
     """Lower case without accents, for searches where accents are optional."""
     text = str(text).lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -120,8 +122,17 @@ def build_filter_index(catalogue: Catalogue, geo: GeoData) -> FilterIndex:
     pairs = members[["coop_id", "ref"]].assign(dep=members["ref"].map(deps_of)).explode("dep").dropna(subset=["dep"])
     rows = zip(pairs["coop_id"], pairs["dep"].map(region_of), pairs["dep"])
     places = pd.DataFrame(rows, columns=["coop_id", "region", "dep"]).drop_duplicates()
-    names = members.groupby("coop_id")["nom"].apply(lambda s: " ".join(s.astype(str)))
-    text = (catalogue.cooperations["nom"] + " " + names.reindex(catalogue.cooperations.index).fillna("")).map(fold)
+    names: dict[str, list[str]] = {}
+    for cid, nom in zip(members["coop_id"].tolist(), members["nom"].astype(str).tolist()):
+        names.setdefault(cid, []).append(nom)
+    coops = catalogue.cooperations
+    text = pd.Series(
+        [
+            fold(f"{nom} {' '.join(names.get(cid, ()))}")
+            for cid, nom in zip(coops.index.tolist(), coops["nom"].tolist())
+        ],
+        index=coops.index,
+    )
     years = catalogue.cooperations["annee"].dropna()
     span = (int(years.min()), int(years.max())) if len(years) else None
     return FilterIndex(places=places, search_text=text, years=span)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,15 +50,26 @@ class GeoData:
 
     def departements_of(self, kind: str, code: str) -> list[str]:
         """Codes of the départements a territory lies in (none for a partner abroad or a grouping)."""
-        if kind == "epci":
-            return str(self.epci.at[code, "departements"]).split(";") if code in self.epci.index else []
-        if kind == "com":
-            return [self.communes.at[code, "departement"]] if code in self.communes.index else []
         if kind == "dep":
             return [code]
-        if kind == "reg":
-            return list(self.departements.index[self.departements["region"] == code])
-        return []
+        return list(self._departements_by_kind.get(kind, {}).get(code, ()))
+
+    @functools.cached_property
+    def _departements_by_kind(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """{kind: {code: its départements}}, read once: cell by cell lookups cost 0.2 s per catalogue."""
+        by_region: dict[str, list[str]] = {}
+        for dep, region in zip(self.departements.index.tolist(), self.departements["region"].tolist()):
+            by_region.setdefault(region, []).append(dep)
+        return {
+            "epci": {
+                code: tuple(str(cell).split(";"))
+                for code, cell in zip(self.epci.index.tolist(), self.epci["departements"].tolist())
+            },
+            "com": {
+                code: (dep,) for code, dep in zip(self.communes.index.tolist(), self.communes["departement"].tolist())
+            },
+            "reg": {region: tuple(deps) for region, deps in by_region.items()},
+        }
 
 
 def _read_layer(path: Path, index: str) -> gpd.GeoDataFrame:
