@@ -6,6 +6,7 @@ import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
+from alliance.data.geodata import inner_borders
 from alliance.paths import GEODATA_DIR
 
 
@@ -75,3 +76,17 @@ def test_no_overlap_between_epci(geo):
 
 def test_epci_file_size_target():
     assert (GEODATA_DIR / "epci.geojson").stat().st_size <= 2_000_000
+
+
+def test_departement_inner_borders_are_the_shared_edges_within_each_region(geo):
+    """inner_borders counts edges, which holds on a coverage: the départements share their
+    borders vertex for vertex (their coverage union is their union), and the result equals
+    the geometric definition — all borders minus each région's outline."""
+    deps = geo.departements
+    assert shapely.coverage_union_all(deps.geometry.values).equals(shapely.union_all(deps.geometry.values))
+    mesh = shapely.line_merge(shapely.union_all(deps.geometry.boundary.values))
+    outlines = shapely.union_all(list(deps.dissolve(by="region").boundary))
+    expected = mesh.difference(outlines)
+    got = inner_borders(deps, "region")
+    assert got.length > 100  # degrees: every région but Corsica and overseas ones has inner borders
+    assert got.symmetric_difference(expected).length < 1e-9

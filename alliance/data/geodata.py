@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -108,13 +109,21 @@ def _load(folder: Path) -> GeoData:
     return GeoData(regions=regions, departements=departements, epci=epci, communes=communes)
 
 
-def outline_mesh(layer: gpd.GeoDataFrame) -> shapely.MultiLineString:
-    """Borders of a polygon layer as lines, each shared border drawn once (lighter to send)."""
-    return shapely.line_merge(shapely.union_all(layer.geometry.boundary.values))
-
-
-def inner_borders(layer: gpd.GeoDataFrame, group: str):
+def inner_borders(layer: gpd.GeoDataFrame, group: str) -> shapely.Geometry:
     """Borders between polygons of the same `group` (e.g. départements inside a région): the
-    others (coast, borders between groups) are drawn by the group's own layer."""
-    outer = shapely.union_all(list(layer.dissolve(by=group).boundary))
-    return outline_mesh(layer).difference(outer)
+    others (coast, borders between groups) are drawn by the group's own layer.
+
+    The layers form a coverage (neighbours share their edges vertex for vertex, as built by
+    scripts/build_geodata.py): an inner border is an edge that two polygons of one group both
+    have. Found by counting edges — four times faster than dissolving and differencing."""
+    parts, part_row = shapely.get_parts(layer.geometry.to_numpy(), return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    same_ring = coord_ring[1:] == coord_ring[:-1]
+    start, end = coords[:-1][same_ring], coords[1:][same_ring]
+    owner = pd.factorize(layer[group].to_numpy())[0][part_row[ring_part[coord_ring[:-1][same_ring]]]]
+    flip = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
+    first, second = np.where(flip[:, None], end, start), np.where(flip[:, None], start, end)
+    edges, count = np.unique(np.column_stack([first, second, owner]), axis=0, return_counts=True)
+    shared = edges[count >= 2, :4].reshape(-1, 2, 2)
+    return shapely.line_merge(shapely.multilinestrings(shapely.linestrings(shared)))
