@@ -70,6 +70,57 @@ def test_payload_cannot_leave_its_string_in_map_javascript(geo, vocab, benign_js
     assert html_text(payload) in js
 
 
+# Jinja syntax: branca compiled (and, in exports, ran) the rendered layer text as a template.
+TEMPLATE_PAYLOADS = {
+    "expression": "Calcul {{ 7*7 }} fin",
+    "server_code": "Pid {{ lipsum.__globals__.os.getpid() }} fin",
+    "statement": "Bloc {% if true %}vrai{% endif %} fin",
+    "unbalanced": "Ouvert {% if %} et {{ jamais fermé",
+    "comment": "Note {# commentaire",
+}
+
+
+@pytest.mark.parametrize("context", sorted(TEMPLATE_PAYLOADS))
+def test_template_syntax_in_a_name_is_shown_as_written_never_run(geo, vocab, context):
+    """On the live map and in the standalone export (the one that ran it: `{{ 7*7 }}` became 49
+    and `lipsum.__globals__.os…` reached the server's os module), the text stays literal."""
+    from alliance.exports.standalone_map import standalone_html
+    from alliance.maps import basemap
+
+    payload = TEMPLATE_PAYLOADS[context]
+    assert html_text(payload) in layers_js(geo, vocab, payload, "Partenaire")
+    rows = pd.DataFrame([contribution("essai", payload)], columns=COLUMNS)
+    merged = build_catalogue(
+        pd.concat([read_catalogue_csv(DATA_DIR / "cooperations.csv"), rows], ignore_index=True), vocab, geo
+    )
+    from alliance.maps.overlays import cooperation_groups
+
+    fmap = basemap.carte_base_map(
+        basemap.base_layers(geo), extra_groups=cooperation_groups(merged, geo, ["essai"]), online_basemap=False
+    )
+    html = standalone_html(fmap, "Export")
+    assert html_text(payload) in html
+    assert "Calcul 49" not in html and "vrai fin" not in html
+
+
+def test_every_map_element_of_ours_renders_its_text_as_is():
+    """Each MacroElement subclass of the project derives from RenderedMacroElement."""
+    import inspect
+
+    from branca.element import MacroElement
+
+    from alliance.maps import basemap, features
+
+    ours = [
+        cls
+        for module in (basemap, features)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, MacroElement) and cls.__module__.startswith("alliance.")
+    ]
+    assert len(ours) >= 8
+    assert all(issubclass(cls, features.RenderedMacroElement) for cls in ours)
+
+
 def test_escaping_functions():
     assert html_text("a`b${c}\\d<e>&\"'") == "a&#96;b&#36;{c}&#92;d&lt;e&gt;&amp;&quot;&#x27;"
     text = markdown_text(

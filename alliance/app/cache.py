@@ -180,8 +180,9 @@ def carte_layers(
     """JavaScript of the cooperation layers for one selection of the catalogue named `key`
     (`_catalogue` is not hashed: the key stands for it); `context` adds the aires
     d'attraction des villes under them."""
+    aires = aires_attraction() if context else None
     groups = overlays.cooperation_groups(
-        _catalogue, geodata(), ids, selected, layers, aires=aires_attraction() if context else None
+        _catalogue, geodata(), ids, selected, layers, aires=aires, sel=selection(_catalogue, key, ids)
     )
     return feature_group_js(groups, control_title="Coopérations")
 

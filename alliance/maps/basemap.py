@@ -9,12 +9,12 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-from branca.element import Element, MacroElement, Template
+from branca.element import Element, Template
 
 from alliance.data.geodata import EPCI_TYPE_LABELS, FRANCE_CENTER, FRANCE_ZOOM, GeoData, inner_borders
 from alliance.escaping import html_text
 from alliance.fmt import fmt_int
-from alliance.maps.features import Feature, FeatureLayer, add_runtime, features_json
+from alliance.maps.features import Feature, FeatureLayer, RenderedMacroElement, add_runtime, features_json
 from alliance.maps.offline import use_local_assets
 
 ATTRIBUTION = (
@@ -28,7 +28,7 @@ MAP_FONT = "font-size:14px"
 FILL_FRAME_CSS = "<style>html,body{height:100%;margin:0}#map_div{height:100vh !important}</style>"
 
 
-class _Attribution(MacroElement):
+class _Attribution(RenderedMacroElement):
     """Adds a text to Leaflet's attribution control (there is no tile layer to carry it)."""
 
     _template = Template(
@@ -43,7 +43,7 @@ class _Attribution(MacroElement):
         self.text = text
 
 
-class _ReadingAids(MacroElement):
+class _ReadingAids(RenderedMacroElement):
     """A metric scale bar (bottom left, clear of the attribution), and the mouse wheel zooming the
     map only once the user has clicked in it: scrolling the page over a map no longer zooms out
     to world scale (the + − buttons and a double click always work)."""
@@ -109,7 +109,7 @@ class _ReadingAids(MacroElement):
         self._name = "ReadingAids"
 
 
-class _ScaleViewsToFrame(MacroElement):
+class _ScaleViewsToFrame(RenderedMacroElement):
     """Views (centre, zoom) sent by the page were computed for a `width`×`height` frame; on a
     slide the frame follows the screen, so each view's zoom is shifted by log2 of the size ratio
     (and again when the frame is resized, e.g. going full screen). Only the component's own
@@ -228,7 +228,7 @@ def main_towns(geo: GeoData) -> list[list]:
     return [[str(r.nom), round(float(r.lat), 4), round(float(r.lon), 4)] for r in communes.itertuples()]
 
 
-class _SharedControl(MacroElement):
+class _SharedControl(RenderedMacroElement):
     """Publishes the base map's layer control, so that the layers a page adds later are listed
     in it: one control for the whole map."""
 
@@ -245,7 +245,7 @@ class _SharedControl(MacroElement):
         self.control = control
 
 
-class _TownLabels(MacroElement):
+class _TownLabels(RenderedMacroElement):
     """Names of the main towns, drawn from the geodata (no tile server), shown once zoomed in
     enough for them not to crowd the map (they never catch clicks)."""
 

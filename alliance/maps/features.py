@@ -142,7 +142,38 @@ def features_json(features: Iterable[Feature]) -> str:
     return "[" + ",".join(rows) + "]"
 
 
-class FeatureLayer(MacroElement):
+class _Rendered(Element):
+    """Text already rendered, emitted as it is: never compiled as a Jinja template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class RenderedMacroElement(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as plain text.
+
+    branca's own `MacroElement.render` wraps each rendered part in `Element(text)`, which
+    compiles that text again as a Jinja template — and the page render then runs it: a
+    `{{ … }}` inside the data (a contribution's name, a partner's label) was evaluated on the
+    server (template injection, up to running commands from an HTML export), an unbalanced
+    `{%` failed the map, and compiling a large layer cost ~20 ms per rerun. Every element of
+    ours derives from this class (tests/test_security.py)."""
+
+    def render(self, **kwargs) -> None:  # type: ignore[override]  # as branca's MacroElement.render
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Rendered(macros[part](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class FeatureLayer(RenderedMacroElement):
     """A GeoJSON layer drawn from compact features with a style table {key: Leaflet path style}."""
 
     _template = Template(
@@ -239,7 +270,7 @@ def served_bytes(element, shown: bool = True) -> tuple[int, int]:
     return now, every
 
 
-class LayerRuntime(MacroElement):
+class LayerRuntime(RenderedMacroElement):
     """The browser side of FeatureLayer, defined once per map (before any layer): decoding,
     styling, late loading and restacking in declaration order."""
 

@@ -106,7 +106,7 @@ class Selection:
 
 
 def describe_selection(catalogue: Catalogue, ids) -> Selection:
-    coops = catalogue.cooperations.loc[list(ids)]
+    coops = catalogue.cooperations.loc[list(ids), ["provenance", "type"]]  # not every column: a copy each
     documented = coops[coops["provenance"] != "registre"]
     zone = tuple(i for i, t in documented["type"].items() if catalogue.vocab.forme(t) == "zone")
     links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
@@ -140,7 +140,7 @@ REGISTER_FAMILIES = (
 
 def register_groups(catalogue: Catalogue, ids) -> list[folium.FeatureGroup]:
     """The register rows of `ids` as light perimeters coloured by type, one layer per family."""
-    coops = catalogue.cooperations.loc[list(ids)]
+    coops = catalogue.cooperations.loc[list(ids), ["provenance", "type"]]
     register = coops[coops["provenance"] == "registre"]
     vocab = catalogue.vocab["type"]
     default_types = {t for _, types, shown in REGISTER_FAMILIES if shown for t in types}
@@ -204,11 +204,13 @@ def cooperation_groups(
     selected: str | None = None,
     layers: tuple[str, ...] = ALL_LAYERS,
     aires: gpd.GeoDataFrame | None = None,
+    sel: Selection | None = None,
 ) -> list[folium.FeatureGroup]:
     """Feature groups for the cooperations `ids`: member EPCI, perimeters, links, partners
-    (only those named in `layers`), and the aires d'attraction as context when `aires` is given."""
+    (only those named in `layers`), and the aires d'attraction as context when `aires` is given.
+    `sel` is `describe_selection(catalogue, ids)` when the caller already has it."""
     vocab = catalogue.vocab
-    sel = describe_selection(catalogue, ids)
+    sel = sel or describe_selection(catalogue, ids)
     groups = []
     if aires is not None:
         bounds = catalogue.shapes.loc[list(ids)].total_bounds if len(ids) else geo.regions.total_bounds
