@@ -18,7 +18,7 @@ geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
 filters = filter_sidebar(catalogue, geo, index, page="carte")
 ids = apply_filters(catalogue, index, filters)
-selection = cache.selection(catalogue, catalogue_key, tuple(ids))
+selection = cache.selection(catalogue, catalogue_key, cache.Ids(ids))
 
 st.title("Carte des coopérations")
 cols = st.columns(4)
@@ -63,7 +63,7 @@ def explorer() -> None:
             layers=cache.carte_layers(
                 catalogue,
                 catalogue_key,
-                tuple(ids),
+                cache.Ids(ids),
                 selected,
                 context=st.session_state.get("contexte_aires", False),
             ),
@@ -111,7 +111,8 @@ def explorer() -> None:
             f"Fiche ({plural(len(ids), 'coopération')})",
             list(ids),
             key="choix_coop",
-            format_func=catalogue.cooperations["nom"].to_dict().get,  # one lookup table, not 657 .at
+            # one lookup table, not 657 .at (and plain lists: Series.to_dict walks Arrow strings one by one)
+            format_func=dict(zip(catalogue.cooperations.index.tolist(), catalogue.cooperations["nom"].tolist())).get,
             placeholder="Choisir une coopération…",
             on_change=lambda: select_cooperation(st.session_state["choix_coop"]),
         )

@@ -132,12 +132,12 @@ with map_col:
         cache.presentation_base_map(),
         key="carte_presentation",
         height=470,  # the slide's CSS sets the real height from the screen's
-        layers=cache.carte_layers(catalogue, cache.REFERENCE, tuple(ids), scene.selection, scene.couches),
+        layers=cache.carte_layers(catalogue, cache.REFERENCE, cache.Ids(ids), scene.selection, scene.couches),
         center=centre,
         zoom=zoom,
     )
 with chart_col:
-    svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, tuple(ids), SLIDE_FONT_PX)
+    svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, cache.Ids(ids), SLIDE_FONT_PX)
     if svg:
         source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         label = html.escape(f"{CHARTS.get(scene.graphique, '')} — {alt_text}", quote=True)

@@ -30,7 +30,7 @@ st.markdown(
 level = (
     st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau") or "epci"
 )
-graph, ranks, system_table = cache.network(catalogue, catalogue_key, ids, level)
+graph, ranks, system_table = cache.network(catalogue, catalogue_key, cache.Ids(ids), level)
 cols = st.columns(4)
 cols[0].metric("Coopérations", fmt_int(len(ids)))
 cols[1].metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
@@ -47,7 +47,7 @@ with left:
         cache.carte_base_map(),
         key="carte_reseau",
         height=560,
-        layers=cache.network_layers(catalogue, catalogue_key, ids, level=level),
+        layers=cache.network_layers(catalogue, catalogue_key, cache.Ids(ids), level=level),
     )
     st.caption("Cercles : territoires, taille selon leur poids (coopérations). Traits : les liens les plus forts.")
 with right:

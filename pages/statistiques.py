@@ -57,7 +57,7 @@ for column, keys in zip(st.columns(len(VIEWS[view])) if VIEWS[view] else [], VIE
     with column:
         for key in keys:
             chart = CHARTS[key]
-            spec, data, note = cache.statistics_chart(key, catalogue, catalogue_key, tuple(ids))
+            spec, data, note = cache.statistics_chart(key, catalogue, catalogue_key, cache.Ids(ids))
             event = chart_block(key, spec, data, note, selectable=bool(chart.narrows))
             if chart.narrows:
                 narrow_filters_from_selection(event, chart.narrows, current_filters(), fields=chart.point_fields)

@@ -81,7 +81,7 @@ else:
             cache.carte_base_map(),
             key="carte_territoire",
             height=520,
-            layers=cache.carte_layers(catalogue, catalogue_key, tuple(sorted(ids)), None),
+            layers=cache.carte_layers(catalogue, catalogue_key, cache.Ids(sorted(ids)), None),
             center=centre,
             zoom=zoom,
         )

@@ -86,3 +86,21 @@ def test_benchmarks_and_scripts_import_names_that_exist():
                 if loaded is None or not (hasattr(loaded, name) or submodule):
                     missing.append(f"{path.name}: {module}.{name}")
     assert missing == []
+
+
+def test_selection_ids_are_hashed_by_content_in_every_cache_taking_them():
+    """cache.Ids: equal selections share a cache entry, others never do, and every cached
+    function with an `ids` argument hashes it that way (not id by id)."""
+    import inspect
+
+    from alliance.app import cache
+
+    same = cache.Ids(["a", "b"]).digest()
+    assert same == cache.Ids(("a", "b")).digest()
+    assert len({same, cache.Ids(["b", "a"]).digest(), cache.Ids(["a,b"]).digest(), cache.Ids([]).digest()}) == 4
+    source = inspect.getsource(cache)
+    for name, func in inspect.getmembers(cache, callable):
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is not None and "ids" in inspect.signature(wrapped).parameters:
+            decorator = source[: source.index(f"def {name}(")].rstrip().rsplit("\n", 1)[-1]
+            assert "hash_funcs=IDS_HASH" in decorator, name

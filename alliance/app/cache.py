@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from alliance.analysis.filters import FilterIndex, build_filter_index
@@ -13,6 +17,20 @@ from alliance.errors import DataError
 from alliance.escaping import markdown_text
 from alliance.maps import basemap, overlays
 from alliance.maps.component import DynamicLayers, RenderedMap, feature_group_js, render_map
+
+
+class Ids(tuple):
+    """The ids of a selection, as an argument of the caches below: hashed in one pass over
+    their text (Streamlit's own hasher walks a tuple id by id: ~3 ms for the national
+    selection, on every cached call of every rerun)."""
+
+    __slots__ = ()
+
+    def digest(self) -> str:
+        return hashlib.blake2b(repr(tuple(self)).encode(), digest_size=16).hexdigest()
+
+
+IDS_HASH: dict[str | type, Callable[[Any], Any]] = {Ids: Ids.digest}
 
 
 @st.cache_resource(show_spinner="Chargement de la géographie de référence…")
@@ -119,7 +137,7 @@ def presentation_base_map() -> RenderedMap:
     return render_map(basemap.carte_base_map(base_layers(), fill_frame=SLIDE_MAP_PX))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=IDS_HASH)
 def slide_chart_svg(scene_id: str, graphique: str, ids: tuple[str, ...], font_size: int) -> tuple[str, str, str]:
     """(svg, note, alt text) of a reference scene's chart, rendered once per scene."""
     from alliance.views.slides import scene_chart, slide_svg
@@ -135,7 +153,7 @@ def slide_chart_svg(scene_id: str, graphique: str, ids: tuple[str, ...], font_si
     return slide_svg(built.chart, font_size, rows=len(data) if "libelle" in data else 0), built.note, alt_text
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=IDS_HASH)
 def statistics_chart(chart_key: str, _catalogue: Catalogue, key: str, ids: tuple[str, ...]) -> tuple[dict, object, str]:
     """(French Vega-Lite spec, data, note) of a Statistiques chart for a selection: altair
     builds each spec in ~0.1 s, so a rerun that does not change the selection reuses it."""
@@ -161,14 +179,14 @@ def workshop_chart(jeu: str, family: str, question: str | None, title: str, coun
     return charts.french(chart).to_dict(validate=False), table
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=IDS_HASH)
 def selection(_catalogue: Catalogue, key: str, ids: tuple[str, ...]) -> overlays.Selection:
     """What the map shows for a selection (counts, zones, links), computed once per selection
     (~0.1 s for the national one); frozen, so shared between sessions."""
     return overlays.describe_selection(_catalogue, ids)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=IDS_HASH)
 def carte_layers(
     _catalogue: Catalogue,
     key: str,
@@ -192,20 +210,22 @@ def territory_search() -> TerritorySearch:
     return TerritorySearch(catalogue(), geodata())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=IDS_HASH)
 def network_layers(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = "epci") -> DynamicLayers:
     graph = network(_catalogue, key, ids, level)[0]
     return feature_group_js(overlays.network_groups(_catalogue, graph, geodata()), control_title="Réseau")
 
 
-@st.cache_resource(show_spinner="Calcul du réseau…", max_entries=32)
+@st.cache_resource(show_spinner="Calcul du réseau…", max_entries=32, hash_funcs=IDS_HASH)
 def network(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = "epci"):
     """(graph, rankings, systems) of a selection at one level (read-only, shared)."""
     from alliance.analysis.network import build_graph, rankings, systems
 
     geo = geodata()
-    epci_of_commune = geo.communes["siren_epci"].to_dict()
-    graph = build_graph(_catalogue, ids, level, epci_of_commune, geo.epci["nom"].to_dict())
+    # plain lists: Series.to_dict walks the 35 000 Arrow strings one by one (0.3 s)
+    epci_of_commune = dict(zip(geo.communes.index.tolist(), geo.communes["siren_epci"].tolist()))
+    epci_names = dict(zip(geo.epci.index.tolist(), geo.epci["nom"].tolist()))
+    graph = build_graph(_catalogue, ids, level, epci_of_commune, epci_names)
     return graph, rankings(graph), systems(graph)
 
 

@@ -165,15 +165,18 @@ def _filter_widget(f: FilterField, catalogue: Catalogue, geo: GeoData, years: tu
         fam = catalogue.vocab[f.family]
         return sb.multiselect(fam.libelle, fam.keys, format_func=fam.label, key=key, placeholder=f.everything)
     if f.column == "region":
-        names = geo.regions["nom"].to_dict()
+        names = dict(zip(geo.regions.index.tolist(), geo.regions["nom"].tolist()))
         options = sorted(names, key=lambda c: french_key(names[c]))
-        return sb.multiselect(f.label, options, format_func=names.get, key=key, placeholder=f.everything)
+        return sb.multiselect(
+            f.label, options, format_func=lambda c: names.get(c, c), key=key, placeholder=f.everything
+        )
     deps = geo.departements
     regions = chosen.get("regions") or ()
     options = deps.index[deps["region"].isin(regions)] if regions else deps.index
     options = sorted(set(options) | set(st.session_state[key]))
+    names = dict(zip(deps.index.tolist(), deps["nom"].tolist()))  # one table, not an .at per option
     return sb.multiselect(
-        f.label, options, format_func=lambda c: f"{deps.at[c, 'nom']} ({c})", key=key, placeholder=f.everything
+        f.label, options, format_func=lambda c: f"{names.get(c, c)} ({c})", key=key, placeholder=f.everything
     )
 
 
