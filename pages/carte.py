@@ -8,7 +8,14 @@ import streamlit as st
 
 from alliance.analysis.filters import Filters, apply_filters
 from alliance.app import cache
-from alliance.app.sidebar import SELECTED_KEY, filter_sidebar, select_cooperation, share_url, show_view
+from alliance.app.sidebar import (
+    SELECTED_KEY,
+    draw_filter_sidebar,
+    read_filters,
+    select_cooperation,
+    share_url,
+    show_view,
+)
 from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
 from alliance.maps.component import show_map
@@ -16,7 +23,9 @@ from alliance.maps.overlays import cooperation_of_member, label_index, view_of
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
-filters = filter_sidebar(catalogue, geo, index, page="carte")
+# The filters are read before the sidebar is drawn: the map goes out first, so the browser loads
+# it while it renders the sidebar (drawn after the map, below).
+filters = read_filters(catalogue, geo, index, page="carte")
 ids = apply_filters(catalogue, index, filters)
 selection = cache.selection(catalogue, catalogue_key, cache.Ids(ids))
 
@@ -129,6 +138,7 @@ def explorer() -> None:
 
 
 explorer()
+draw_filter_sidebar(catalogue, geo, index, filters)
 sources_footer()
 
 scene_form = st.expander("Enregistrer cette vue comme scène de présentation", key="scene_form", on_change="rerun")

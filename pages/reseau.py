@@ -9,14 +9,14 @@ import streamlit as st
 from alliance.analysis.filters import apply_filters
 from alliance.analysis.network import LEVELS
 from alliance.app import cache
-from alliance.app.sidebar import filter_sidebar
+from alliance.app.sidebar import draw_filter_sidebar, read_filters
 from alliance.app.widgets import empty_selection, sources_footer
 from alliance.fmt import fmt_dec, fmt_int
 from alliance.maps.component import show_map
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
-filters = filter_sidebar(catalogue, geo, index, page="reseau")
+filters = read_filters(catalogue, geo, index, page="reseau")  # sidebar drawn after the map
 ids = tuple(apply_filters(catalogue, index, filters))
 
 st.title("Réseau des territoires")
@@ -38,6 +38,7 @@ cols[2].metric("Liens", fmt_int(graph.number_of_edges()))
 cols[3].metric("Systèmes de coopération", fmt_int(ranks["systeme"].nunique() if len(ranks) else 0))
 if graph.number_of_nodes() == 0:
     empty_selection("Aucune coopération ne relie deux territoires de ce niveau avec ces filtres.")
+    draw_filter_sidebar(catalogue, geo, index, filters)
     sources_footer()
     st.stop()
 
@@ -50,6 +51,7 @@ with left:
         layers=cache.network_layers(catalogue, catalogue_key, cache.Ids(ids), level=level),
     )
     st.caption("Cercles : territoires, taille selon leur poids (coopérations). Traits : les liens les plus forts.")
+draw_filter_sidebar(catalogue, geo, index, filters)
 with right:
     table = ranks.head(25).assign(
         poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),

@@ -159,3 +159,27 @@ def test_click_on_a_member_epci_opens_a_cooperation_it_takes_part_in(catalogue, 
     assert not at.exception
     opened = at.query_params["coop"]
     assert opened == "cr-brest-cob" and "epci:242900314" in catalogue.cooperations.at[opened, "membres"]
+
+
+def test_filters_read_before_the_sidebar_is_drawn_are_the_widgets_values(catalogue):
+    """Carte reads the filters from the widgets' state before drawing them (the map goes out
+    first): each change — search text, période, département — counts in the run it triggers."""
+    from alliance.analysis.filters import Filters, apply_filters
+    from alliance.app import cache
+
+    index = cache.filter_index()
+    at = carte().run()
+    at.text_input(key="filtre_texte").input("  Brest ").run()
+    expected = apply_filters(catalogue, index, Filters(texte="Brest"))
+    assert metric(at, "Coopérations") == str(len(expected)) and 0 < len(expected) < len(catalogue.cooperations)
+    assert at.query_params["q"] == "Brest"
+    years = index.years
+    at.slider(key="filtre_periode").set_value((years[0], 2015)).run()
+    expected = apply_filters(catalogue, index, Filters(texte="Brest", annee_max=2015))
+    assert metric(at, "Coopérations") == str(len(expected)) and at.query_params["a"] == "2015"
+    at.text_input(key="filtre_texte").input("").run()
+    at.slider(key="filtre_periode").set_value(tuple(years)).run()
+    at.multiselect(key="filtre_departements").set_value(["29"]).run()
+    expected = apply_filters(catalogue, index, Filters(departements=("29",)))
+    assert metric(at, "Coopérations") == str(len(expected)) and at.query_params["dep"] == "29"
+    assert not at.exception

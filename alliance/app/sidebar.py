@@ -104,13 +104,23 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
     `page` names the calling page: widgets belong to a page in Streamlit, so when the user
     arrives from another page they are re-seeded from the shared state (a plain default would
     be ignored for a key another page's widget used)."""
-    years = index.years or (2000, 2025)
+    filters = read_filters(catalogue, geo, index, page)
+    draw_filter_sidebar(catalogue, geo, index, filters)
+    return filters
+
+
+def read_filters(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page: str) -> Filters:
+    """The filters the sidebar's widgets hold, read before they are drawn (then call
+    `draw_filter_sidebar`): a page can send its map first, so the browser loads the map while
+    it renders the sidebar. A widget's new value is in the session state when the rerun starts;
+    on a first visit (or when arriving from another page) the widgets are seeded from the shared
+    state, itself read from the URL."""
+    years = _years(index)
     init_from_url(catalogue, geo, years)
     state = current_filters()
     for warning in st.session_state.pop("avertissements_url", []):
         st.warning(markdown_text(warning), icon="⚠️")
 
-    # Seed the widgets from the canonical state (widgets of another page were dropped).
     def clamp(year: int | None, default: int) -> int:
         return default if year is None else min(max(year, years[0]), years[1])
 
@@ -128,6 +138,21 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
         if arrived or _widget_key(name) not in st.session_state:
             st.session_state[_widget_key(name)] = value
 
+    chosen = {f.name: st.session_state[_widget_key(f.name)] for f in FILTER_FIELDS}
+    periode = tuple(chosen.pop("periode"))
+    full = periode == tuple(years)
+    values: dict[str, Any] = {name: v.strip() if isinstance(v, str) else tuple(v) for name, v in chosen.items()}
+    filters = Filters(
+        annee_min=None if full else int(periode[0]), annee_max=None if full else int(periode[1]), **values
+    )
+    st.session_state[STATE_KEY] = filters
+    return filters
+
+
+def draw_filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, filters: Filters) -> None:
+    """The sidebar's filter widgets (holding `filters`, from `read_filters` in this run) and the
+    address of the view."""
+    years = _years(index)
     sb = st.sidebar
     sb.toggle(
         "Inclure les contributions validées",
@@ -140,18 +165,14 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
     chosen: dict[str, Any] = {}
     for f in FILTER_FIELDS:
         chosen[f.name] = _filter_widget(f, catalogue, geo, years, chosen)
-    periode = chosen.pop("periode")
-    full = tuple(periode) == tuple(years)
-    values: dict[str, Any] = {name: v.strip() if isinstance(v, str) else tuple(v) for name, v in chosen.items()}
-    filters = Filters(
-        annee_min=None if full else int(periode[0]), annee_max=None if full else int(periode[1]), **values
-    )
-    if not full:
+    if filters.annee_min is not None or filters.annee_max is not None:
         sb.caption("Une période restreinte écarte les coopérations dont l'année n'est pas connue.")
     sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch", disabled=filters.is_empty)
-    st.session_state[STATE_KEY] = filters
     sync_url(filters)
-    return filters
+
+
+def _years(index: FilterIndex) -> tuple[int, int]:
+    return index.years or (2000, 2025)
 
 
 def _filter_widget(f: FilterField, catalogue: Catalogue, geo: GeoData, years: tuple[int, int], chosen: dict):
