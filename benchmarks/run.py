@@ -216,9 +216,10 @@ def filter_change_s(browser, base: str) -> float:
 
 
 @contextmanager
-def running_floor_app():
+def running_floor_app(controls: bool = False):
     """The floor app (benchmarks/floor_app.py) served like the project: same venv, same static
-    folder (Leaflet copy), same Streamlit configuration."""
+    folder (Leaflet copy), same Streamlit configuration; with `controls`, the Carte's controls
+    around its one-polygon map."""
     from tests.harness import running_app
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -227,7 +228,8 @@ def running_floor_app():
         (folder / "static").symlink_to(ROOT / "static")
         (folder / ".streamlit").mkdir()
         shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
-        with running_app(script=folder / "floor_app.py", env={"ALLIANCE_ROOT": str(ROOT)}) as base:
+        env = {"ALLIANCE_ROOT": str(ROOT), "FLOOR_CONTROLS": "1" if controls else "0"}
+        with running_app(script=folder / "floor_app.py", env=env) as base:
             yield base
 
 
@@ -244,12 +246,15 @@ def first_scene() -> str:
 def floor_comparison(browser, base: str) -> dict[str, float]:
     """The app's maps against the floor app, in one run, interleaved: first shape painted
     (median of PAINT_LOADS fresh visits each, server caches warm) and a search to the updated
-    layers painted (the floor redraws one feature group). Ratios: page / floor."""
+    layers painted (the floor redraws one feature group). Ratios: page / floor. The Carte is also
+    compared with the floor drawing the Carte's controls (`carte_controls_ratio`): what is left
+    is the project's own map and data; `floor_controls_paint_ratio` is what the controls cost."""
     from tests.harness import wait_for_links, wait_in_map
 
-    with running_floor_app() as floor:
+    with running_floor_app() as floor, running_floor_app(controls=True) as floor_controls:
         pages = {
             "floor": floor,
+            "floor_controls": floor_controls,
             "home": base,
             "carte": f"{base}/carte",
             "presentation": f"{base}/presentation?scene={first_scene()}",
@@ -288,8 +293,9 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
 
     median = {name: statistics.median(values) for name, values in paints.items()}
     out = {f"{name}_paint_s": round(value, 4) for name, value in median.items()}
-    for name in ("home", "carte", "presentation"):
+    for name in ("home", "carte", "presentation", "floor_controls"):
         out[f"{name}_paint_ratio"] = round(median[name] / median["floor"], 3)
+    out["carte_controls_ratio"] = round(median["carte"] / median["floor_controls"], 3)
     out["carte_filter_s"] = round(statistics.median(changes["carte"]), 4)
     out["floor_repaint_s"] = round(statistics.median(changes["floor"]), 4)
     out["carte_filter_ratio"] = round(out["carte_filter_s"] / out["floor_repaint_s"], 3)
