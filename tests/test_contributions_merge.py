@@ -30,6 +30,8 @@ def test_validated_contribution_is_merged_marked_and_escaped(monkeypatch, tmp_pa
     at = carte(monkeypatch, db).run()
     n_reference = len(catalogue.cooperations)
     assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference)  # only proposed
+    # nothing validated yet: no idle "include the contributions" switch
+    assert not [t for t in at.toggle if t.key == "inclure_contributions"]
     store.set_status("contribution-xss", "validee", "éditeur")
     at = carte(monkeypatch, db, {"coop": "contribution-xss"}).run()
     assert not at.exception
@@ -40,6 +42,9 @@ def test_validated_contribution_is_merged_marked_and_escaped(monkeypatch, tmp_pa
     assert any("Contribution validée" in i.value for i in at.info)
     at.toggle(key="inclure_contributions").set_value(False).run()
     assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference)
+    assert at.toggle(key="inclure_contributions").value is False  # still offered, to bring them back
+    at.toggle(key="inclure_contributions").set_value(True).run()
+    assert next(m.value for m in at.metric if m.label == "Coopérations") == str(n_reference + 1)
 
 
 def test_popup_and_tooltip_escape_html(catalogue, geo, vocab):

@@ -10,6 +10,7 @@ import streamlit as st
 
 from alliance.analysis.filters import FilterIndex, build_filter_index
 from alliance.analysis.territory import TerritorySearch
+from alliance.app.sidebar import INCLUDE_KEY
 from alliance.data.catalogue import Catalogue, load_catalogue
 from alliance.data.geodata import GeoData, load_geodata
 from alliance.data.vocab import Vocabularies, load_vocabularies
@@ -254,7 +255,6 @@ def atelier():
 
 # --- contributions merged into the catalogue ----------------------------------------------
 
-INCLUDE_KEY = "inclure_contributions"
 REFERENCE = "reference"
 
 

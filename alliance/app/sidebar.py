@@ -30,6 +30,7 @@ from alliance.fmt import french_key
 STATE_KEY = "filtres"
 WIDGET_PREFIX = "filtre_"
 SELECTED_KEY = "coop"
+INCLUDE_KEY = "inclure_contributions"  # read by app.cache.active_key
 
 
 def _widget_key(name: str) -> str:
@@ -154,13 +155,15 @@ def draw_filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, 
     address of the view."""
     years = _years(index)
     sb = st.sidebar
-    sb.toggle(
-        "Inclure les contributions validées",
-        value=True,
-        key="inclure_contributions",
-        help="Coopérations ajoutées par les éditeurs (page Données) et validées, en plus du catalogue "
-        "de référence issu des documents sources. Leur fiche indique leur origine.",
-    )
+    # Offered once there is something to leave out (or to bring back): no idle control otherwise.
+    if not st.session_state.get(INCLUDE_KEY, True) or catalogue.cooperations["provenance"].eq("contribution").any():
+        sb.toggle(
+            "Inclure les contributions validées",
+            value=True,
+            key=INCLUDE_KEY,
+            help="Coopérations ajoutées par les éditeurs (page Données) et validées, en plus du catalogue "
+            "de référence issu des documents sources. Leur fiche indique leur origine.",
+        )
     sb.header("Filtres")
     chosen: dict[str, Any] = {}
     for f in FILTER_FIELDS:
