@@ -92,35 +92,46 @@ def home_first_visit_bytes() -> int:
     return home.payload_bytes + home.served[0]
 
 
+# In the page from its start: each animation frame, look for the first pixel drawn on the map's
+# overlay canvas (or an SVG path) inside the component's frame, and note when (epoch ms). Timed
+# in the page, the figure does not depend on when the harness gets to ask (its round trips wait
+# behind whatever the page's main thread is busy with, up to ~1 s after the shapes showed).
+FIRST_PIXEL_JS = """(() => {
+    const look = () => {
+        for (const frame of document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')) {
+            let doc = null;
+            try { doc = frame.contentDocument; } catch (e) { doc = null; }
+            const pane = doc && doc.querySelector('.leaflet-overlay-pane');
+            if (!pane) continue;
+            if (pane.querySelector('path')) return true;
+            const c = pane.querySelector('canvas');
+            if (!c || !c.width) continue;
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 64) if (d[i] > 0) return true;
+        }
+        return false;
+    };
+    const tick = () => {
+        if (look()) { window.__firstShape = performance.now(); return; }
+        requestAnimationFrame(tick);
+    };
+    if (window === window.top) requestAnimationFrame(tick);
+})();"""
+
+
 def first_paint(browser, url: str, ready_selector: str | None = None) -> float:
-    """Seconds from navigation to the first map shape painted (canvas pixels or SVG path)."""
+    """Seconds from navigation start to the first map shape painted (canvas pixels or SVG path
+    in the map's overlay pane), timed in the page (FIRST_PIXEL_JS)."""
     from tests.harness import guard_network
 
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     external: list[str] = []
     guard_network(context, external)
+    context.add_init_script(FIRST_PIXEL_JS)
     page = context.new_page()
-    start = time.perf_counter()
     page.goto(url)
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
-    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(
-        state="attached", timeout=60000
-    )
-    frame.locator(".leaflet-overlay-pane").first.evaluate(
-        """pane => new Promise(resolve => {
-            const painted = () => {
-              const c = pane.querySelector('canvas');
-              if (pane.querySelector('path')) return true;
-              if (!c || !c.width) return false;
-              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-              for (let i = 3; i < d.length; i += 64) if (d[i] > 0) return true;
-              return false;
-            };
-            const tick = () => painted() ? resolve(true) : requestAnimationFrame(tick);
-            tick();
-        })"""
-    )
-    elapsed = time.perf_counter() - start
+    page.wait_for_function("window.__firstShape !== undefined", timeout=60000, polling=100)
+    elapsed = page.evaluate("window.__firstShape") / 1000
     context.close()
     if external:
         raise RuntimeError(f"external requests during benchmark: {external[:3]}")
@@ -191,23 +202,59 @@ def open_with_search(browser, url: str):
     return context, page, page.get_by_label("Recherche (coopération, territoire)")
 
 
-def search_to_paint(page, box, query: str, painted: Callable[[], None]) -> float:
-    """Seconds from Enter in the search box to `painted()` returning (updated layers painted)."""
+ENTER_AT_JS = """document.addEventListener('keydown', e => {
+    if (e.key === 'Enter') window.__enterAt = performance.timeOrigin + performance.now();
+}, {capture: true, once: true});"""
+
+
+def watch_map(page, condition: str, arg=None) -> None:
+    """In the map's frame, from now on: note when (epoch ms, `window.__seenAt`) `condition` (as
+    tests.harness.wait_in_map) first holds on feature groups added after this call."""
+    from tests.harness import MAP_HELPERS_JS, map_frame
+
+    map_frame(page).locator(".leaflet-container").evaluate(
+        f"""(el, arg) => {{
+            window.__seenAt = null;
+            (window.feature_group || []).forEach(g => {{ g.__before = true; }});
+            const check = () => {{
+                let ok = false;
+                try {{ {MAP_HELPERS_JS} ok = !groups.some(g => g.__before) && Boolean({condition}); }}
+                catch (e) {{ ok = false; }}
+                if (ok) window.__seenAt = performance.timeOrigin + performance.now();
+                else requestAnimationFrame(check);
+            }};
+            requestAnimationFrame(check);
+        }}""",
+        arg,
+    )
+
+
+def search_to_paint(page, box, query: str, condition: str, arg=None) -> float:
+    """Seconds from Enter in the search box to the first frame showing new layers where
+    `condition` holds, both read on the page's clock: the harness's own round trips, which wait
+    behind the page's busy main thread, are not counted."""
     box.fill(query)
-    start = time.perf_counter()
+    page.evaluate(ENTER_AT_JS)
+    watch_map(page, condition, arg)
     box.press("Enter")
-    painted()
-    return time.perf_counter() - start
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function("window.__seenAt !== null", timeout=30000, polling=50)
+    return (frame.evaluate("window.__seenAt") - page.evaluate("window.__enterAt")) / 1000
+
+
+LINKS_SHOWN = "featuresOf(groups.slice(-4)[2]).filter(isLine).length === arg"  # as harness.wait_for_links
+FLOOR_TOOLTIP = (
+    "groups.flatMap(featuresOf).some(l => l.getTooltip() && String(l.getTooltip().getContent()).includes(arg))"
+)
 
 
 @browser_figure
 def filter_change_s(browser, base: str) -> float:
     """A filter change (search box) to the updated map, each one a new selection (no cache hit)."""
-    from tests.harness import wait_for_links
 
     expected = expected_links(FILTER_QUERIES)
     context, page, box = open_with_search(browser, f"{base}/carte")
-    times = [search_to_paint(page, box, q, lambda q=q: wait_for_links(page, expected[q])) for q in FILTER_QUERIES]
+    times = [search_to_paint(page, box, q, LINKS_SHOWN, expected[q]) for q in FILTER_QUERIES]
     context.close()
     return round(statistics.median(times), 4)
 
@@ -249,7 +296,6 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
     layers painted (the floor redraws one feature group). Ratios: page / floor. The Carte is also
     compared with the floor drawing the Carte's controls (`carte_controls_ratio`): what is left
     is the project's own map and data; `floor_controls_paint_ratio` is what the controls cost."""
-    from tests.harness import wait_for_links, wait_in_map
 
     with running_floor_app() as floor, running_floor_app(controls=True) as floor_controls:
         pages = {
@@ -272,22 +318,8 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
         plancher = open_with_search(browser, floor)
         changes: dict[str, list[float]] = {"carte": [], "floor": []}
         for query in FILTER_QUERIES:
-            changes["carte"].append(
-                search_to_paint(carte[1], carte[2], query, lambda q=query: wait_for_links(carte[1], expected[q]))
-            )
-            changes["floor"].append(
-                search_to_paint(
-                    plancher[1],
-                    plancher[2],
-                    query,
-                    lambda q=query: wait_in_map(
-                        plancher[1],
-                        "groups.flatMap(featuresOf).some(l => l.getTooltip() && "
-                        "String(l.getTooltip().getContent()).includes(arg))",
-                        q,
-                    ),
-                )
-            )
+            changes["carte"].append(search_to_paint(carte[1], carte[2], query, LINKS_SHOWN, expected[query]))
+            changes["floor"].append(search_to_paint(plancher[1], plancher[2], query, FLOOR_TOOLTIP, query))
         carte[0].close()
         plancher[0].close()
 

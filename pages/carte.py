@@ -7,7 +7,7 @@ ensure_navigation()
 import streamlit as st
 
 from alliance.analysis.filters import Filters, apply_filters
-from alliance.app import cache
+from alliance.app import cache, progressive
 from alliance.app.sidebar import (
     SELECTED_KEY,
     draw_filter_sidebar,
@@ -23,9 +23,10 @@ from alliance.maps.overlays import cooperation_of_member, label_index, view_of
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
-# The filters are read before the sidebar is drawn: the map goes out first, so the browser loads
-# it while it renders the sidebar (drawn after the map, below).
-filters = read_filters(catalogue, geo, index, page="carte")
+# The filters are read before the sidebar is drawn: the map goes out first. On the session's first
+# visit the controls wait until the browser reports the map painted (app.progressive).
+controls = progressive.controls_ready()
+filters = read_filters(catalogue, geo, index, page="carte", show_warnings=controls)
 ids = apply_filters(catalogue, index, filters)
 selection = cache.selection(catalogue, catalogue_key, cache.Ids(ids))
 
@@ -78,7 +79,11 @@ def explorer() -> None:
             ),
             center=centre,
             zoom=zoom,
+            report_painted=True,
         )
+        progressive.note_map_value(result)
+        if not controls:
+            return
         clicked = (result.get("last_object_clicked_tooltip") or "").strip()
         if clicked and clicked != st.session_state.get("dernier_clic"):
             st.session_state["dernier_clic"] = clicked
@@ -138,6 +143,9 @@ def explorer() -> None:
 
 
 explorer()
+if not controls:
+    progressive.controls_placeholder()
+    st.stop()
 draw_filter_sidebar(catalogue, geo, index, filters)
 sources_footer()
 

@@ -4,15 +4,11 @@ from unittest import mock
 
 from streamlit.testing.v1 import AppTest
 
-from alliance.paths import ROOT
+from tests.apptests import app_on
 
 
 def carte(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page("pages/carte.py")
-    return at
+    return app_on("carte", query)
 
 
 def metric(at, label):
@@ -183,3 +179,39 @@ def test_filters_read_before_the_sidebar_is_drawn_are_the_widgets_values(catalog
     expected = apply_filters(catalogue, index, Filters(departements=("29",)))
     assert metric(at, "Coopérations") == str(len(expected)) and at.query_params["dep"] == "29"
     assert not at.exception
+
+
+def test_first_visit_sends_the_map_then_the_controls_once_it_is_painted(catalogue):
+    """A session's first Carte run: title, figures and map, no filter widget yet (a French note
+    in the sidebar); the map reporting itself painted brings the filters, the card list and the
+    URL's warnings, kept until then."""
+    from alliance.maps.component import PAINTED_KEY
+
+    at = app_on("carte", {"theme": "alimentation", "region": "xx"}, map_painted=False).run()
+    assert not at.exception
+    assert not at.multiselect and not at.selectbox
+    assert any("Chargement des filtres" in c.value for c in at.sidebar.caption)
+    expected = sum("alimentation" in t for t in catalogue.cooperations["themes"])
+    assert metric(at, "Coopérations") == str(expected)  # the URL's filters already hold
+    assert not at.warning
+    with mock.patch("alliance.maps.component.sf._component_func", return_value={PAINTED_KEY: True}):
+        at.run()
+    assert not at.exception
+    assert at.multiselect(key="filtre_themes").value == ["alimentation"]
+    assert at.selectbox(key="choix_coop")
+    assert any("région « xx »" in w.value for w in at.warning)
+    assert metric(at, "Coopérations") == str(expected)
+    at.multiselect(key="filtre_themes").unselect("alimentation").run()  # the controls stay
+    assert metric(at, "Coopérations") == str(len(catalogue.cooperations))
+
+
+def test_controls_come_anyway_when_the_map_never_reports():
+    from alliance.app import progressive
+
+    at = app_on("carte", map_painted=False).run()
+    assert not at.multiselect
+    start = at.session_state[progressive._WAIT_START_KEY]
+    with mock.patch("alliance.app.progressive.time.monotonic", return_value=start + progressive.FALLBACK_S):
+        at.run()
+    assert not at.exception
+    assert at.multiselect(key="filtre_themes").value == []

@@ -269,3 +269,21 @@ def test_terricoop_names_its_three_foreign_partners(catalogue):
     members = catalogue.members[catalogue.members["coop_id"] == "terricoop-pays-pyrenees-mediterranee"]
     assert sorted(members.loc[members["kind"] == "ext", "nom"]) == ["Espagne", "Portugal", "Tunisie"]
     assert (members["kind"] == "epci").sum() == 4
+
+
+def test_members_of_finds_the_rows_a_full_scan_finds(catalogue):
+    """members_of looks rows up by cooperation (positions computed once): the same rows, in the
+    same order, as filtering the whole members table, for every combination of options."""
+    members = catalogue.members
+    some = list(catalogue.cooperations.index[::7]) + ["inconnue"]
+    for ids in (some, some[:1], some[0], []):
+        wanted = [ids] if isinstance(ids, str) else ids
+        for kind in (None, "epci", "ext", "commune"):
+            for direct in (False, True):
+                keep = members["coop_id"].isin(wanted)
+                if kind is not None:
+                    keep &= members["kind"] == kind
+                if direct:
+                    keep &= members["via"].isna()
+                got = catalogue.members_of(ids, kind=kind, direct=direct)
+                assert got.index.tolist() == members[keep].index.tolist(), (ids, kind, direct)

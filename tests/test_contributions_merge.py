@@ -1,10 +1,9 @@
 """Validated contributions appear on the pages (toggle on by default), marked, and escaped."""
 
 import pandas as pd
-from streamlit.testing.v1 import AppTest
 
 from alliance.contributions.store import Store
-from alliance.paths import ROOT
+from tests.apptests import app_on
 from tests.rows import row, table
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -16,11 +15,7 @@ def contribution(cid="contribution-xss", nom=XSS):
 
 def carte(monkeypatch, db, query=None):
     monkeypatch.setenv("ALLIANCE_DB_PATH", str(db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("pages/carte.py")
-    return at
+    return app_on("carte", query)
 
 
 def test_validated_contribution_is_merged_marked_and_escaped(monkeypatch, tmp_path, catalogue):

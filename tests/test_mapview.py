@@ -100,3 +100,34 @@ def test_feature_group_js_targets_the_mounted_map():
 def test_base_map_publishes_its_layer_control(geo):
     html = basemap.carte_base_map(basemap.base_layers(geo)).get_root().render()
     assert "window.allianceBaseControl = layer_control_" in html
+
+
+def _statements(js: str) -> list[str]:
+    """The script's statements without whitespace, less the redundant `.addTo(map_div)` folium
+    writes next to streamlit-folium's own `map_div.addLayer`."""
+    flat = re.sub(r"\s+", "", js)
+    return [s for s in flat.split(";") if s and not re.fullmatch(r"feature_group_\w+\.addTo\(map_div\)", s)]
+
+
+def test_feature_groups_of_our_layers_skip_folium_and_say_the_same(catalogue, geo, monkeypatch):
+    """The Carte's groups (our layers only) are written directly, not through folium's Jinja
+    rendering: the same groups, layers, data, visibility and control as the folium path."""
+    from alliance.analysis.filters import Filters, apply_filters, build_filter_index
+    from alliance.maps import component, overlays
+
+    ids = apply_filters(catalogue, build_filter_index(catalogue, geo), Filters(texte="Brest"))
+    fast = feature_group_js(overlays.cooperation_groups(catalogue, geo, ids), control_title="Coopérations")
+    monkeypatch.setattr(component, "_is_plain", lambda group: False)
+    slow = feature_group_js(overlays.cooperation_groups(catalogue, geo, ids), control_title="Coopérations")
+    assert _statements(fast.groups) == _statements(slow.groups)
+    assert fast.control == slow.control
+    assert "Registres : Territoires d'industrie" in fast.control  # every group listed, hidden ones too
+    assert fast.groups.count("map_div.addLayer(") == slow.groups.count("map_div.addLayer(") < 8  # hidden stay off
+
+
+def test_groups_holding_folium_elements_still_go_through_folium():
+    group = folium.FeatureGroup(name="Essai")
+    folium.CircleMarker([48.39, -4.49], radius=5, tooltip="Brest").add_to(group)
+    FeatureLayer([Feature(shapely.Point(-4.49, 48.39), tooltip="Brest")], {"defaut": {}}).add_to(group)
+    js = feature_group_js([group]).groups
+    assert "L.circleMarker" in js and "window.allianceLayer" in js

@@ -179,13 +179,9 @@ def test_hostile_urls_never_crash(page):
 
 
 def test_out_of_range_years_are_clamped_with_a_warning():
-    from streamlit.testing.v1 import AppTest
+    from tests.apptests import app_on
 
-    from alliance.paths import ROOT
-
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["de"] = "999"
-    at.switch_page("pages/carte.py")
+    at = app_on("carte", {"de": "999"})
     at.run()
     assert not at.exception
     assert any("ramenée à" in w.value for w in at.warning)

@@ -110,16 +110,19 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
     return filters
 
 
-def read_filters(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page: str) -> Filters:
+def read_filters(
+    catalogue: Catalogue, geo: GeoData, index: FilterIndex, page: str, show_warnings: bool = True
+) -> Filters:
     """The filters the sidebar's widgets hold, read before they are drawn (then call
     `draw_filter_sidebar`): a page can send its map first, so the browser loads the map while
     it renders the sidebar. A widget's new value is in the session state when the rerun starts;
     on a first visit (or when arriving from another page) the widgets are seeded from the shared
-    state, itself read from the URL."""
+    state, itself read from the URL. Warnings about the URL are shown once, in the first run
+    with `show_warnings` (a run without controls keeps them for the next)."""
     years = _years(index)
     init_from_url(catalogue, geo, years)
     state = current_filters()
-    for warning in st.session_state.pop("avertissements_url", []):
+    for warning in st.session_state.pop("avertissements_url", []) if show_warnings else []:
         st.warning(markdown_text(warning), icon="⚠️")
 
     def clamp(year: int | None, default: int) -> int:

@@ -375,13 +375,27 @@ class Catalogue:
         """Member rows of one or several cooperations: of one `kind` of reference if given,
         only those named by the cooperation itself if `direct` (not reached via a grouping)."""
         wanted = [ids] if isinstance(ids, str) else list(ids)
-        members = self.members
-        keep = members["coop_id"].isin(wanted)
+        rows = self._member_rows
+        found = [rows[cid] for cid in dict.fromkeys(wanted) if cid in rows]
+        positions = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.intp)
         if kind is not None:
-            keep &= members["kind"] == kind
+            positions = positions[self._member_kinds[positions] == kind]
         if direct:
-            keep &= members["via"].isna()
-        return members[keep]
+            positions = positions[self._member_direct[positions]]
+        return self.members.iloc[positions]
+
+    @functools.cached_property
+    def _member_rows(self) -> dict[str, np.ndarray]:
+        """Positions of each cooperation's rows in `members` (one pass, then lookups per rerun)."""
+        return {str(cid): rows for cid, rows in self.members.groupby("coop_id", sort=False).indices.items()}
+
+    @functools.cached_property
+    def _member_kinds(self) -> np.ndarray:
+        return self.members["kind"].to_numpy(dtype=object)
+
+    @functools.cached_property
+    def _member_direct(self) -> np.ndarray:
+        return self.members["via"].isna().to_numpy()
 
     def cooperations_of(self, ref: str) -> pd.Index:
         """Ids of the cooperations a territory reference takes part in (directly or via a grouping)."""

@@ -146,6 +146,29 @@ class _ScaleViewsToFrame(RenderedMacroElement):
         self.width, self.height = int(width), int(height)
 
 
+class _FirstViewAtOnce(RenderedMacroElement):
+    """The first view the page sends (its selection's centre and zoom, set as the map mounts) is
+    taken at once: a zoom animation from the base map's own view to it is only delay before the
+    layers show (transition, then a redraw). Later changes of view still animate."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+            var setView = map.setView;
+            map.setView = function (center, zoom, options) {
+                if (arguments.length !== 2) return setView.apply(this, arguments);
+                map.setView = setView;
+                return setView.call(this, center, zoom, {animate: false});
+            };
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FirstViewAtOnce"
+
+
 escape = html_text  # every variable part of a popup or tooltip goes through it
 
 
@@ -348,7 +371,9 @@ def carte_base_map(
     fmap = new_map(location=location, zoom=zoom, online_basemap=online_basemap)
     if fill_frame:
         fmap.get_root().header.add_child(Element(FILL_FRAME_CSS), name="alliance_fill_frame")  # type: ignore[attr-defined]
-        _ScaleViewsToFrame(*fill_frame).add_to(fmap)
+        _ScaleViewsToFrame(*fill_frame).add_to(fmap)  # views taken at once, scaled
+    else:
+        _FirstViewAtOnce().add_to(fmap)
     add_basemap(fmap, layers)
     _named(
         fmap,

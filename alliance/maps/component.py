@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import folium
 import streamlit_folium as sf
 
-from alliance.maps.features import serve_from, served_bytes
+from alliance.maps.features import RenderedMacroElement, serve_from, served_bytes
 from alliance.paths import STATIC_DIR
 
 
@@ -105,10 +105,12 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     parts = []
     for idx, group in enumerate(groups):
         serve_from(group, GENERATED_DIR, GENERATED_URL)
-        part = sf._get_feature_group_string(group, map=scratch, idx=idx)
-        if not group.show:  # streamlit-folium adds every group to the map: a hidden one waits for the control
-            part = part.replace(f"map_div.addLayer(feature_group_feature_group_{idx});", "")
-        parts.append(part)
+        if _is_plain(group):
+            group._id = f"feature_group_{idx}"
+            scratch.add_child(group)  # listed by the layer control of a map without the base one
+            parts.append(_group_js(group))
+        else:
+            parts.append(_folium_group_js(group, scratch, idx))
     js = "".join(parts)
     control = None
     if control_title is not None:
@@ -118,6 +120,38 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     return DynamicLayers(
         groups=js, control=control, served=(sum(now for now, _ in served), sum(every for _, every in served))
     )
+
+
+def _is_plain(group: folium.FeatureGroup) -> bool:
+    """A feature group holding only our layers (no folium element): written without folium's
+    Jinja rendering (which compiles each rendered part again, ~2 ms per group on every rerun)."""
+    return (
+        type(group) is folium.FeatureGroup
+        and not group.options
+        and all(isinstance(child, RenderedMacroElement) and not child._children for child in group._children.values())
+    )
+
+
+def _group_js(group: folium.FeatureGroup) -> str:
+    """The JavaScript streamlit-folium writes for a feature group (`sf._get_feature_group_string`),
+    variables named the same way: `feature_group_feature_group_<idx>`, its layers inside."""
+    name = group.get_name()
+    lines = [f"var {name} = L.featureGroup({{}});"]
+    for position, child in enumerate(group._children.values()):
+        child._id = f"{group._id}_{position}"
+        child._parent = group
+        lines.append(child._template.module.__dict__["script"](child, {}))
+    if group.show:  # streamlit-folium adds every group to the map: a hidden one waits for the control
+        lines.append(f"map_div.addLayer({name});")
+    lines.append(f"window.feature_group = window.feature_group || [];\nwindow.feature_group.push({name});\n")
+    return "\n".join(lines)
+
+
+def _folium_group_js(group: folium.FeatureGroup, scratch: folium.Map, idx: int) -> str:
+    part = sf._get_feature_group_string(group, map=scratch, idx=idx)
+    if not group.show:  # streamlit-folium adds every group to the map: a hidden one waits for the control
+        part = part.replace(f"map_div.addLayer(feature_group_feature_group_{idx});", "")
+    return part
 
 
 def _into_base_control(groups: Sequence[folium.FeatureGroup], own_control: str) -> str:
@@ -138,6 +172,22 @@ def _into_base_control(groups: Sequence[folium.FeatureGroup], own_control: str) 
     )
 
 
+PAINTED_KEY = "carte_peinte"
+# Run after the page's layers are added (with their control): once per frame, when no layer
+# data is still being fetched (features.LayerRuntime counts them) and two frames later (painted),
+# the map sets its component value, which reruns the page. The message is the one
+# streamlit-component-lib sends for Streamlit.setComponentValue.
+PAINTED_JS = (
+    ";(function () {"
+    " if (window.alliancePaintReported) return; window.alliancePaintReported = true;"
+    " function report() { window.parent.postMessage({isStreamlitMessage: true,"
+    f" type: 'streamlit:setComponentValue', value: {{{PAINTED_KEY}: true}}, dataType: 'json'}}, '*'); }}"
+    " function wait() { if (window.alliancePending > 0) { requestAnimationFrame(wait); return; }"
+    " requestAnimationFrame(function () { requestAnimationFrame(report); }); }"
+    " wait(); })();"
+)
+
+
 def show_map(
     rendered: RenderedMap,
     *,
@@ -147,8 +197,11 @@ def show_map(
     layers: DynamicLayers | None = None,
     center: tuple[float, float] | None = None,
     zoom: float | None = None,
+    report_painted: bool = False,
 ) -> dict:
-    """Display a rendered map; return the requested interaction values (st_folium's dict)."""
+    """Display a rendered map; return the requested interaction values (st_folium's dict). With
+    `report_painted` (and `layers`), the map reports once, when its layers are drawn (fetched
+    data included): the value then holds `PAINTED_KEY` (see app.progressive)."""
     returned = list(returned_objects)
     defaults = {
         "last_clicked": None,
@@ -174,7 +227,7 @@ def show_map(
         center=list(center) if center else None,
         feature_group=layers.groups if layers else None,
         return_on_hover=False,
-        layer_control=layers.control if layers else None,
+        layer_control=((layers.control or "") + (PAINTED_JS if report_painted else "")) if layers else None,
         pixelated=False,
         css_links=list(rendered.css_links),
         js_links=list(rendered.js_links),

@@ -318,7 +318,11 @@ class LayerRuntime(RenderedMacroElement):
                     window.allianceRestack(layer._map, layer._allianceRank);
                 }
                 if (typeof data === "string") {  // fetched when first shown: hidden layers cost nothing
-                    layer.once("add", function () { fetch(data).then(function (r) { return r.json(); }).then(fill); });
+                    layer.once("add", function () {
+                        window.alliancePending = (window.alliancePending || 0) + 1;  // maps.component.PAINTED_JS
+                        fetch(data).then(function (r) { return r.json(); }).then(fill)
+                            .finally(function () { window.alliancePending -= 1; });
+                    });
                 } else {
                     fill(data);
                 }

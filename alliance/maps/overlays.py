@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import folium
@@ -20,11 +21,37 @@ MAX_POPUP_MEMBERS = 8
 MAINLAND = shapely.box(-5.5, 41.0, 10.0, 51.5)  # mainland France and Corsica (lon, lat)
 
 
+class _MapTexts:
+    """The tooltip label and popup markup of each cooperation of one catalogue, computed once
+    (a rerun drawing a new selection then only looks them up)."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        coops = catalogue.cooperations
+        vocab = catalogue.vocab["type"]
+        self.labels: pd.Series = (
+            coops["nom"] + " · " + coops["type"].map({t: vocab.label(t) for t in coops["type"].unique()})
+        )
+        self.by_label = {label: cid for cid, label in zip(self.labels.index.tolist(), self.labels.tolist())}
+        self.popups: dict[str, str] = {}
+
+
+_TEXTS: dict[int, _MapTexts] = {}
+
+
+def _texts(catalogue: Catalogue) -> _MapTexts:
+    """The catalogue's `_MapTexts`, dropped with the catalogue (catalogues are read-only)."""
+    key = id(catalogue)
+    texts = _TEXTS.get(key)
+    if texts is None:
+        texts = _TEXTS[key] = _MapTexts(catalogue)
+        weakref.finalize(catalogue, _TEXTS.pop, key, None)
+    return texts
+
+
 def coop_labels(catalogue: Catalogue) -> pd.Series:
-    """The text each cooperation is known by on the map (tooltip), unique per cooperation."""
-    coops = catalogue.cooperations
-    vocab = catalogue.vocab["type"]
-    return coops["nom"] + " · " + coops["type"].map({t: vocab.label(t) for t in coops["type"].unique()})
+    """The text each cooperation is known by on the map (tooltip), unique per cooperation
+    (shared: do not modify)."""
+    return _texts(catalogue).labels
 
 
 def coop_label(catalogue: Catalogue, coop_id: str) -> str:
@@ -32,8 +59,8 @@ def coop_label(catalogue: Catalogue, coop_id: str) -> str:
 
 
 def label_index(catalogue: Catalogue) -> dict[str, str]:
-    """Tooltip text -> cooperation id, to know what a click on the map selected."""
-    return {label: cid for cid, label in coop_labels(catalogue).items()}
+    """Tooltip text -> cooperation id, to know what a click on the map selected (shared: do not modify)."""
+    return _texts(catalogue).by_label
 
 
 def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None = None, row: dict | None = None) -> str:
@@ -59,15 +86,19 @@ def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None 
 
 
 def popups(catalogue: Catalogue, ids) -> dict[str, str]:
-    """`popup_html` of each of `ids`, the members grouped once."""
+    """`popup_html` of each of `ids`, the members grouped once; each popup is built once per catalogue."""
+    known = _texts(catalogue).popups
     wanted = list(dict.fromkeys(ids))
-    members = catalogue.members_of(wanted, direct=True)
-    by_coop = dict(tuple(members.groupby("coop_id", sort=False)))
-    empty = members.iloc[0:0]
-    rows = catalogue.cooperations.loc[wanted, ["nom", "type", "statut", "annee", "themes", "membres_partiels"]].to_dict(
-        "index"
-    )
-    return {cid: popup_html(catalogue, cid, by_coop.get(cid, empty), rows[cid]) for cid in wanted}
+    missing = [cid for cid in wanted if cid not in known]
+    if missing:
+        members = catalogue.members_of(missing, direct=True)
+        by_coop = dict(tuple(members.groupby("coop_id", sort=False)))
+        empty = members.iloc[0:0]
+        rows = catalogue.cooperations.loc[
+            missing, ["nom", "type", "statut", "annee", "themes", "membres_partiels"]
+        ].to_dict("index")
+        known.update({cid: popup_html(catalogue, cid, by_coop.get(cid, empty), rows[cid]) for cid in missing})
+    return {cid: known[cid] for cid in wanted}
 
 
 def cooperation_of_member(catalogue: Catalogue, geo: GeoData, ids, clicked: str) -> str | None:
