@@ -47,11 +47,12 @@ cols[3].metric(
     help=f"dont {fmt_int(selection.n_register)} issus des registres nationaux (BANATIC, ANCT)",
 )
 
-if len(ids) == 0:
-    empty_selection(
-        "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
-        key="reset_vide",
-    )
+with st.container():  # always there, empty or not: the map below keeps its place (not reloaded)
+    if len(ids) == 0:
+        empty_selection(
+            "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
+            key="reset_vide",
+        )
 
 
 @st.fragment

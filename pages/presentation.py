@@ -111,7 +111,10 @@ position = min(st.session_state["scene_index"], len(scenes) - 1)
 
 
 def go(step: int) -> None:
-    st.session_state["scene_index"] = (position + step) % len(scenes)
+    # From the index at the time of the click, not this run's `position`: a clicker pressed twice
+    # before the page has rerun moves two scenes.
+    current = min(st.session_state.get("scene_index", 0), len(scenes) - 1)
+    st.session_state["scene_index"] = (current + step) % len(scenes)
 
 
 scene = scenes[position]
@@ -163,7 +166,10 @@ with chart_col:
 # → PageDown Space: next scene; ← PageUp: previous; F: full screen. They click the buttons above.
 # st.iframe runs this small same-origin script (the supported way to run page JavaScript).
 def leave_for_carte() -> None:
-    show_view(scene.filters, scene.selection)
+    # The scene on screen when « Quitter » is clicked, even if the run that drew the button
+    # showed the previous one (a key pressed just before).
+    shown = scenes[min(st.session_state.get("scene_index", 0), len(scenes) - 1)]
+    show_view(shown.filters, shown.selection)
 
 
 quit_col, keys_col, export_col, full_col = st.columns([2.2, 3.2, 1.3, 1], vertical_alignment="center")

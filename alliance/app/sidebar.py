@@ -122,8 +122,11 @@ def read_filters(
     years = _years(index)
     init_from_url(catalogue, geo, years)
     state = current_filters()
+    # Always one container, empty or not: the elements below keep their place when the warnings
+    # go (a map that moved would be reloaded by the browser).
+    notices = st.container()
     for warning in st.session_state.pop("avertissements_url", []) if show_warnings else []:
-        st.warning(markdown_text(warning), icon="⚠️")
+        notices.warning(markdown_text(warning), icon="⚠️")
 
     def clamp(year: int | None, default: int) -> int:
         return default if year is None else min(max(year, years[0]), years[1])

@@ -1,5 +1,7 @@
 """Carte page in headless Chromium: filters, links, click to card, shared URL, offline."""
 
+import re
+
 from playwright.sync_api import expect
 
 from alliance.maps.overlays import describe_selection
@@ -72,7 +74,8 @@ def test_shared_url_restores_view(page, app_url, catalogue):
     ]
     wait_for_links(page, n_links(catalogue, ids))
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert "Alimentation" in sidebar.inner_text() and "Contrat de réciprocité" in sidebar.inner_text()
+    expect(sidebar).to_contain_text("Alimentation")  # the controls follow the painted map
+    assert "Contrat de réciprocité" in sidebar.inner_text()
     page.get_by_role("heading", name=catalogue.cooperations.at["cr-toulouse-armagnac", "nom"]).wait_for()
     assert drawn_layers(page)["ext"] == 0
 
@@ -119,3 +122,25 @@ def test_share_link_and_scene_form_open_on_demand(page, app_url):
     page.get_by_text("Enregistrer cette vue comme scène de présentation").click()
     page.locator('[data-testid="stCode"]').filter(has_text="scenes:").wait_for(timeout=20000)
     expect(page.get_by_role("button", name="Télécharger l'entrée YAML de la scène")).to_be_visible()
+
+
+def test_map_comes_first_then_its_controls_without_redrawing_it(page, app_url, catalogue):
+    """A first visit: the map paints with the URL's filters, then the filters, the card list and
+    the URL's warnings appear, in the same map (not reloaded), and they work."""
+    page.goto(f"{app_url}/carte?theme=alimentation&region=xx")
+    wait_for_map(page)
+    food = [c for c, t in catalogue.cooperations["themes"].items() if "alimentation" in t]
+    wait_for_links(page, n_links(catalogue, food))
+    map_frame(page).locator(".leaflet-container").evaluate("() => { window.sameMap = true; }")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_contain_text("Alimentation", timeout=15000)
+    expect(sidebar).not_to_contain_text("Chargement des filtres")
+    expect(page.get_by_text("région « xx »")).to_be_visible()
+    expect(page.get_by_text(f"Fiche ({len(food)} coopérations)")).to_be_visible()
+    assert map_frame(page).locator(".leaflet-container").evaluate("() => window.sameMap === true")
+    page.get_by_label("Recherche (coopération, territoire)").fill("Brest")  # no food cooperation there
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"q=Brest"))
+    expect(page.get_by_text("Aucune coopération ne correspond")).to_be_visible()
+    # the notice above the map does not move it: the browser keeps the same map
+    assert map_frame(page).locator(".leaflet-container").evaluate("() => window.sameMap === true")
