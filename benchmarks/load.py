@@ -152,11 +152,15 @@ class ProtocolSession:
                 if which == "exception":
                     raise RuntimeError(f"exception in the app: {element.exception.message[:80]}")
             elif kind == "script_finished":
+                if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the page asked for a rerun (st.rerun): its next run follows
                 return time.perf_counter() - start
 
     async def visit(self, steps_done: asyncio.Event, idle: asyncio.Event) -> dict:
         import websockets
         from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        from alliance.maps.component import PAINTED_KEY
 
         out: dict = {}
         try:
@@ -169,6 +173,12 @@ class ProtocolSession:
                     if "carte" not in self.elements:
                         raise RuntimeError("no map component in the page")
                     out["map_s"] = time.perf_counter() - start
+                    if "Recherche (coopération, territoire)" not in self.elements:
+                        # map first (app.progressive): the browser reports the map painted, the
+                        # controls follow
+                        carte = self.elements["carte"]
+                        painted = json.dumps({PAINTED_KEY: True})
+                        await self._run(ws, [WidgetState(id=carte.id, json_value=painted)])
                     box = self.elements["Recherche (coopération, territoire)"]
                     out["filter_s"] = await self._run(ws, [WidgetState(id=box.id, string_value=QUERY)])
                     fiche = next(e for label, e in self.elements.items() if label.startswith("Fiche"))

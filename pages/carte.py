@@ -19,7 +19,7 @@ from alliance.app.sidebar import (
 from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
 from alliance.maps.component import show_map
-from alliance.maps.overlays import cooperation_of_member, label_index, view_of
+from alliance.maps.overlays import cooperation_of_member, label_index
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
@@ -28,11 +28,12 @@ catalogue, index, catalogue_key = cache.active()
 controls = progressive.controls_ready()
 filters = read_filters(catalogue, geo, index, page="carte", show_warnings=controls)
 ids = apply_filters(catalogue, index, filters)
-selection = cache.selection(catalogue, catalogue_key, cache.Ids(ids))
+shown_ids = cache.Ids(ids)  # hashed once, for every cache below
+selection = cache.selection(catalogue, catalogue_key, shown_ids)
 
 st.title("Carte des coopérations")
 cols = st.columns(4)
-contributed = int((catalogue.cooperations.loc[list(ids), "provenance"] == "contribution").sum())
+contributed = selection.n_contributed
 cols[0].metric(
     "Coopérations",
     fmt_int(len(ids)),
@@ -65,7 +66,7 @@ def explorer() -> None:
     outside = selected is not None and selected not in ids
     map_col, card_col = st.columns([2.2, 1], gap="medium")
     with map_col:
-        centre, zoom = view_of(catalogue, ids, geo=geo, regions=filters.regions)
+        centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, filters.regions)
         result = show_map(
             cache.carte_base_map(),
             key="carte_cooperations",
@@ -74,7 +75,7 @@ def explorer() -> None:
             layers=cache.carte_layers(
                 catalogue,
                 catalogue_key,
-                cache.Ids(ids),
+                shown_ids,
                 selected,
                 context=st.session_state.get("contexte_aires", False),
             ),
@@ -98,9 +99,9 @@ def explorer() -> None:
             help="Pour lire une coopération ville–campagne sur l'aire d'influence réelle "
             "de la ville. Voir aussi la page Alliances ville–campagne.",
         )
-        types = catalogue.cooperations.loc[list(ids), "type"].unique() if len(ids) else []
         vocab = catalogue.vocab["type"]
-        legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in set(types)], "Types de coopération")
+        shown = set(selection.types)
+        legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in shown], "Types de coopération")
         st.caption(
             "Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
             "d'un PETR, d'un Pays, d'un pôle… (contour en tirets : membres incomplets). "

@@ -134,10 +134,13 @@ class Selection:
     n_links: int
     n_register: int  # register rows (perimeters drawn by register_groups)
     n_epci: int  # EPCI members of any selected row, directly or via a grouping
+    n_contributed: int = 0  # validated contributions among the rows
+    types: tuple[str, ...] = ()  # types of cooperation present
 
 
 def describe_selection(catalogue: Catalogue, ids) -> Selection:
     coops = catalogue.cooperations.loc[list(ids), ["provenance", "type"]]  # not every column: a copy each
+    provenance = coops["provenance"].tolist()
     documented = coops[coops["provenance"] != "registre"]
     zone = tuple(i for i, t in documented["type"].items() if catalogue.vocab.forme(t) == "zone")
     links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
@@ -154,6 +157,8 @@ def describe_selection(catalogue: Catalogue, ids) -> Selection:
         n_links=len(links),
         n_register=len(coops) - len(documented),
         n_epci=every["code"].nunique(),
+        n_contributed=provenance.count("contribution"),
+        types=tuple(dict.fromkeys(coops["type"].tolist())),
     )
 
 
