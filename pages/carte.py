@@ -18,14 +18,15 @@ from alliance.app.sidebar import (
 )
 from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
-from alliance.maps.component import show_map
+from alliance.maps.component import map_widget_key, show_map
 from alliance.maps.overlays import cooperation_of_member, label_index
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
 # The filters are read before the sidebar is drawn: the map goes out first. On the session's first
 # visit the controls wait until the browser reports the map painted (app.progressive).
-controls = progressive.controls_ready()
+MAP_KEY = "carte_cooperations"
+controls = progressive.controls_ready(map_widget_key(cache.carte_base_map(), MAP_KEY))
 filters = read_filters(catalogue, geo, index, page="carte", show_warnings=controls)
 ids = apply_filters(catalogue, index, filters)
 shown_ids = cache.Ids(ids)  # hashed once, for every cache below
@@ -56,7 +57,6 @@ with st.container():  # always there, empty or not: the map below keeps its plac
         )
 
 
-@st.fragment
 def explorer() -> None:
     selected = st.session_state.get(SELECTED_KEY)
     if selected not in catalogue.cooperations.index:
@@ -69,7 +69,7 @@ def explorer() -> None:
         centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, filters.regions)
         result = show_map(
             cache.carte_base_map(),
-            key="carte_cooperations",
+            key=MAP_KEY,
             height=640,
             returned_objects=["last_object_clicked_tooltip"],
             layers=cache.carte_layers(
@@ -144,7 +144,8 @@ def explorer() -> None:
             st.caption("Cliquez sur la carte ou choisissez une coopération dans la liste.")
 
 
-explorer()
+# Before the controls, the map is not in a fragment: its report reruns the whole page at once.
+(st.fragment(explorer) if controls else explorer)()
 if not controls:
     progressive.controls_placeholder()
     st.stop()

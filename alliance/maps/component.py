@@ -188,6 +188,11 @@ PAINTED_JS = (
 )
 
 
+def map_widget_key(rendered: RenderedMap, key: str) -> str:
+    """The component's key in the session state (its value is there between runs)."""
+    return sf.generate_js_hash(rendered.script, key, False)
+
+
 def show_map(
     rendered: RenderedMap,
     *,
@@ -218,7 +223,7 @@ def show_map(
         header=rendered.header,
         html=rendered.html,
         id=rendered.map_id,
-        key=sf.generate_js_hash(rendered.script, key, False),
+        key=map_widget_key(rendered, key),
         height=height,
         width=None,
         returned_objects=returned,
