@@ -27,7 +27,7 @@ def test_theme_filter_draws_matching_links(page, app_url, catalogue):
     page.keyboard.press("Escape")
     food = [c for c, t in catalogue.cooperations["themes"].items() if "alimentation" in t]
     wait_for_links(page, n_links(catalogue, food))
-    assert "theme=alimentation" in page.url
+    expect(page).to_have_url(re.compile(r"theme=alimentation"))  # the address follows within the same run
     metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert metric == str(len(food))
     # one layer control for the whole map, named in French, listing the base and the page's layers
