@@ -3,6 +3,7 @@
 import streamlit as st
 
 from alliance.app.chrome import app_chrome
+from alliance.app.heap import freeze_long_lived
 from alliance.errors import guard_page
 
 st.set_page_config(
@@ -22,6 +23,7 @@ pages = [
     st.Page("pages/presentation.py", title="Présentation (colloque)", url_path="presentation"),
     st.Page("pages/donnees.py", title="Données", url_path="donnees"),
 ]
+freeze_long_lived()  # before the run's own objects: what the previous runs loaded and kept
 navigation = st.navigation(pages)
 app_chrome()
 guard_page(navigation.run)

@@ -458,6 +458,31 @@ def stats_rerun_10k_s() -> float:
     return page_rerun_s("pages/statistiques.py", synthetic_catalogue(10_000))
 
 
+@figure
+def post_run_gc_ms() -> dict[str, float]:
+    """The full collection Streamlit runs after every script run (`runner.postScriptGC`), with
+    the Carte's data loaded (a visit and a search): with every object in the collector's
+    generations, and with the long-lived ones frozen as the app does (app.heap). Median of 5."""
+    import gc
+
+    from alliance.app.heap import freeze_long_lived
+    from tests.apptests import app_on
+
+    at = app_on("carte")
+    at.run()
+    at.text_input(key="filtre_texte").input("Brest").run()
+    if at.exception:
+        raise RuntimeError(at.exception)
+
+    def collection_ms() -> float:
+        return round(statistics.median(timed(gc.collect) for _ in range(RUNS)) * 1000, 3)
+
+    gc.unfreeze()
+    thawed = collection_ms()
+    freeze_long_lived(threshold=-1)
+    return {"thawed_ms": thawed, "frozen_ms": collection_ms()}
+
+
 # --- issue 6: territory profile ------------------------------------------------------------
 
 

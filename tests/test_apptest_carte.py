@@ -42,13 +42,22 @@ def test_empty_result_offers_reset():
     assert int(metric(at, "Coopérations").replace("\u00a0", "")) > 70
 
 
+def click_on_map(at: AppTest, tooltip: str) -> AppTest:
+    """Run `at` again as after a click on the map's shape of `tooltip`: the component's value is
+    in the session state from the run's start (as the browser sends it) and returned by the map."""
+    from alliance.app import cache
+    from alliance.maps.component import map_widget_key
+
+    clicked = {"last_object_clicked_tooltip": tooltip}
+    at.session_state[map_widget_key(cache.carte_base_map(), "carte_cooperations")] = clicked
+    with mock.patch("alliance.maps.component.sf._component_func", return_value=clicked):
+        return at.run()
+
+
 def test_click_on_map_opens_card(catalogue):
     from alliance.maps.overlays import coop_label
 
-    label = coop_label(catalogue, "cr-brest-cob")
-    with mock.patch("alliance.maps.component.sf._component_func", return_value={"last_object_clicked_tooltip": label}):
-        at = carte().run()
-        at.run()
+    at = click_on_map(carte().run(), coop_label(catalogue, "cr-brest-cob"))
     assert not at.exception
     assert any(h.value == catalogue.cooperations.at["cr-brest-cob", "nom"] for h in at.subheader)
     assert at.query_params["coop"] == "cr-brest-cob"
@@ -147,11 +156,7 @@ def test_click_on_a_member_epci_opens_a_cooperation_it_takes_part_in(catalogue, 
     from alliance.maps.basemap import tooltip_html
 
     tooltip = tooltip_html(geo.epci.at["242900314", "nom"], "1 habitants · 1 communes")  # Brest métropole
-    with mock.patch(
-        "alliance.maps.component.sf._component_func", return_value={"last_object_clicked_tooltip": tooltip}
-    ):
-        at = carte({"type": "contrat_reciprocite", "region": "53"}).run()
-        at.run()
+    at = click_on_map(carte({"type": "contrat_reciprocite", "region": "53"}).run(), tooltip)
     assert not at.exception
     opened = at.query_params["coop"]
     assert opened == "cr-brest-cob" and "epci:242900314" in catalogue.cooperations.at[opened, "membres"]
