@@ -287,3 +287,29 @@ def test_members_of_finds_the_rows_a_full_scan_finds(catalogue):
                     keep &= members["via"].isna()
                 got = catalogue.members_of(ids, kind=kind, direct=direct)
                 assert got.index.tolist() == members[keep].index.tolist(), (ids, kind, direct)
+
+
+def test_a_selection_counts_what_a_scan_of_the_catalogue_counts(catalogue, geo):
+    """describe_selection works on lookups built once per catalogue: for a national, a searched,
+    a regional and a register-only selection, the same perimeters, links, EPCI and counts as
+    scanning the catalogue's tables."""
+    from alliance.analysis.filters import Filters, apply_filters, build_filter_index
+    from alliance.maps.overlays import describe_selection
+
+    coops, members, links = catalogue.cooperations, catalogue.members, catalogue.links
+    index = build_filter_index(catalogue, geo)
+    for filters in (Filters(), Filters(texte="Brest"), Filters(regions=("53",)), Filters(types=("crte",))):
+        ids = list(apply_filters(catalogue, index, filters))
+        assert ids, filters
+        sel = describe_selection(catalogue, ids)
+        rows = coops.loc[ids]
+        documented = rows[rows["provenance"] != "registre"]
+        drawn = links[links["coop_id"].isin(ids)]
+        epci = members[(members["kind"] == "epci") & members["coop_id"].isin(ids)]
+        assert sel.zone_ids == tuple(c for c in documented.index if catalogue.vocab.forme(coops.at[c, "type"]) == "zone")
+        assert sel.link_ids == tuple(drawn["coop_id"].unique()) and sel.n_links == len(drawn)
+        assert sel.epci == tuple(sorted(set(epci.loc[epci["coop_id"].isin(documented.index), "code"])))
+        assert sel.n_epci == epci["code"].nunique()
+        assert sel.n_register == len(rows) - len(documented)
+        assert sel.n_contributed == (rows["provenance"] == "contribution").sum()
+        assert sel.types == tuple(rows["type"].unique())

@@ -93,7 +93,7 @@ def test_feature_group_js_targets_the_mounted_map():
     assert "L.circleMarker" in layers.groups
     assert "Essai" in layers.control and "window.layer_control" in layers.control
     # one control per map: the page's layers join the base map's control when it has one
-    assert "allianceControl.addOverlay(p[0], p[1])" in layers.control
+    assert "allianceControl._addLayer(p[0], p[1], true)" in layers.control
     assert '[feature_group_feature_group_0, "Essai"]' in layers.control
 
 

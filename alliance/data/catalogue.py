@@ -374,6 +374,11 @@ class Catalogue:
     def members_of(self, ids: str | Iterable[str], kind: str | None = None, direct: bool = False) -> pd.DataFrame:
         """Member rows of one or several cooperations: of one `kind` of reference if given,
         only those named by the cooperation itself if `direct` (not reached via a grouping)."""
+        return self.members.iloc[self.member_positions(ids, kind, direct)]
+
+    def member_positions(self, ids: str | Iterable[str], kind: str | None = None, direct: bool = False) -> np.ndarray:
+        """Positions in `members` of the rows `members_of` returns (sorted), without building
+        the frame: with `member_column`, for callers that need one or two columns only."""
         wanted = [ids] if isinstance(ids, str) else list(ids)
         rows = self._member_rows
         found = [rows[cid] for cid in dict.fromkeys(wanted) if cid in rows]
@@ -382,7 +387,20 @@ class Catalogue:
             positions = positions[self._member_kinds[positions] == kind]
         if direct:
             positions = positions[self._member_direct[positions]]
-        return self.members.iloc[positions]
+        return positions
+
+    def member_column(self, column: str) -> np.ndarray:
+        """A column of `members` as a NumPy object array (built once; read-only)."""
+        arrays = self._member_arrays
+        if column not in arrays:
+            array = self.members[column].to_numpy(dtype=object)
+            array.flags.writeable = False
+            arrays[column] = array
+        return arrays[column]
+
+    @functools.cached_property
+    def _member_arrays(self) -> dict[str, np.ndarray]:
+        return {}
 
     @functools.cached_property
     def _member_rows(self) -> dict[str, np.ndarray]:
@@ -391,7 +409,7 @@ class Catalogue:
 
     @functools.cached_property
     def _member_kinds(self) -> np.ndarray:
-        return self.members["kind"].to_numpy(dtype=object)
+        return self.member_column("kind")
 
     @functools.cached_property
     def _member_direct(self) -> np.ndarray:

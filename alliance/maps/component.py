@@ -111,7 +111,9 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
             parts.append(_group_js(group))
         else:
             parts.append(_folium_group_js(group, scratch, idx))
-    js = "".join(parts)
+    # streamlit-folium has removed every group listed in window.feature_group before running
+    # this: the list starts again (otherwise it keeps every past group, and their shapes, alive).
+    js = "window.feature_group = [];\n" + "".join(parts)
     control = None
     if control_title is not None:
         own = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
@@ -162,12 +164,17 @@ def _into_base_control(groups: Sequence[folium.FeatureGroup], own_control: str) 
         f"[feature_group_feature_group_{idx}, {json.dumps(group.layer_name, ensure_ascii=False)}]"
         for idx, group in enumerate(groups)
     ).replace("</", "<\\/")
+    # The control's list is rebuilt once, not after each removal and addition (Leaflet's
+    # removeLayer/addOverlay each redraw it: ~20 rebuilds per rerun); Leaflet is pinned (1.9.3).
     return (
         "if (window.allianceBaseControl) {"
-        " var allianceControl = window.allianceBaseControl;"
-        " (window.allianceDynamic || []).forEach(function (l) { allianceControl.removeLayer(l); });"
+        " var allianceControl = window.allianceBaseControl, allianceOld = window.allianceDynamic || [];"
+        " allianceOld.forEach(function (l) { l.off('add remove', allianceControl._onLayerChange, allianceControl); });"
+        " allianceControl._layers = allianceControl._layers.filter(function (o) {"
+        " return allianceOld.indexOf(o.layer) < 0; });"
         f" window.allianceDynamic = [{pairs}].map(function (p) {{"
-        " allianceControl.addOverlay(p[0], p[1]); return p[0]; });"
+        " allianceControl._addLayer(p[0], p[1], true); return p[0]; });"
+        " if (allianceControl._map) allianceControl._update();"
         "} else {" + own_control + "}"
     )
 

@@ -21,9 +21,10 @@ MAX_POPUP_MEMBERS = 8
 MAINLAND = shapely.box(-5.5, 41.0, 10.0, 51.5)  # mainland France and Corsica (lon, lat)
 
 
-class _MapTexts:
-    """The tooltip label and popup markup of each cooperation of one catalogue, computed once
-    (a rerun drawing a new selection then only looks them up)."""
+class _MapTables:
+    """What the map draws of each cooperation of one catalogue, as plain lookups computed once
+    (tooltip label, popup markup, type, shape, links…): a rerun drawing a new selection then only
+    looks them up, instead of slicing the catalogue's frames (~50 ms per selection before)."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         coops = catalogue.cooperations
@@ -31,27 +32,46 @@ class _MapTexts:
         self.labels: pd.Series = (
             coops["nom"] + " · " + coops["type"].map({t: vocab.label(t) for t in coops["type"].unique()})
         )
-        self.by_label = {label: cid for cid, label in zip(self.labels.index.tolist(), self.labels.tolist())}
+        ids = coops.index.tolist()
+        self.by_label = dict(zip(self.labels.tolist(), ids))
+        self.tooltips = {cid: escape(label) for cid, label in zip(ids, self.labels.tolist())}
         self.popups: dict[str, str] = {}
+        self.names = dict(zip(ids, coops["nom"].tolist()))
+        self.types = dict(zip(ids, coops["type"].tolist()))
+        provenance = dict(zip(ids, coops["provenance"].tolist()))
+        self.register = frozenset(cid for cid, p in provenance.items() if p == "registre")
+        self.contributed = frozenset(cid for cid, p in provenance.items() if p == "contribution")
+        self.partial = frozenset(cid for cid, v in zip(ids, coops["membres_partiels"].tolist()) if v == "oui")
+        self.n_themes = dict(zip(ids, coops["themes"].map(len).tolist()))
+        self.shapes = dict(zip(catalogue.shapes.index.tolist(), catalogue.shapes.tolist()))
+        links = catalogue.links
+        self.link_rows = {str(cid): rows for cid, rows in links.groupby("coop_id", sort=False).indices.items()}
+        self.link_coops = links["coop_id"].tolist()
+        self.link_shapes = links.geometry.tolist()
+
+    def link_positions(self, ids) -> list[int]:
+        """Rows of the catalogue's links drawn for the cooperations `ids`, in the table's order."""
+        rows = self.link_rows
+        return sorted(int(p) for cid in set(ids) if cid in rows for p in rows[cid])
 
 
-_TEXTS: dict[int, _MapTexts] = {}
+_TABLES: dict[int, _MapTables] = {}
 
 
-def _texts(catalogue: Catalogue) -> _MapTexts:
-    """The catalogue's `_MapTexts`, dropped with the catalogue (catalogues are read-only)."""
+def _tables(catalogue: Catalogue) -> _MapTables:
+    """The catalogue's `_MapTables`, dropped with the catalogue (catalogues are read-only)."""
     key = id(catalogue)
-    texts = _TEXTS.get(key)
-    if texts is None:
-        texts = _TEXTS[key] = _MapTexts(catalogue)
-        weakref.finalize(catalogue, _TEXTS.pop, key, None)
-    return texts
+    tables = _TABLES.get(key)
+    if tables is None:
+        tables = _TABLES[key] = _MapTables(catalogue)
+        weakref.finalize(catalogue, _TABLES.pop, key, None)
+    return tables
 
 
 def coop_labels(catalogue: Catalogue) -> pd.Series:
     """The text each cooperation is known by on the map (tooltip), unique per cooperation
     (shared: do not modify)."""
-    return _texts(catalogue).labels
+    return _tables(catalogue).labels
 
 
 def coop_label(catalogue: Catalogue, coop_id: str) -> str:
@@ -60,7 +80,7 @@ def coop_label(catalogue: Catalogue, coop_id: str) -> str:
 
 def label_index(catalogue: Catalogue) -> dict[str, str]:
     """Tooltip text -> cooperation id, to know what a click on the map selected (shared: do not modify)."""
-    return _texts(catalogue).by_label
+    return _tables(catalogue).by_label
 
 
 def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None = None, row: dict | None = None) -> str:
@@ -87,7 +107,7 @@ def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None 
 
 def popups(catalogue: Catalogue, ids) -> dict[str, str]:
     """`popup_html` of each of `ids`, the members grouped once; each popup is built once per catalogue."""
-    known = _texts(catalogue).popups
+    known = _tables(catalogue).popups
     wanted = list(dict.fromkeys(ids))
     missing = [cid for cid in wanted if cid not in known]
     if missing:
@@ -139,26 +159,26 @@ class Selection:
 
 
 def describe_selection(catalogue: Catalogue, ids) -> Selection:
-    coops = catalogue.cooperations.loc[list(ids), ["provenance", "type"]]  # not every column: a copy each
-    provenance = coops["provenance"].tolist()
-    documented = coops[coops["provenance"] != "registre"]
-    zone = tuple(i for i, t in documented["type"].items() if catalogue.vocab.forme(t) == "zone")
-    links = catalogue.links[catalogue.links["coop_id"].isin(list(ids))]
+    tables = _tables(catalogue)
+    ids = tuple(ids)
+    documented = [cid for cid in ids if cid not in tables.register]
+    zone = tuple(cid for cid in documented if catalogue.vocab.forme(tables.types[cid]) == "zone")
+    links = tables.link_positions(ids)
     # Member EPCI are highlighted for documented cooperations only: the register layers cover
     # most of France and draw their own perimeters.
-    members = catalogue.members_of(documented.index)
-    epci = tuple(sorted(set(members.loc[members["kind"] == "epci", "code"])))
-    every = catalogue.members_of(ids, kind="epci")
+    codes = catalogue.member_column("code")
+    epci = tuple(sorted(set(codes[catalogue.member_positions(documented, kind="epci")])))
+    every = set(codes[catalogue.member_positions(ids, kind="epci")])
     return Selection(
-        ids=tuple(ids),
+        ids=ids,
         zone_ids=zone,
-        link_ids=tuple(links["coop_id"].unique()),
+        link_ids=tuple(dict.fromkeys(tables.link_coops[p] for p in links)),
         epci=epci,
         n_links=len(links),
-        n_register=len(coops) - len(documented),
-        n_epci=every["code"].nunique(),
-        n_contributed=provenance.count("contribution"),
-        types=tuple(dict.fromkeys(coops["type"].tolist())),
+        n_register=len(ids) - len(documented),
+        n_epci=len(every),
+        n_contributed=sum(cid in tables.contributed for cid in ids),
+        types=tuple(dict.fromkeys(tables.types[cid] for cid in ids)),
     )
 
 
@@ -176,26 +196,22 @@ REGISTER_FAMILIES = (
 
 def register_groups(catalogue: Catalogue, ids) -> list[folium.FeatureGroup]:
     """The register rows of `ids` as light perimeters coloured by type, one layer per family."""
-    coops = catalogue.cooperations.loc[list(ids), ["provenance", "type"]]
-    register = coops[coops["provenance"] == "registre"]
+    tables = _tables(catalogue)
+    register = [cid for cid in ids if cid in tables.register]
     vocab = catalogue.vocab["type"]
     default_types = {t for _, types, shown in REGISTER_FAMILIES if shown for t in types}
-    any_default = register["type"].isin(default_types).any()
+    any_default = any(tables.types[cid] in default_types for cid in register)
     groups = []
     for name, types, shown in REGISTER_FAMILIES:
-        rows = register[register["type"].isin(types)]
+        rows = [cid for cid in register if tables.types[cid] in types]
         group = folium.FeatureGroup(name=name, show=shown or not any_default)
-        if len(rows):
+        if rows:
             styles = {
                 t: {"color": vocab.colour(t), "weight": 1.2, "fillColor": vocab.colour(t), "fillOpacity": 0.12}
                 for t in types
             }
-            labels = coop_labels(catalogue).loc[rows.index]
             FeatureLayer(
-                [
-                    Feature(shape, tooltip=escape(label), style=kind)
-                    for shape, label, kind in zip(catalogue.shapes.loc[rows.index], labels, rows["type"])
-                ],
+                [Feature(tables.shapes[cid], tooltip=tables.tooltips[cid], style=tables.types[cid]) for cid in rows],
                 styles,
                 highlight={"weight": 3, "fillOpacity": 0.3},
             ).add_to(group)
@@ -233,6 +249,27 @@ def aire_layer(aires: gpd.GeoDataFrame, weight: float = 1.0, opacities: tuple[fl
     )
 
 
+_EPCI_FEATURES: dict[int, dict[str, Feature]] = {}
+
+
+def _epci_features(geo: GeoData) -> dict[str, Feature]:
+    """Each EPCI as drawn among a selection's members (shape, tooltip), built once per geodata."""
+    key = id(geo)
+    features = _EPCI_FEATURES.get(key)
+    if features is None:
+        epci = geo.epci
+        features = _EPCI_FEATURES[key] = {
+            str(siren): Feature(
+                shape, tooltip=tooltip_html(nom, f"{fmt_int(population)} habitants · {fmt_int(n)} communes")
+            )
+            for siren, shape, nom, population, n in zip(
+                epci.index, epci.geometry, epci["nom"], epci["population"], epci["n_communes"]
+            )
+        }
+        weakref.finalize(geo, _EPCI_FEATURES.pop, key, None)
+    return features
+
+
 def cooperation_groups(
     catalogue: Catalogue,
     geo: GeoData,
@@ -256,28 +293,27 @@ def cooperation_groups(
 
     epci_group = folium.FeatureGroup(name="EPCI membres", show=True)
     if sel.epci:
-        tooltip_layer(
-            geo.epci.loc[list(sel.epci)],
-            lambda r: tooltip_html(r.nom, f"{fmt_int(r.population)} habitants · {fmt_int(r.n_communes)} communes"),
-            {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35},
+        features = _epci_features(geo)
+        FeatureLayer(
+            [features[siren] for siren in sel.epci],
+            {"defaut": {"color": "#4a5560", "weight": 0.8, "fillColor": "#ffd166", "fillOpacity": 0.35}},
         ).add_to(epci_group)
     groups.append(epci_group)
 
-    labels = coop_labels(catalogue)
+    tables = _tables(catalogue)
     popup_of = popups(catalogue, list(sel.zone_ids) + list(sel.link_ids))
     type_styles = {
         t: {"color": vocab["type"].colour(t), "fillColor": vocab["type"].colour(t)} for t in vocab["type"].keys
     }
     zone_group = folium.FeatureGroup(name="Périmètres (PETR, Pays, pôles…)", show=True)
     if sel.zone_ids:
-        partial = catalogue.cooperations["membres_partiels"] == "oui"
         FeatureLayer(
             [
                 Feature(
-                    catalogue.shapes[cid],
-                    tooltip=escape(labels[cid]),
+                    tables.shapes[cid],
+                    tooltip=tables.tooltips[cid],
                     popup=popup_of[cid],
-                    style=catalogue.cooperations.at[cid, "type"] + ("|incomplet" if partial[cid] else ""),
+                    style=tables.types[cid] + ("|incomplet" if cid in tables.partial else ""),
                     weight=4 if cid == selected else 2,
                 )
                 for cid in sel.zone_ids
@@ -295,38 +331,38 @@ def cooperation_groups(
     groups.append(zone_group)
 
     link_group = folium.FeatureGroup(name="Liens de coopération", show=True)
-    links = catalogue.links[catalogue.links["coop_id"].isin(list(sel.link_ids))]
-    if len(links):
-        types = catalogue.cooperations["type"]
-        n_themes = catalogue.cooperations["themes"].map(len)
+    links = tables.link_positions(sel.link_ids)
+    if links:
         FeatureLayer(
             [
                 Feature(
-                    link.geometry,
-                    tooltip=escape(labels[link.coop_id]),
-                    popup=popup_of[link.coop_id],
-                    style=types[link.coop_id],
-                    weight=link_weight(n_themes[link.coop_id]) + (3 if link.coop_id == selected else 0),
+                    tables.link_shapes[p],
+                    tooltip=tables.tooltips[coop],
+                    popup=popup_of[coop],
+                    style=tables.types[coop],
+                    weight=link_weight(tables.n_themes[coop]) + (3 if coop == selected else 0),
                 )
-                for link in links.itertuples()
+                for p in links
+                for coop in (tables.link_coops[p],)
             ],
             {t: {"color": style["color"], "opacity": 0.85, "fill": False} for t, style in type_styles.items()},
         ).add_to(link_group)
     groups.append(link_group)
 
     ext_group = folium.FeatureGroup(name="Partenaires hors code officiel", show=True)
-    members = catalogue.members_of(ids, kind="ext")
+    positions = catalogue.member_positions(ids, kind="ext")
+    partner_coops: dict[str, dict[str, None]] = {}  # ref -> its cooperations, in the members' order
+    for ref, coop in zip(catalogue.member_column("ref")[positions], catalogue.member_column("coop_id")[positions]):
+        partner_coops.setdefault(ref, {})[coop] = None
     partners = []
-    for text in members["ref"].unique():
+    for text, coops in partner_coops.items():
         ref = parse_ref(text)
-        coops = ", ".join(
-            escape(catalogue.cooperations.at[c, "nom"]) for c in members.loc[members["ref"] == text, "coop_id"].unique()
-        )
+        named = ", ".join(escape(tables.names[c]) for c in coops)
         partners.append(
             Feature(
                 shapely.Point(ref.lon, ref.lat),
                 tooltip=escape(ref.label),
-                popup=f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coops}</div>",
+                popup=f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {named}</div>",
             )
         )
     if partners:

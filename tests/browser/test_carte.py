@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from alliance.maps.overlays import describe_selection
+from alliance.maps.overlays import cooperation_groups, describe_selection
 from tests.harness import drawn_layers, map_frame, wait_for_links, wait_for_map, wait_for_still_map
 
 
@@ -17,7 +17,7 @@ def ignore_base_path_probes(errors):
     return [e for e in errors if "404" not in e]
 
 
-def test_theme_filter_draws_matching_links(page, app_url, catalogue):
+def test_theme_filter_draws_matching_links(page, app_url, catalogue, geo):
     page.goto(f"{app_url}/carte")
     wait_for_map(page)
     wait_for_links(page, n_links(catalogue, catalogue.cooperations.index))
@@ -34,7 +34,10 @@ def test_theme_filter_draws_matching_links(page, app_url, catalogue):
     control = map_frame(page).locator(".leaflet-control-layers")
     assert control.count() == 1 and control.locator(".leaflet-control-layers-toggle").inner_text() == "Couches"
     names = control.locator(".leaflet-control-layers-list").evaluate("e => e.textContent")
-    assert "Régions" in names and "Liens de coopération" in names
+    assert "Régions" in names and names.count("Liens de coopération") == 1  # the previous run's entries left
+    # the frame keeps this run's groups only (the previous ones, and their shapes, are released)
+    kept = map_frame(page).locator(".leaflet-container").evaluate("() => window.feature_group.length")
+    assert kept == len(cooperation_groups(catalogue, geo, food))
     assert ignore_base_path_probes(page.console_errors) == []
 
 
