@@ -306,7 +306,8 @@ def test_a_selection_counts_what_a_scan_of_the_catalogue_counts(catalogue, geo):
         documented = rows[rows["provenance"] != "registre"]
         drawn = links[links["coop_id"].isin(ids)]
         epci = members[(members["kind"] == "epci") & members["coop_id"].isin(ids)]
-        assert sel.zone_ids == tuple(c for c in documented.index if catalogue.vocab.forme(coops.at[c, "type"]) == "zone")
+        zones = [c for c in documented.index if catalogue.vocab.forme(coops.at[c, "type"]) == "zone"]
+        assert sel.zone_ids == tuple(zones)
         assert sel.link_ids == tuple(drawn["coop_id"].unique()) and sel.n_links == len(drawn)
         assert sel.epci == tuple(sorted(set(epci.loc[epci["coop_id"].isin(documented.index), "code"])))
         assert sel.n_epci == epci["code"].nunique()
