@@ -357,12 +357,12 @@ def cooperation_groups(
     partners = []
     for text, coops in partner_coops.items():
         ref = parse_ref(text)
-        named = ", ".join(escape(tables.names[c]) for c in coops)
+        coop_names = ", ".join(escape(tables.names[c]) for c in coops)
         partners.append(
             Feature(
                 shapely.Point(ref.lon, ref.lat),
                 tooltip=escape(ref.label),
-                popup=f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {named}</div>",
+                popup=f"<div style='{MAP_FONT}'><b>{escape(ref.label)}</b><br>Partenaire de : {coop_names}</div>",
             )
         )
     if partners:
