@@ -32,6 +32,21 @@ ids = apply_filters(catalogue, index, filters)
 shown_ids = cache.Ids(ids)  # hashed once, for every cache below
 selection = cache.selection(catalogue, catalogue_key, shown_ids)
 
+
+def selected_card() -> str | None:
+    selected = st.session_state.get(SELECTED_KEY)
+    return selected if selected in catalogue.cooperations.index else None
+
+
+def map_view(selected: str | None):
+    """Centre, zoom and layers of the map (cached per selection)."""
+    centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, filters.regions)
+    layers = cache.carte_layers(
+        catalogue, catalogue_key, shown_ids, selected, context=st.session_state.get("contexte_aires", False)
+    )
+    return centre, zoom, layers
+
+
 st.title("Carte des coopérations")
 cols = st.columns(4)
 contributed = selection.n_contributed
@@ -72,27 +87,19 @@ def open_clicked_card() -> None:
 def explorer() -> None:
     if controls:
         open_clicked_card()
-    selected = st.session_state.get(SELECTED_KEY)
-    if selected not in catalogue.cooperations.index:
-        selected = None
+    selected = selected_card()
     # A card opened from "Autres coopérations de ses membres" may lie outside the filters: it is
     # shown anyway, with a notice and a one-click widening.
     outside = selected is not None and selected not in ids
     map_col, card_col = st.columns([2.2, 1], gap="medium")
     with map_col:
-        centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, filters.regions)
+        centre, zoom, layers = map_view(selected)
         result = show_map(
             cache.carte_base_map(),
             key=MAP_KEY,
             height=640,
             returned_objects=["last_object_clicked_tooltip"],
-            layers=cache.carte_layers(
-                catalogue,
-                catalogue_key,
-                shown_ids,
-                selected,
-                context=st.session_state.get("contexte_aires", False),
-            ),
+            layers=layers,
             center=centre,
             zoom=zoom,
             report_painted=True,

@@ -12,9 +12,11 @@ from alliance.maps.basemap import ATTRIBUTION
 
 
 def sources_footer() -> None:
-    """Sources and licences, shown at the bottom of every page."""
-    with st.expander("Sources et licences", expanded=False):
-        st.markdown(
+    """Sources and licences, shown at the bottom of every page (the list is built once opened:
+    the frontend would otherwise parse its Markdown again on every rerun)."""
+    sources = st.expander("Sources et licences", expanded=False, key="sources_licences", on_change="rerun")
+    if sources.open:
+        sources.markdown(
             "- **Contours administratifs** : IGN – ADMIN EXPRESS COG 2018, via le dépôt public "
             "*france-geojson* (Licence Ouverte / Open Licence Etalab).\n"
             "- **Codes officiels, communes et EPCI** : INSEE, Code officiel géographique, via le "
@@ -41,9 +43,8 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
         f"display:inline-block'></span>{html.escape(label)}</span>"
         for label, colour in items
     )
-    st.markdown(
-        f"<div style='font-size:0.9rem'><b>{html.escape(title)}</b><br>{swatches}</div>", unsafe_allow_html=True
-    )
+    # st.html, not Markdown: the frontend parses Markdown again on every rerun
+    st.html(f"<div style='font-size:0.9rem'><b>{html.escape(title)}</b><br>{swatches}</div>")
 
 
 MAX_RELATED = 12

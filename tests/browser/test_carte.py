@@ -114,10 +114,16 @@ def test_address_follows_each_filter_change_and_back_undoes_it(page, app_url):
 
 
 def test_share_link_and_scene_form_open_on_demand(page, app_url):
-    """The link to share and the scene form are built when opened (not on every load)."""
+    """The link to share, the scene form and the sources' list are built when opened (not on
+    every load)."""
     page.goto(f"{app_url}/carte?q=Brest")
     wait_for_map(page)
     assert page.locator('[data-testid="stCode"]').count() == 0
+    sources = page.get_by_text("ADMIN EXPRESS COG 2018", exact=False)
+    expect(page.get_by_text("Sources et licences")).to_be_visible(timeout=20000)
+    assert sources.count() == 0
+    page.get_by_text("Sources et licences").click()
+    expect(sources).to_be_visible(timeout=20000)
     page.get_by_role("button", name="Copier le lien de cette vue").click()
     link = page.locator('[data-testid="stCode"]').filter(has_text="/carte?q=Brest")
     link.wait_for(timeout=20000)
