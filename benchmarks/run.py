@@ -209,16 +209,18 @@ ENTER_AT_JS = """document.addEventListener('keydown', e => {
 
 def watch_map(page, condition: str, arg=None) -> None:
     """In the map's frame, from now on: note when (epoch ms, `window.__seenAt`) `condition` (as
-    tests.harness.wait_in_map) first holds on feature groups added after this call."""
-    from tests.harness import MAP_HELPERS_JS, map_frame
+    tests.harness.wait_in_map) first holds on feature groups added after this call. The map is
+    looked up once: scanning the frame's globals on every frame would cost the page ~1 ms each."""
+    from tests.harness import FIND_MAP_JS, LAYER_HELPERS_JS, map_frame
 
     map_frame(page).locator(".leaflet-container").evaluate(
         f"""(el, arg) => {{
             window.__seenAt = null;
+            {FIND_MAP_JS}
             (window.feature_group || []).forEach(g => {{ g.__before = true; }});
             const check = () => {{
                 let ok = false;
-                try {{ {MAP_HELPERS_JS} ok = !groups.some(g => g.__before) && Boolean({condition}); }}
+                try {{ {LAYER_HELPERS_JS} ok = !groups.some(g => g.__before) && Boolean({condition}); }}
                 catch (e) {{ ok = false; }}
                 if (ok) window.__seenAt = performance.timeOrigin + performance.now();
                 else requestAnimationFrame(check);

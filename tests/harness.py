@@ -213,15 +213,16 @@ def wait_for_map(frame_or_page, timeout_ms: float = 30000):
     return frame
 
 
-MAP_HELPERS_JS = """
-    const m = Object.values(window).find(v => v && v instanceof L.Map);
-    // The component keeps every group it ever added; only those still on the map count.
+FIND_MAP_JS = "const m = Object.values(window).find(v => v && v instanceof L.Map);"
+LAYER_HELPERS_JS = """
+    // The component may keep groups it added before; only those still on the map count.
     const groups = (window.feature_group || []).filter(g => m.hasLayer(g));
     // One Leaflet layer per feature: a FeatureLayer (L.GeoJSON) holds one per feature.
     const featuresOf = g => { const out = [];
         g.eachLayer(l => (l instanceof L.GeoJSON ? l.eachLayer(f => out.push(f)) : out.push(l))); return out; };
     const isLine = l => (l instanceof L.Polyline) && !(l instanceof L.Polygon);
 """
+MAP_HELPERS_JS = FIND_MAP_JS + LAYER_HELPERS_JS
 
 
 def map_evaluate(page, body: str, arg=None):
