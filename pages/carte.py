@@ -18,7 +18,7 @@ from alliance.app.sidebar import (
 )
 from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
-from alliance.maps.component import map_widget_key, show_map
+from alliance.maps.component import DynamicLayers, map_widget_key, show_map
 from alliance.maps.overlays import cooperation_of_member, label_index
 
 geo = cache.geodata()
@@ -31,21 +31,6 @@ filters = read_filters(catalogue, geo, index, page="carte", show_warnings=contro
 ids = apply_filters(catalogue, index, filters)
 shown_ids = cache.Ids(ids)  # hashed once, for every cache below
 selection = cache.selection(catalogue, catalogue_key, shown_ids)
-
-
-def selected_card() -> str | None:
-    selected = st.session_state.get(SELECTED_KEY)
-    return selected if selected in catalogue.cooperations.index else None
-
-
-def map_view(selected: str | None):
-    """Centre, zoom and layers of the map (cached per selection)."""
-    centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, filters.regions)
-    layers = cache.carte_layers(
-        catalogue, catalogue_key, shown_ids, selected, context=st.session_state.get("contexte_aires", False)
-    )
-    return centre, zoom, layers
-
 
 st.title("Carte des coopérations")
 cols = st.columns(4)
@@ -70,6 +55,20 @@ with st.container():  # always there, empty or not: the map below keeps its plac
             "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
             key="reset_vide",
         )
+
+
+def selected_card() -> str | None:
+    selected = st.session_state.get(SELECTED_KEY)
+    return selected if selected in catalogue.cooperations.index else None
+
+
+def map_view(selected: str | None) -> tuple[tuple[float, float], float, DynamicLayers]:
+    """Centre, zoom and layers of the map (cached per selection)."""
+    centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, filters.regions)
+    layers = cache.carte_layers(
+        catalogue, catalogue_key, shown_ids, selected, context=st.session_state.get("contexte_aires", False)
+    )
+    return centre, zoom, layers
 
 
 def open_clicked_card() -> None:
