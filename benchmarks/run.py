@@ -297,7 +297,8 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
     (median of PAINT_LOADS fresh visits each, server caches warm) and a search to the updated
     layers painted (the floor redraws one feature group). Ratios: page / floor. The Carte is also
     compared with the floor drawing the Carte's controls (`carte_controls_ratio`): what is left
-    is the project's own map and data; `floor_controls_paint_ratio` is what the controls cost."""
+    is the project's own map and data; `floor_controls_paint_ratio` and
+    `floor_controls_filter_ratio` are what the controls alone cost, on a load and on a search."""
 
     with running_floor_app() as floor, running_floor_app(controls=True) as floor_controls:
         pages = {
@@ -318,12 +319,16 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
         expected = expected_links(FILTER_QUERIES)
         carte = open_with_search(browser, f"{base}/carte")
         plancher = open_with_search(browser, floor)
-        changes: dict[str, list[float]] = {"carte": [], "floor": []}
+        plancher_controles = open_with_search(browser, floor_controls)
+        changes: dict[str, list[float]] = {"carte": [], "floor": [], "floor_controls": []}
         for query in FILTER_QUERIES:
             changes["carte"].append(search_to_paint(carte[1], carte[2], query, LINKS_SHOWN, expected[query]))
             changes["floor"].append(search_to_paint(plancher[1], plancher[2], query, FLOOR_TOOLTIP, query))
-        carte[0].close()
-        plancher[0].close()
+            changes["floor_controls"].append(
+                search_to_paint(plancher_controles[1], plancher_controles[2], query, FLOOR_TOOLTIP, query)
+            )
+        for session in (carte, plancher, plancher_controles):
+            session[0].close()
 
     median = {name: statistics.median(values) for name, values in paints.items()}
     out = {f"{name}_paint_s": round(value, 4) for name, value in median.items()}
@@ -333,6 +338,10 @@ def floor_comparison(browser, base: str) -> dict[str, float]:
     out["carte_filter_s"] = round(statistics.median(changes["carte"]), 4)
     out["floor_repaint_s"] = round(statistics.median(changes["floor"]), 4)
     out["carte_filter_ratio"] = round(out["carte_filter_s"] / out["floor_repaint_s"], 3)
+    # The same search in the floor drawing the Carte's controls (one-polygon map): what a rerun
+    # of a page with these Streamlit elements costs the browser, whatever the map.
+    out["floor_controls_repaint_s"] = round(statistics.median(changes["floor_controls"]), 4)
+    out["floor_controls_filter_ratio"] = round(out["floor_controls_repaint_s"] / out["floor_repaint_s"], 3)
     return out
 
 

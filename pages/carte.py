@@ -10,51 +10,56 @@ from alliance.analysis.filters import Filters, apply_filters
 from alliance.app import cache, progressive
 from alliance.app.sidebar import (
     SELECTED_KEY,
+    current_filters,
     draw_filter_sidebar,
+    draw_view_state,
     read_filters,
     select_cooperation,
     share_url,
     show_view,
+    url_warnings,
+    view_params,
 )
 from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
 from alliance.fmt import fmt_int, plural
 from alliance.maps.component import DynamicLayers, map_widget_key, show_map
-from alliance.maps.overlays import cooperation_of_member, label_index
+from alliance.maps.overlays import Selection, cooperation_of_member, label_index
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
-# The filters are read before the sidebar is drawn: the map goes out first. On the session's first
-# visit the controls wait until the browser reports the map painted (app.progressive).
 MAP_KEY = "carte_cooperations"
+EXPLORER_KEY = "carte_explorateur"  # the fragment a filter change reruns (app.sidebar)
+# The map goes out first. On the session's first visit the controls wait until the browser
+# reports the map painted (app.progressive).
 controls = progressive.controls_ready(map_widget_key(cache.carte_base_map(), MAP_KEY))
-filters = read_filters(catalogue, geo, index, page="carte", show_warnings=controls)
-ids = apply_filters(catalogue, index, filters)
-shown_ids = cache.Ids(ids)  # hashed once, for every cache below
-selection = cache.selection(catalogue, catalogue_key, shown_ids)
 
 st.title("Carte des coopérations")
-cols = st.columns(4)
-contributed = selection.n_contributed
-cols[0].metric(
-    "Coopérations",
-    fmt_int(len(ids)),
-    help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue"
-    + (f", dont {fmt_int(contributed)} contributions validées" if contributed else ""),
-)
-cols[1].metric("EPCI concernés", fmt_int(selection.n_epci))
-cols[2].metric("Liens tracés", fmt_int(selection.n_links))
-cols[3].metric(
-    "Périmètres",
-    fmt_int(len(selection.zone_ids) + selection.n_register),
-    help=f"dont {fmt_int(selection.n_register)} issus des registres nationaux (BANATIC, ANCT)",
-)
+# The URL's warnings: outside the explorer, so that its reruns (a click, a filter) keep them.
+url_warnings(catalogue, geo, index, show=controls)
+if controls:
+    # The sidebar's parts, in their order: the filters (drawn once the map has gone out), then the
+    # view's state (reset button, address), drawn by the explorer since it follows the filters.
+    sidebar_filters = st.sidebar.container()
+    sidebar_state = st.sidebar.container()
 
-with st.container():  # always there, empty or not: the map below keeps its place (not reloaded)
-    if len(ids) == 0:
-        empty_selection(
-            "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
-            key="reset_vide",
-        )
+
+def figures(ids: list[str], selection: Selection) -> None:
+    """The four figures of the selection, above the map."""
+    cols = st.columns(4)
+    contributed = selection.n_contributed
+    cols[0].metric(
+        "Coopérations",
+        fmt_int(len(ids)),
+        help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue"
+        + (f", dont {fmt_int(contributed)} contributions validées" if contributed else ""),
+    )
+    cols[1].metric("EPCI concernés", fmt_int(selection.n_epci))
+    cols[2].metric("Liens tracés", fmt_int(selection.n_links))
+    cols[3].metric(
+        "Périmètres",
+        fmt_int(len(selection.zone_ids) + selection.n_register),
+        help=f"dont {fmt_int(selection.n_register)} issus des registres nationaux (BANATIC, ANCT)",
+    )
 
 
 def selected_card() -> str | None:
@@ -62,16 +67,18 @@ def selected_card() -> str | None:
     return selected if selected in catalogue.cooperations.index else None
 
 
-def map_view(selected: str | None) -> tuple[tuple[float, float], float, DynamicLayers]:
+def map_view(
+    shown_ids: cache.Ids, regions: tuple[str, ...], selected: str | None
+) -> tuple[tuple[float, float], float, DynamicLayers]:
     """Centre, zoom and layers of the map (cached per selection)."""
-    centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, filters.regions)
+    centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, regions)
     layers = cache.carte_layers(
         catalogue, catalogue_key, shown_ids, selected, context=st.session_state.get("contexte_aires", False)
     )
     return centre, zoom, layers
 
 
-def open_clicked_card() -> None:
+def open_clicked_card(ids: list[str]) -> None:
     """A click on the map (the component's value, there from the run's start) opens its card."""
     value = st.session_state.get(map_widget_key(cache.carte_base_map(), MAP_KEY))
     clicked = ((value or {}).get("last_object_clicked_tooltip") or "").strip()
@@ -84,15 +91,28 @@ def open_clicked_card() -> None:
 
 
 def explorer() -> None:
+    """Everything the filters change: figures, map, legend, card list (and the view's state in the
+    sidebar). A fragment once the controls are drawn: a filter change reruns it alone."""
+    filters = read_filters(catalogue, geo, index, page="carte", show_warnings=None)
+    ids = apply_filters(catalogue, index, filters)
+    shown_ids = cache.Ids(ids)  # hashed once, for every cache below
+    selection = cache.selection(catalogue, catalogue_key, shown_ids)
+    figures(ids, selection)
+    with st.container():  # always there, empty or not: the map below keeps its place (not reloaded)
+        if len(ids) == 0:
+            empty_selection(
+                "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
+                key="reset_vide",
+            )
     if controls:
-        open_clicked_card()
+        open_clicked_card(ids)
     selected = selected_card()
     # A card opened from "Autres coopérations de ses membres" may lie outside the filters: it is
     # shown anyway, with a notice and a one-click widening.
     outside = selected is not None and selected not in ids
     map_col, card_col = st.columns([2.2, 1], gap="medium")
     with map_col:
-        centre, zoom, layers = map_view(selected)
+        centre, zoom, layers = map_view(shown_ids, filters.regions, selected)
         result = show_map(
             cache.carte_base_map(),
             key=MAP_KEY,
@@ -104,14 +124,16 @@ def explorer() -> None:
             report_painted=True,
         )
         if controls:
-            map_notes()
+            map_notes(selection)
     if controls:
         with card_col:
-            card_column(selected, outside)
+            card_column(ids, selected, outside)
+        draw_view_state(filters, sidebar_state)
+        scene_form(filters)
     progressive.note_map_value(result)
 
 
-def map_notes() -> None:
+def map_notes(selection: Selection) -> None:
     """Under the map: the context toggle, the legend of the types shown, how to read the map."""
     st.toggle(
         "Contexte : aires d'attraction des villes (INSEE 2020 — pôle foncé, couronne claire)",
@@ -131,7 +153,7 @@ def map_notes() -> None:
     )
 
 
-def card_column(selected: str | None, outside: bool) -> None:
+def card_column(ids: list[str], selected: str | None, outside: bool) -> None:
     """Beside the map: the link to this view, the card list and the selected card."""
     # Popover and expander contents are built only once opened: the code blocks they hold
     # load the frontend's syntax highlighter, which delayed the map's first paint.
@@ -144,7 +166,7 @@ def card_column(selected: str | None, outside: bool) -> None:
             + (" et cette fiche." if selected else ".")
             + " Bouton de copie en haut à droite du lien."
         )
-        share.code(share_url("carte"), language=None, wrap_lines=True)
+        share.code(share_url("carte", view_params(current_filters())), language=None, wrap_lines=True)
     st.session_state["choix_coop"] = None if outside else selected
     st.selectbox(
         f"Fiche ({plural(len(ids), 'coopération')})",
@@ -160,15 +182,15 @@ def card_column(selected: str | None, outside: bool) -> None:
         if st.button(
             "Élargir les filtres", key="elargir", type="primary", on_click=show_view, args=(Filters(), selected)
         ):
-            st.rerun(scope="app")  # the sidebar's filters are outside this fragment
+            st.rerun(scope="app")  # the sidebar's filters are outside this fragment: re-seed them
     if selected:
         cooperation_card(catalogue, geo, selected)
     else:
         st.caption("Cliquez sur la carte ou choisissez une coopération dans la liste.")
 
 
-def scene_form() -> None:
-    """Below the page: the current view as a scene entry for the Présentation page."""
+def scene_form(filters: Filters) -> None:
+    """Below the map: the current view as a scene entry for the Présentation page."""
     form = st.expander("Enregistrer cette vue comme scène de présentation", key="scene_form", on_change="rerun")
     if not form.open:
         return
@@ -197,10 +219,9 @@ def scene_form() -> None:
 # Before the controls, the map is not in a fragment: its report reruns the whole page at once.
 # The map goes out as early as it can: what the browser draws after it competes less with the
 # map's frame than what it draws before (measured: the map sent last took 0.32 s instead of 0.28).
-(st.fragment(explorer) if controls else explorer)()
+(st.fragment(explorer, key=EXPLORER_KEY) if controls else explorer)()
 if controls:
-    draw_filter_sidebar(catalogue, geo, index, filters)
+    draw_filter_sidebar(catalogue, geo, index, current_filters(), refresh=EXPLORER_KEY, sidebar=sidebar_filters)
     sources_footer()
-    scene_form()
 else:
     progressive.controls_placeholder()

@@ -15,6 +15,17 @@ def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
 
+def address(at: AppTest) -> dict[str, str]:
+    """The URL parameters the page puts in the browser's address bar (its view marker, last
+    drawn; app.sidebar.sync_url)."""
+    import html
+    import re
+    from urllib.parse import parse_qsl
+
+    bodies = [h.proto.body for h in at.get("html") if "data-vue" in h.proto.body]
+    return dict(parse_qsl(html.unescape(re.search(r"data-vue='([^']*)'", bodies[-1]).group(1))))
+
+
 def test_all_cooperations_then_theme_filter(catalogue):
     at = carte().run()
     assert not at.exception
@@ -22,7 +33,38 @@ def test_all_cooperations_then_theme_filter(catalogue):
     at.multiselect(key="filtre_themes").select("alimentation").run()
     expected = sum("alimentation" in t for t in catalogue.cooperations["themes"])
     assert metric(at, "Coopérations") == str(expected)
-    assert at.query_params["theme"] == "alimentation"
+    assert address(at) == {"theme": "alimentation"}
+    at.run()  # a full run: Streamlit's query parameters follow
+    assert at.query_params["theme"] == "alimentation" and metric(at, "Coopérations") == str(expected)
+
+
+def test_a_filter_change_reruns_the_explorer_not_the_page(catalogue):
+    """A filter change reruns the explorer fragment only: the sidebar's filters are not sent
+    again (the browser keeps them), but the figures, the map's view state (reset button, address)
+    and the card list follow the new filters. A change other filters depend on (the regions)
+    reruns the page, so the départements offered follow."""
+    from alliance.analysis.filters import Filters, apply_filters
+    from alliance.app import cache
+
+    at = carte().run()
+    at.text_input(key="filtre_texte").input("Brest").run()
+    assert not at.exception
+    assert not at.sidebar.get("multiselect") and not at.sidebar.get("text_input")
+    expected = apply_filters(catalogue, cache.filter_index(), Filters(texte="Brest"))
+    assert metric(at, "Coopérations") == str(len(expected))
+    assert at.selectbox(key="choix_coop").options == [catalogue.cooperations.at[c, "nom"] for c in expected]
+    assert not at.button(key=next(b.key for b in at.sidebar.get("button"))).disabled  # « Réinitialiser »
+    assert address(at) == {"q": "Brest"}
+    at.run()
+    at.multiselect(key="filtre_regions").set_value(["53"]).run()  # Bretagne
+    assert at.sidebar.get("multiselect")
+    assert set(at.multiselect(key="filtre_departements").options) == {
+        "Côtes-d'Armor (22)",
+        "Finistère (29)",
+        "Ille-et-Vilaine (35)",
+        "Morbihan (56)",
+    }
+    assert address(at) == {"q": "Brest", "region": "53"} == dict(at.query_params)
 
 
 def test_shared_url_restores_filters_and_warns(catalogue):
@@ -112,7 +154,7 @@ def test_provenance_filter_and_url(catalogue):
     assert 0 < shown < int(registers.sum())
     at.multiselect(key="filtre_provenances").set_value(["documentee"]).run()
     assert metric(at, "Coopérations") == "0"  # no documented cooperation in Hauts-de-France
-    assert at.query_params["source"] == "documentee"
+    assert address(at) == {"source": "documentee", "region": "32"}
 
 
 def test_card_shows_both_memberships_of_a_register_match():
@@ -173,16 +215,21 @@ def test_filters_read_before_the_sidebar_is_drawn_are_the_widgets_values(catalog
     at.text_input(key="filtre_texte").input("  Brest ").run()
     expected = apply_filters(catalogue, index, Filters(texte="Brest"))
     assert metric(at, "Coopérations") == str(len(expected)) and 0 < len(expected) < len(catalogue.cooperations)
-    assert at.query_params["q"] == "Brest"
+    assert address(at)["q"] == "Brest"
     years = index.years
+    at.run()  # AppTest keeps only the last run's elements: a full run draws the sidebar again
     at.slider(key="filtre_periode").set_value((years[0], 2015)).run()
     expected = apply_filters(catalogue, index, Filters(texte="Brest", annee_max=2015))
-    assert metric(at, "Coopérations") == str(len(expected)) and at.query_params["a"] == "2015"
+    assert metric(at, "Coopérations") == str(len(expected)) and address(at)["a"] == "2015"
+    assert any("période restreinte" in c.value for c in at.sidebar.get("caption"))
+    at.run()
     at.text_input(key="filtre_texte").input("").run()
+    at.run()
     at.slider(key="filtre_periode").set_value(tuple(years)).run()
+    at.run()
     at.multiselect(key="filtre_departements").set_value(["29"]).run()
     expected = apply_filters(catalogue, index, Filters(departements=("29",)))
-    assert metric(at, "Coopérations") == str(len(expected)) and at.query_params["dep"] == "29"
+    assert metric(at, "Coopérations") == str(len(expected)) and address(at) == {"dep": "29"}
     assert not at.exception
 
 

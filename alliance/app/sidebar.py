@@ -77,23 +77,43 @@ def init_from_url(catalogue: Catalogue, geo: GeoData, years: tuple[int, int] | N
     st.session_state["avertissements_url"] = warnings
 
 
-def sync_url(filters: Filters) -> None:
+def view_params(filters: Filters) -> dict[str, str]:
+    """The URL parameters of a view: its filters and the card shown."""
     params = to_query(filters)
     if st.session_state.get(SELECTED_KEY):
         params[SELECTED_KEY] = st.session_state[SELECTED_KEY]
-    if dict(st.query_params) != params:
+    return params
+
+
+def sync_url(filters: Filters, sidebar: Any = None) -> None:
+    """The address bar follows the view (`view_marker`, at once). Streamlit's query parameters
+    follow too, except in a fragment's run (a filter change on the Carte): their update makes
+    Streamlit re-render its whole frontend (~40 ms of the browser's main thread per change,
+    measured), while the map repaints. The next full run brings them up to date."""
+    params = view_params(filters)
+    if not in_fragment_run() and dict(st.query_params) != params:
         st.query_params.from_dict(params)
-    st.sidebar.html(view_marker())
+    (sidebar if sidebar is not None else st.sidebar).html(view_marker(params))
 
 
-def view_marker() -> str:
-    """A hidden element carrying the view's query string: the browser puts it in the address bar
-    at once, as a new history entry (Streamlit's own update waits for the next interaction), so
-    Back returns to the previous filters (alliance.app.chrome)."""
+def in_fragment_run() -> bool:
+    """Whether this run is a fragment's alone (not the page's)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def view_marker(params: dict[str, str] | None = None) -> str:
+    """A hidden element carrying the view's query string (`params`, by default the page's query
+    parameters): the browser puts it in the address bar at once, as a new history entry
+    (Streamlit's own update waits for the next interaction), so Back returns to the previous
+    filters (alliance.app.chrome)."""
     from urllib.parse import urlencode
 
-    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
-    return f"<span hidden data-vue='{html.escape(query, quote=True)}'></span>"
+    if params is None:
+        params = st.query_params.to_dict()
+    return f"<span hidden data-vue='{html.escape(urlencode(params), quote=True)}'></span>"
 
 
 PAGE_KEY = "filtres_page"
@@ -111,22 +131,24 @@ def filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, page:
 
 
 def read_filters(
-    catalogue: Catalogue, geo: GeoData, index: FilterIndex, page: str, show_warnings: bool = True
+    catalogue: Catalogue,
+    geo: GeoData,
+    index: FilterIndex,
+    page: str,
+    show_warnings: bool | None = True,
 ) -> Filters:
     """The filters the sidebar's widgets hold, read before they are drawn (then call
     `draw_filter_sidebar`): a page can send its map first, so the browser loads the map while
     it renders the sidebar. A widget's new value is in the session state when the rerun starts;
     on a first visit (or when arriving from another page) the widgets are seeded from the shared
-    state, itself read from the URL. Warnings about the URL are shown once, in the first run
-    with `show_warnings` (a run without controls keeps them for the next)."""
+    state, itself read from the URL. Warnings about the URL are shown once, here, in the first
+    run with `show_warnings` (a run without controls keeps them for the next); with None, the
+    page shows them itself (`url_warnings`)."""
     years = _years(index)
+    if show_warnings is not None:
+        url_warnings(catalogue, geo, index, show_warnings)
     init_from_url(catalogue, geo, years)
     state = current_filters()
-    # Always one container, empty or not: the elements below keep their place when the warnings
-    # go (a map that moved would be reloaded by the browser).
-    notices = st.container()
-    for warning in st.session_state.pop("avertissements_url", []) if show_warnings else []:
-        notices.warning(markdown_text(warning), icon="⚠️")
 
     def clamp(year: int | None, default: int) -> int:
         return default if year is None else min(max(year, years[0]), years[1])
@@ -156,11 +178,34 @@ def read_filters(
     return filters
 
 
-def draw_filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, filters: Filters) -> None:
-    """The sidebar's filter widgets (holding `filters`, from `read_filters` in this run) and the
-    address of the view."""
+def url_warnings(catalogue: Catalogue, geo: GeoData, index: FilterIndex, show: bool = True) -> None:
+    """The French warnings about the page's URL (read on the session's first run), shown once
+    with `show`. Always one container, empty or not: the elements below keep their place when
+    the warnings go (a map that moved would be reloaded by the browser)."""
+    init_from_url(catalogue, geo, _years(index))
+    notices = st.container()
+    for warning in st.session_state.pop("avertissements_url", []) if show else []:
+        notices.warning(markdown_text(warning), icon="⚠️")
+
+
+def draw_filter_sidebar(
+    catalogue: Catalogue,
+    geo: GeoData,
+    index: FilterIndex,
+    filters: Filters,
+    refresh: str | None = None,
+    sidebar: Any = None,
+) -> None:
+    """The sidebar's filter widgets (holding `filters`, from `read_filters` in this run), the reset
+    button and the address of the view.
+
+    With `refresh`, the key of a fragment that reads the filters again and draws what they change
+    (and the view's state: `draw_view_state`), a filter change reruns that fragment only: the
+    browser keeps the sidebar as it is instead of rendering all of it again. A change other filters
+    depend on (the regions, which restrict the départements) still reruns the page. `sidebar` is
+    the container the widgets go in (the sidebar by default)."""
     years = _years(index)
-    sb = st.sidebar
+    sb = sidebar if sidebar is not None else st.sidebar
     # Offered once there is something to leave out (or to bring back): no idle control otherwise.
     if not st.session_state.get(INCLUDE_KEY, True) or catalogue.cooperations["provenance"].eq("contribution").any():
         sb.toggle(
@@ -173,32 +218,60 @@ def draw_filter_sidebar(catalogue: Catalogue, geo: GeoData, index: FilterIndex, 
     sb.header("Filtres")
     chosen: dict[str, Any] = {}
     for f in FILTER_FIELDS:
-        chosen[f.name] = _filter_widget(f, catalogue, geo, years, chosen)
+        on_change = _rerun_fragment if refresh and f.name not in _OTHERS_DEPEND_ON else None
+        chosen[f.name] = _filter_widget(f, catalogue, geo, years, chosen, sb, on_change, refresh)
+    if not refresh:
+        draw_view_state(filters, sb)
+
+
+def draw_view_state(filters: Filters, sidebar: Any = None) -> None:
+    """Under the filters: what they leave out, the reset button, and the view's address (URL)."""
+    sb = sidebar if sidebar is not None else st.sidebar
     if filters.annee_min is not None or filters.annee_max is not None:
         sb.caption("Une période restreinte écarte les coopérations dont l'année n'est pas connue.")
-    sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch", disabled=filters.is_empty)
-    sync_url(filters)
+    if sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch", disabled=filters.is_empty):
+        st.rerun(scope="app")  # drawn by a fragment, the widgets are outside it: re-seed them
+    sync_url(filters, sb)
+
+
+_OTHERS_DEPEND_ON = {"regions"}  # the départements offered follow the regions chosen
+
+
+def _rerun_fragment(key: str) -> None:
+    """Callback of a filter widget: rerun the fragment `key` (which reads the filters) instead of
+    the page."""
+    st.rerun(scope=key)
 
 
 def _years(index: FilterIndex) -> tuple[int, int]:
     return index.years or (2000, 2025)
 
 
-def _filter_widget(f: FilterField, catalogue: Catalogue, geo: GeoData, years: tuple[int, int], chosen: dict):
+def _filter_widget(
+    f: FilterField,
+    catalogue: Catalogue,
+    geo: GeoData,
+    years: tuple[int, int],
+    chosen: dict,
+    sb: Any,
+    on_change: Any,
+    refresh: str | None,
+):
     """The sidebar widget of one filter field (its value as the widget returns it)."""
-    sb, key = st.sidebar, _widget_key(f.name)
+    key = _widget_key(f.name)
+    change = {"on_change": on_change, "args": (refresh,)} if on_change else {}
     if f.kind == "text":
-        return sb.text_input(f.label, key=key, placeholder="ex. Brest, Gascogne, alimentation…")
+        return sb.text_input(f.label, key=key, placeholder="ex. Brest, Gascogne, alimentation…", **change)
     if f.kind == "period":
-        return sb.slider(f.label, min_value=years[0], max_value=years[1], key=key)
+        return sb.slider(f.label, min_value=years[0], max_value=years[1], key=key, **change)
     if f.kind == "vocab":
         fam = catalogue.vocab[f.family]
-        return sb.multiselect(fam.libelle, fam.keys, format_func=fam.label, key=key, placeholder=f.everything)
+        return sb.multiselect(fam.libelle, fam.keys, format_func=fam.label, key=key, placeholder=f.everything, **change)
     if f.column == "region":
         names = dict(zip(geo.regions.index.tolist(), geo.regions["nom"].tolist()))
         options = sorted(names, key=lambda c: french_key(names[c]))
         return sb.multiselect(
-            f.label, options, format_func=lambda c: names.get(c, c), key=key, placeholder=f.everything
+            f.label, options, format_func=lambda c: names.get(c, c), key=key, placeholder=f.everything, **change
         )
     deps = geo.departements
     regions = chosen.get("regions") or ()
@@ -206,28 +279,34 @@ def _filter_widget(f: FilterField, catalogue: Catalogue, geo: GeoData, years: tu
     options = sorted(set(options) | set(st.session_state[key]))
     names = dict(zip(deps.index.tolist(), deps["nom"].tolist()))  # one table, not an .at per option
     return sb.multiselect(
-        f.label, options, format_func=lambda c: f"{names.get(c, c)} ({c})", key=key, placeholder=f.everything
+        f.label,
+        options,
+        format_func=lambda c: f"{names.get(c, c)} ({c})",
+        key=key,
+        placeholder=f.everything,
+        **change,
     )
 
 
 def select_cooperation(coop_id: str | None) -> None:
-    """Select (or clear) the card; the URL follows at once, so a link copied now opens this card."""
+    """Select (or clear) the card; the URL follows at once (the whole view: after a filter change
+    Streamlit's query parameters may not hold the filters yet, see `sync_url`)."""
     if coop_id:
         st.session_state[SELECTED_KEY] = coop_id
-        st.query_params[SELECTED_KEY] = coop_id
     else:
         st.session_state.pop(SELECTED_KEY, None)
-        if SELECTED_KEY in st.query_params:
-            del st.query_params[SELECTED_KEY]
+    st.query_params.from_dict(view_params(current_filters()))
 
 
-def share_url(path: str) -> str:
-    """The address of what is on screen: this server, `path` (e.g. "carte") and the page's
-    current URL parameters (filters, card)."""
+def share_url(path: str, params: dict[str, str] | None = None) -> str:
+    """The address of what is on screen: this server, `path` (e.g. "carte") and the view's URL
+    parameters (`params`, by default the page's query parameters)."""
     from urllib.parse import urlencode, urlsplit
 
     here = urlsplit(st.context.url or "http://localhost:8501/")
-    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    if params is None:
+        params = st.query_params.to_dict()
+    query = urlencode(params)
     return f"{here.scheme}://{here.netloc}/{path}" + (f"?{query}" if query else "")
 
 

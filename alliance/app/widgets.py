@@ -65,13 +65,14 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
 
     from alliance.analysis.details import member_table, related_cooperations
     from alliance.app import cache
-    from alliance.app.sidebar import select_cooperation, view_marker
+    from alliance.app.sidebar import select_cooperation
     from alliance.fmt import fmt_int
 
     vocab = catalogue.vocab
     row = catalogue.cooperations.loc[coop_id]
-    # a marker the browser scrolls into view on a phone, where the card sits below the map
-    st.html(f"<span class='fiche-cooperation' data-fiche='{html.escape(coop_id, quote=True)}'></span>" + view_marker())
+    # a marker the browser scrolls into view on a phone, where the card sits below the map (the
+    # address follows through the page's view marker, app.sidebar.sync_url)
+    st.html(f"<span class='fiche-cooperation' data-fiche='{html.escape(coop_id, quote=True)}'></span>")
     st.subheader(markdown_text(row["nom"]), anchor=False)
     year = f" · créée en {int(row['annee'])}" if pd.notna(row["annee"]) else ""
     st.markdown(

@@ -113,6 +113,38 @@ def test_address_follows_each_filter_change_and_back_undoes_it(page, app_url):
     assert count.inner_text() == brest
 
 
+def test_after_filter_changes_a_card_and_the_link_to_share_carry_the_whole_view(page, app_url, catalogue):
+    """A filter change reruns the explorer alone; Streamlit's own query parameters wait for the
+    next full run (app.sidebar.sync_url). The address bar, a card chosen next and the link to share
+    still hold every filter of the view: the URL's and the one just typed."""
+    from alliance.analysis.filters import Filters, apply_filters
+    from alliance.app import cache
+
+    page.goto(f"{app_url}/carte?theme=alimentation")
+    wait_for_map(page)
+    box = page.get_by_label("Recherche (coopération, territoire)")
+    box.fill("Toulouse")
+    box.press("Enter")
+    ids = apply_filters(catalogue, cache.filter_index(), Filters(themes=("alimentation",), texte="Toulouse"))
+    assert len(ids) >= 2
+    wait_for_links(page, n_links(catalogue, ids))
+    view = "p.get('theme') === 'alimentation' && p.get('q') === 'Toulouse'"
+    page.wait_for_function(f"() => {{ const p = new URLSearchParams(location.search); return {view}; }}")
+    chosen = ids[-1]
+    page.get_by_label(f"Fiche ({len(ids)} coopérations)").click()
+    page.get_by_role("option", name=catalogue.cooperations.at[chosen, "nom"], exact=True).click()
+    page.get_by_role("heading", name=catalogue.cooperations.at[chosen, "nom"]).wait_for(timeout=20000)
+    page.wait_for_function(
+        f"() => {{ const p = new URLSearchParams(location.search); return {view} && p.get('coop') === '{chosen}'; }}",
+        timeout=20000,
+    )
+    page.get_by_role("button", name="Copier le lien de cette vue").click()
+    link = page.locator('[data-testid="stCode"]').filter(has_text="/carte?")
+    link.wait_for(timeout=20000)
+    shared = link.inner_text()
+    assert "theme=alimentation" in shared and "q=Toulouse" in shared and f"coop={chosen}" in shared
+
+
 def test_share_link_and_scene_form_open_on_demand(page, app_url):
     """The link to share, the scene form and the sources' list are built when opened (not on
     every load)."""
