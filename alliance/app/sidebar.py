@@ -42,8 +42,10 @@ def current_filters() -> Filters:
 
 
 def reset_filters() -> None:
-    """Callback: back to the whole catalogue."""
+    """Callback: back to the whole catalogue. The whole page reruns, even from a button in a
+    fragment: the filter widgets are drawn again from the reset state."""
     show_view(Filters(), None)
+    st.rerun()
 
 
 def show_view(filters: Filters, selected: str | None) -> None:
@@ -229,8 +231,7 @@ def draw_view_state(filters: Filters, sidebar: Any = None) -> None:
     sb = sidebar if sidebar is not None else st.sidebar
     if filters.annee_min is not None or filters.annee_max is not None:
         sb.caption("Une période restreinte écarte les coopérations dont l'année n'est pas connue.")
-    if sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch", disabled=filters.is_empty):
-        st.rerun(scope="app")  # drawn by a fragment, the widgets are outside it: re-seed them
+    sb.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch", disabled=filters.is_empty)
     sync_url(filters, sb)
 
 

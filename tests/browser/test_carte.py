@@ -145,6 +145,20 @@ def test_after_filter_changes_a_card_and_the_link_to_share_carry_the_whole_view(
     assert "theme=alimentation" in shared and "q=Toulouse" in shared and f"coop={chosen}" in shared
 
 
+def test_reset_from_the_map_column_clears_the_sidebar_filters_too(page, app_url, catalogue):
+    """The reset offered by an empty selection sits in the explorer (a fragment): it reruns the
+    whole page, so the sidebar's widgets show the reset filters, not the old ones."""
+    page.goto(f"{app_url}/carte?theme=sante&region=94")
+    wait_for_map(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_contain_text("Santé", timeout=20000)
+    page.locator('[data-testid="stMain"]').get_by_role("button", name="Réinitialiser les filtres").click()
+    wait_for_links(page, n_links(catalogue, catalogue.cooperations.index))
+    expect(sidebar).not_to_contain_text("Santé", timeout=20000)
+    expect(sidebar).not_to_contain_text("Corse")
+    page.wait_for_function("() => location.search === ''", timeout=20000)
+
+
 def test_share_link_and_scene_form_open_on_demand(page, app_url):
     """The link to share, the scene form and the sources' list are built when opened (not on
     every load)."""
