@@ -8,7 +8,7 @@ import streamlit as st
 
 from alliance.analysis.alliances import POSITIONS, cities
 from alliance.app import cache
-from alliance.app.sidebar import url_params
+from alliance.app.sidebar import set_query_params, url_params
 from alliance.app.widgets import legend, sources_footer
 from alliance.data.geodata import EPCI_TYPE_LABELS
 from alliance.escaping import markdown_text
@@ -41,7 +41,7 @@ siren = st.selectbox(
         f"{fmt_int(geo.epci.at[s, 'population'])} hab.)"
     ),
 )
-st.query_params["ville"] = siren
+set_query_params({**st.query_params.to_dict(), "ville": siren})
 result = cache.city_alliances(siren)
 
 cols = st.columns(4)

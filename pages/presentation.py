@@ -13,7 +13,7 @@ import streamlit as st
 
 from alliance.analysis.filters import apply_filters
 from alliance.app import cache
-from alliance.app.sidebar import show_view, url_params, view_marker
+from alliance.app.sidebar import set_query_params, show_view, url_params, view_marker
 from alliance.app.widgets import export_footer, slide_legend
 from alliance.escaping import markdown_text
 from alliance.exports.standalone_map import ExportUnavailable, html_to_png, standalone_html
@@ -118,7 +118,7 @@ def go(step: int) -> None:
 
 
 scene = scenes[position]
-st.query_params.from_dict({"scene": scene.id})
+set_query_params({"scene": scene.id})
 st.sidebar.html(view_marker())  # the address bar follows at once (Streamlit's own update can wait for a click)
 ids = apply_filters(catalogue, index, scene.filters)
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from alliance.analysis.territory import build_profile, similar_epci, themes_of, zonage_lines
 from alliance.app import cache
-from alliance.app.sidebar import url_params
+from alliance.app.sidebar import set_query_params, url_params
 from alliance.app.widgets import sources_footer
 from alliance.escaping import markdown_text
 from alliance.fmt import fmt_dec, fmt_int, plural
@@ -53,7 +53,7 @@ if not ref:
     st.caption("Exemples : Brest, Nantes Métropole, Portes de Gascogne, Finistère, Occitanie.")
     sources_footer()
     st.stop()
-st.query_params["t"] = ref
+set_query_params({**st.query_params.to_dict(), "t": ref})
 
 profile = build_profile(ref, catalogue, geo, index.places)
 st.header(markdown_text(profile.nom), anchor=False)

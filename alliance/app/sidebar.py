@@ -87,14 +87,22 @@ def view_params(filters: Filters) -> dict[str, str]:
     return params
 
 
+def set_query_params(params: dict[str, str]) -> None:
+    """Make `params` the page's query parameters, if they differ: every write sends Streamlit's
+    frontend a page-info message, whose handling re-renders its whole app (a full tree of React
+    renders on the browser's main thread, competing with the map's paint)."""
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
 def sync_url(filters: Filters, sidebar: Any = None) -> None:
     """The address bar follows the view (`view_marker`, at once). Streamlit's query parameters
     follow too, except in a fragment's run (a filter change on the Carte): their update makes
     Streamlit re-render its whole frontend (~40 ms of the browser's main thread per change,
     measured), while the map repaints. The next full run brings them up to date."""
     params = view_params(filters)
-    if not in_fragment_run() and dict(st.query_params) != params:
-        st.query_params.from_dict(params)
+    if not in_fragment_run():
+        set_query_params(params)
     (sidebar if sidebar is not None else st.sidebar).html(view_marker(params))
 
 
@@ -296,7 +304,7 @@ def select_cooperation(coop_id: str | None) -> None:
         st.session_state[SELECTED_KEY] = coop_id
     else:
         st.session_state.pop(SELECTED_KEY, None)
-    st.query_params.from_dict(view_params(current_filters()))
+    set_query_params(view_params(current_filters()))
 
 
 def share_url(path: str, params: dict[str, str] | None = None) -> str:
