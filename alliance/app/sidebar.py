@@ -228,8 +228,8 @@ def draw_filter_sidebar(
     sb.header("Filtres")
     chosen: dict[str, Any] = {}
     for f in FILTER_FIELDS:
-        on_change = _rerun_fragment if refresh and f.name not in _OTHERS_DEPEND_ON else None
-        chosen[f.name] = _filter_widget(f, catalogue, geo, years, chosen, sb, on_change, refresh)
+        rerun = refresh if f.name not in _OTHERS_DEPEND_ON else None
+        chosen[f.name] = _filter_widget(f, catalogue, geo, years, chosen, sb, rerun)
     if not refresh:
         draw_view_state(filters, sb)
 
@@ -263,12 +263,12 @@ def _filter_widget(
     years: tuple[int, int],
     chosen: dict,
     sb: Any,
-    on_change: Any,
-    refresh: str | None,
+    rerun: str | None,
 ):
-    """The sidebar widget of one filter field (its value as the widget returns it)."""
+    """The sidebar widget of one filter field (its value as the widget returns it); a change of
+    it reruns the fragment `rerun` (the page when None)."""
     key = _widget_key(f.name)
-    change = {"on_change": on_change, "args": (refresh,)} if on_change else {}
+    change = {"on_change": _rerun_fragment, "args": (rerun,)} if rerun else {}
     if f.kind == "text":
         return sb.text_input(f.label, key=key, placeholder="ex. Brest, Gascogne, alimentation…", **change)
     if f.kind == "period":
