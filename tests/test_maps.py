@@ -64,5 +64,6 @@ def test_main_town_labels_come_from_the_geodata(geo):
     names = [name for name, _, _ in towns]
     assert len(towns) == len(geo.departements) and "Rennes" in names and "Brest" in names
     layers = basemap.base_layers(geo)
-    assert '"alliance-town"' in basemap.carte_base_map(layers).get_root().render()
-    assert '"alliance-town"' not in basemap.home_map(layers).get_root().render()  # France view: no labels
+    labels = '"alliance-towns leaflet-zoom-hide"'  # one SVG element holds them all
+    assert labels in basemap.carte_base_map(layers).get_root().render()
+    assert labels not in basemap.home_map(layers).get_root().render()  # France view: no labels

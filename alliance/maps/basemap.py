@@ -270,19 +270,43 @@ class _SharedControl(RenderedMacroElement):
 
 class _TownLabels(RenderedMacroElement):
     """Names of the main towns, drawn from the geodata (no tile server), shown once zoomed in
-    enough for them not to crowd the map (they never catch clicks)."""
+    enough for them not to crowd the map (they never catch clicks).
+
+    All the names are the text of ONE SVG element in the marker pane, hidden while the map zooms.
+    One Leaflet marker per name (a positioned element each, over the map's canvas) made the
+    browser composite each name as a layer of its own (~100 at a département's zoom), and it
+    layerizes them again on every frame in which the map or the page changes."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function (map) {
-            var towns = L.layerGroup();
-            {{ this.towns }}.forEach(function (t) {
-                L.marker([t[1], t[2]], {interactive: false, keyboard: false, icon: L.divIcon({
-                    className: "alliance-town", html: "<span>" + t[0].replace(/[&<>"]/g, "") + "</span>",
-                    iconSize: null})}).addTo(towns);
+            var NS = "http://www.w3.org/2000/svg", towns = {{ this.towns }};
+            var TownLabels = L.Layer.extend({
+                onAdd: function () {
+                    this._svg = document.createElementNS(NS, "svg");
+                    this._svg.setAttribute("class", "alliance-towns leaflet-zoom-hide");
+                    this._texts = towns.map(function (t) {
+                        var text = document.createElementNS(NS, "text");
+                        text.textContent = t[0];
+                        this._svg.appendChild(text);
+                        return text;
+                    }, this);
+                    this.getPane("markerPane").appendChild(this._svg);
+                    this._place();
+                },
+                onRemove: function () { L.DomUtil.remove(this._svg); },
+                getEvents: function () { return {zoom: this._place, viewreset: this._place}; },
+                _place: function () {
+                    this._texts.forEach(function (text, i) {
+                        var at = this._map.latLngToLayerPoint([towns[i][1], towns[i][2]]);
+                        text.setAttribute("x", at.x);
+                        text.setAttribute("y", at.y + 4);
+                    }, this);
+                }
             });
+            var labels = new TownLabels();
             function show() {
-                if (map.getZoom() >= {{ this.min_zoom }}) towns.addTo(map); else towns.remove();
+                if (map.getZoom() >= {{ this.min_zoom }}) labels.addTo(map); else labels.remove();
             }
             map.on("zoomend", show);
             show();

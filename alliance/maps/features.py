@@ -42,9 +42,9 @@ MAP_CSS = (
     # the attribution never covers the metric scale at its left, even on a narrow map
     ".leaflet-control-attribution{font-size:11px;max-width:calc(100% - 170px);line-height:1.3}"
     # main towns' names (maps.basemap._TownLabels): dark text with a white halo
-    ".alliance-town span{position:relative;left:-50%;top:-8px;white-space:nowrap;font:600 12px sans-serif;"
-    "color:#1f2328;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
-    ".alliance-town{width:0;height:0}"
+    ".alliance-towns{position:absolute;left:0;top:0;width:1px;height:1px;overflow:visible;pointer-events:none}"
+    ".alliance-towns text{font:600 12px sans-serif;fill:#1f2328;stroke:#fff;stroke-width:3px;"
+    "stroke-linejoin:round;paint-order:stroke;text-anchor:middle}"
     # the mouse-wheel hint (maps.basemap._ReadingAids), shown over the map for a moment
     ".alliance-hint{position:absolute;z-index:1000;left:50%;top:45%;transform:translate(-50%,-50%);"
     "background:rgba(31,35,40,.85);color:#fff;padding:8px 14px;border-radius:6px;font:15px sans-serif;"

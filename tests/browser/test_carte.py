@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from alliance.maps.overlays import cooperation_groups, describe_selection
-from tests.harness import drawn_layers, map_frame, wait_for_links, wait_for_map, wait_for_still_map
+from tests.harness import drawn_layers, map_evaluate, map_frame, wait_for_links, wait_for_map, wait_for_still_map
 
 
 def n_links(catalogue, ids):
@@ -199,3 +199,38 @@ def test_map_comes_first_then_its_controls_without_redrawing_it(page, app_url, c
     expect(page.get_by_text("Aucune coopération ne correspond")).to_be_visible()
     # the notice above the map does not move it: the browser keeps the same map
     assert map_frame(page).locator(".leaflet-container").evaluate("() => window.sameMap === true")
+
+
+LABEL_OFFSET_JS = """const text = [...el.querySelectorAll('svg.alliance-towns text')].find(t => t.textContent === arg.name);
+    if (!text) return null;
+    const box = text.getBoundingClientRect(), at = m.latLngToContainerPoint([arg.lat, arg.lon]);
+    const origin = el.getBoundingClientRect();
+    return [box.left + box.width / 2 - origin.left - at.x, box.top + box.height / 2 - origin.top - at.y];"""
+
+
+def test_town_names_are_one_svg_centred_on_their_towns_at_every_zoom(page, app_url, catalogue, geo):
+    """The main towns' names: the text of one SVG element (one marker per name made the browser
+    composite ~100 layers on each frame), centred on their town, placed again after a zoom."""
+    from alliance.analysis.filters import Filters, apply_filters, build_filter_index
+    from alliance.maps.basemap import main_towns
+
+    brest = next({"name": n, "lat": lat, "lon": lon} for n, lat, lon in main_towns(geo) if n == "Brest")
+    page.goto(f"{app_url}/carte?q=Brest")
+    wait_for_map(page)
+    wait_for_links(
+        page, n_links(catalogue, apply_filters(catalogue, build_filter_index(catalogue, geo), Filters(texte="Brest")))
+    )
+    wait_for_still_map(page)
+    frame = map_frame(page)
+    assert frame.locator("svg.alliance-towns").count() == 1
+    assert frame.locator(".leaflet-marker-icon").count() == 0
+    names = frame.locator("svg.alliance-towns").evaluate("e => [...e.querySelectorAll('text')].map(t => t.textContent)")
+    assert len(names) == len(geo.departements) and {"Brest", "Rennes", "Nantes"} <= set(names)
+    for _ in range(2):
+        dx, dy = map_evaluate(page, LABEL_OFFSET_JS, brest)
+        assert abs(dx) < 3 and abs(dy) < 8, (dx, dy)  # centred on the town (baseline below the point)
+        frame.locator(".leaflet-control-zoom-in").click()
+        wait_for_still_map(page)
+    # at the France view, no names (they would crowd the map)
+    map_evaluate(page, "m.setZoom(5); return true;")
+    expect(frame.locator("svg.alliance-towns")).to_have_count(0)
