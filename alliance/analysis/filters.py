@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from alliance.data.catalogue import Catalogue
@@ -159,7 +160,8 @@ def apply_filters(catalogue: Catalogue, index: FilterIndex, filters: Filters) ->
             keep &= years.notna() & (years.fillna(0) >= lo) & (years.fillna(0) <= hi)
         elif f.kind == "text" and fold(filters.texte.strip()):
             words = fold(filters.texte.strip()).split()
-            keep &= index.search_text.map(lambda text, words=words: all(word in text for word in words))
+            texts = index.search_text.tolist()
+            keep &= np.fromiter((all(word in text for word in words) for text in texts), bool, len(texts))
     return coops.index[keep.to_numpy()]
 
 

@@ -10,6 +10,7 @@ in requirements.txt; tests/test_mapview.py fails if they change).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -116,12 +117,24 @@ def feature_group_js(groups: Sequence[folium.FeatureGroup], control_title: str |
     js = "window.feature_group = [];\n" + "".join(parts)
     control = None
     if control_title is not None:
-        own = sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
+        own = _own_control(tuple(group.layer_name if group.control else None for group in groups))
         control = _into_base_control(groups, own)
     served = [served_bytes(group) for group in groups]
     return DynamicLayers(
         groups=js, control=control, served=(sum(now for now, _ in served), sum(every for _, every in served))
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _own_control(names: tuple[str | None, ...]) -> str:
+    """A layer control listing feature groups named `names` (None: not listed), in streamlit-folium's
+    JavaScript; depends on the names alone, rendered once (folium compiles its template: ~3 ms)."""
+    scratch = folium.Map(tiles=None)
+    for idx, name in enumerate(names):
+        group = folium.FeatureGroup(name=name, control=name is not None)
+        group._id = f"feature_group_{idx}"
+        scratch.add_child(group)
+    return sf._get_layer_control_string(folium.LayerControl(collapsed=True, position="topleft"), scratch)
 
 
 def _is_plain(group: folium.FeatureGroup) -> bool:

@@ -397,11 +397,13 @@ def view_of(
             return _zoom_for_bounds(chosen.total_bounds, map_height_px, map_width_px)
     if len(ids) == 0:
         return FRANCE_CENTER, FRANCE_ZOOM
-    shapes = catalogue.shapes.loc[list(ids)]
-    clipped = shapes.clip_by_rect(*MAINLAND.bounds)  # ten times faster than an intersection
-    if not clipped.is_empty.all():
-        shapes = clipped[~clipped.is_empty]
-    return _zoom_for_bounds(shapes.total_bounds, map_height_px, map_width_px, max_zoom=MAX_SELECTION_ZOOM)
+    # shapely on the geometry array: a GeoSeries per call (index lookup, CRS checks) cost ~5 ms
+    shapes = catalogue.shapes
+    geoms = shapes.array.to_numpy()[shapes.index.get_indexer(list(ids))]
+    clipped = shapely.clip_by_rect(geoms, *MAINLAND.bounds)  # ten times faster than an intersection
+    inside = ~shapely.is_empty(clipped)
+    bounds = shapely.total_bounds(clipped[inside] if inside.any() else geoms)
+    return _zoom_for_bounds(bounds, map_height_px, map_width_px, max_zoom=MAX_SELECTION_ZOOM)
 
 
 def territory_view(catalogue: Catalogue, geo: GeoData, ref: str, ids) -> tuple[tuple[float, float], float]:
