@@ -201,7 +201,8 @@ def test_map_comes_first_then_its_controls_without_redrawing_it(page, app_url, c
     assert map_frame(page).locator(".leaflet-container").evaluate("() => window.sameMap === true")
 
 
-LABEL_OFFSET_JS = """const text = [...el.querySelectorAll('svg.alliance-towns text')].find(t => t.textContent === arg.name);
+LABEL_OFFSET_JS = """const texts = [...el.querySelectorAll('svg.alliance-towns text')];
+    const text = texts.find(t => t.textContent === arg.name);
     if (!text) return null;
     const box = text.getBoundingClientRect(), at = m.latLngToContainerPoint([arg.lat, arg.lon]);
     const origin = el.getBoundingClientRect();
