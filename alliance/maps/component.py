@@ -178,15 +178,18 @@ def _into_base_control(groups: Sequence[folium.FeatureGroup], own_control: str) 
         for idx, group in enumerate(groups)
     ).replace("</", "<\\/")
     # The control's list is rebuilt once, not after each removal and addition (Leaflet's
-    # removeLayer/addOverlay each redraw it: ~20 rebuilds per rerun); Leaflet is pinned (1.9.3).
+    # removeLayer/addOverlay each redraw it: ~20 rebuilds per rerun). So the page's layers do not
+    # tell the control when they are added or removed: only its own checkboxes add or remove them
+    # (it updates itself then), and streamlit-folium removes them all before the next run's
+    # (their entries are replaced below). Leaflet is pinned (1.9.3).
     return (
         "if (window.allianceBaseControl) {"
         " var allianceControl = window.allianceBaseControl, allianceOld = window.allianceDynamic || [];"
-        " allianceOld.forEach(function (l) { l.off('add remove', allianceControl._onLayerChange, allianceControl); });"
         " allianceControl._layers = allianceControl._layers.filter(function (o) {"
         " return allianceOld.indexOf(o.layer) < 0; });"
         f" window.allianceDynamic = [{pairs}].map(function (p) {{"
-        " allianceControl._addLayer(p[0], p[1], true); return p[0]; });"
+        " allianceControl._addLayer(p[0], p[1], true);"
+        " p[0].off('add remove', allianceControl._onLayerChange, allianceControl); return p[0]; });"
         " if (allianceControl._map) allianceControl._update();"
         "} else {" + own_control + "}"
     )

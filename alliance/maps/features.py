@@ -294,6 +294,8 @@ class LayerRuntime(RenderedMacroElement):
                 }
             }
             window.allianceRank = window.allianceRank || 0;
+            // The ranked layers on the map: scanning map.eachLayer instead visits every shape.
+            window.allianceOnMap = window.allianceOnMap || [];
             window.allianceStyle = function (styles, f) {
                 var style = Object.assign({}, styles[f.properties.s] || {});
                 if (f.properties.w) style.weight = f.properties.w;
@@ -302,14 +304,17 @@ class LayerRuntime(RenderedMacroElement):
             };
             window.allianceRestack = function (map, rank) {
                 if (!map) return;
-                var above = [];
-                map.eachLayer(function (l) { if (l._allianceRank > rank) above.push(l); });
+                window.allianceOnMap = window.allianceOnMap.filter(function (l) { return l._map === map; });
+                var above = window.allianceOnMap.filter(function (l) { return l._allianceRank > rank; });
                 above.sort(function (a, b) { return a._allianceRank - b._allianceRank; });
                 above.forEach(function (l) { l.bringToFront(); });
             };
             window.allianceLayer = function (layer, data, click) {
                 layer._allianceRank = ++window.allianceRank;
-                layer.on("add", function () { window.allianceRestack(layer._map, layer._allianceRank); });
+                layer.on("add", function () {
+                    if (window.allianceOnMap.indexOf(layer) < 0) window.allianceOnMap.push(layer);
+                    window.allianceRestack(layer._map, layer._allianceRank);
+                });
                 function fill(rows) {
                     layer.addData(rows.map(function (r) {
                         return {type: "Feature", properties: r, geometry: geometry(r.g)};

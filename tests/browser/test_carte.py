@@ -235,3 +235,34 @@ def test_town_names_are_one_svg_centred_on_their_towns_at_every_zoom(page, app_u
     # at the France view, no names (they would crowd the map)
     map_evaluate(page, "m.setZoom(5); return true;")
     expect(frame.locator("svg.alliance-towns")).to_have_count(0)
+
+
+DRAW_ORDER_JS = """const rank = {};
+    m.eachLayer(l => { if (l._allianceRank) l.eachLayer(p => { rank[L.stamp(p)] = l._allianceRank; }); });
+    const renderer = m.getRenderer(groups[0]), ranks = [];
+    for (let item = renderer._drawFirst; item; item = item.next) {
+        const r = rank[L.stamp(item.layer)];
+        if (r !== undefined) ranks.push(r);
+    }
+    return ranks;"""
+
+
+def test_a_layer_shown_from_the_control_is_drawn_under_the_layers_declared_after_it(page, app_url, catalogue):
+    """Territoires d'industrie are hidden at first and fetched when shown: they are still drawn
+    under the member EPCI, the perimeters and the links (declaration order), as if inline."""
+    page.goto(f"{app_url}/carte")
+    wait_for_map(page)
+    wait_for_links(page, n_links(catalogue, catalogue.cooperations.index))
+    frame = map_frame(page)
+    box = frame.get_by_role("checkbox", name="Registres : Territoires d'industrie", include_hidden=True)
+    assert not box.is_checked()
+    box.evaluate("e => e.click()")  # as a click in the (collapsed) control
+    ranks: list = []
+    for _ in range(100):  # the layer's data is fetched, then drawn
+        ranks = map_evaluate(page, DRAW_ORDER_JS)
+        if len(set(ranks)) >= 4 and len(ranks) > 300:
+            break
+        page.wait_for_timeout(100)
+    shown = map_evaluate(page, "return groups.map(g => m.hasLayer(g));")
+    assert sum(shown) >= 4
+    assert ranks and ranks == sorted(ranks), "a layer shown late is drawn over the layers declared after it"
