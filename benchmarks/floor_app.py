@@ -39,8 +39,9 @@ if CONTROLS:
     sb.slider("Période (année de création)", 1990, 2025, (1990, 2025))
     sb.button("Réinitialiser les filtres", width="stretch", disabled=True)
     st.title("Carte des coopérations")
-    for col, label in zip(st.columns(4), ("Coopérations", "EPCI concernés", "Liens tracés", "Périmètres")):
-        col.metric(label, "1 000", help="Détail du chiffre.")
+    figures = st.container(horizontal=True, gap="medium")
+    for label in ("Coopérations", "EPCI concernés", "Liens tracés", "Périmètres"):
+        figures.metric(label, "1 000", help="Détail du chiffre.")
     map_col, card_col = st.columns([2.2, 1], gap="medium")
 else:
     text = st.text_input("Recherche (coopération, territoire)")
@@ -60,8 +61,8 @@ if CONTROLS:
     with map_col:
         st.toggle("Contexte : aires d'attraction des villes", help="Aires de l'INSEE.")
         items = "".join(f"<span style='margin-right:1em'>■ Type {i}</span>" for i in range(12))
-        st.html(f"<div role='list' aria-label='Types de coopération'>{items}</div>")
-        st.caption("Trait : lien entre partenaires. Aplat : périmètre. Cliquez un lien pour afficher sa fiche.")
+        note = "<p>Trait : lien entre partenaires. Aplat : périmètre. Cliquez un lien pour afficher sa fiche.</p>"
+        st.html(f"<div role='list' aria-label='Types de coopération'>{items}</div>{note}")
     with card_col:
         st.popover("Copier le lien de cette vue", icon=":material/link:", width="stretch", key="partage")
         st.selectbox("Fiche (1 000 coopérations)", options(658, "Coopération"), index=None, placeholder="Choisir…")

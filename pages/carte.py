@@ -44,18 +44,19 @@ if controls:
 
 
 def figures(ids: list[str], selection: Selection) -> None:
-    """The four figures of the selection, above the map."""
-    cols = st.columns(4)
+    """The four figures of the selection, above the map: one horizontal container (four columns
+    were five more elements for the browser to render again on each filter change)."""
+    row = st.container(horizontal=True, gap="medium")
     contributed = selection.n_contributed
-    cols[0].metric(
+    row.metric(
         "Coopérations",
         fmt_int(len(ids)),
         help=f"sur {fmt_int(len(catalogue.cooperations))} au catalogue"
         + (f", dont {fmt_int(contributed)} contributions validées" if contributed else ""),
     )
-    cols[1].metric("EPCI concernés", fmt_int(selection.n_epci))
-    cols[2].metric("Liens tracés", fmt_int(selection.n_links))
-    cols[3].metric(
+    row.metric("EPCI concernés", fmt_int(selection.n_epci))
+    row.metric("Liens tracés", fmt_int(selection.n_links))
+    row.metric(
         "Périmètres",
         fmt_int(len(selection.zone_ids) + selection.n_register),
         help=f"dont {fmt_int(selection.n_register)} issus des registres nationaux (BANATIC, ANCT)",
@@ -146,13 +147,14 @@ def map_notes(selection: Selection) -> None:
     )
     vocab = catalogue.vocab["type"]
     shown = set(selection.types)
-    legend([(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in shown], "Types de coopération")
-    st.caption(
-        "Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
+    legend(
+        [(vocab.label(t), vocab.colour(t)) for t in vocab.keys if t in shown],
+        "Types de coopération",
+        note="Trait : lien entre partenaires (épaisseur selon le nombre de thèmes). Aplat : périmètre "
         "d'un PETR, d'un Pays, d'un pôle… (contour en tirets : membres incomplets). "
         "En jaune : EPCI membres des coopérations documentées. "
         "Contours clairs : groupements et contrats des registres nationaux (Territoires d'industrie et "
-        "parcs naturels dans le sélecteur de couches). Cliquez un lien ou un périmètre pour afficher sa fiche."
+        "parcs naturels dans le sélecteur de couches). Cliquez un lien ou un périmètre pour afficher sa fiche.",
     )
 
 

@@ -33,8 +33,9 @@ def sources_footer() -> None:
     st.caption(ATTRIBUTION)
 
 
-def legend(items: list[tuple[str, str]], title: str) -> None:
-    """A French legend: coloured swatches with labels (labels escaped)."""
+def legend(items: list[tuple[str, str]], title: str, note: str = "") -> None:
+    """A French legend: coloured swatches with labels, then how to read the map (`note`), all in
+    one element (escaped)."""
     import html
 
     swatches = "".join(
@@ -44,7 +45,8 @@ def legend(items: list[tuple[str, str]], title: str) -> None:
         for label, colour in items
     )
     # st.html, not Markdown: the frontend parses Markdown again on every rerun
-    st.html(f"<div style='font-size:0.9rem'><b>{html.escape(title)}</b><br>{swatches}</div>")
+    reading = f"<p style='margin:4px 0 0;font-size:0.875rem;color:#4b5563'>{html.escape(note)}</p>" if note else ""
+    st.html(f"<div style='font-size:0.9rem'><b>{html.escape(title)}</b><br>{swatches}{reading}</div>")
 
 
 MAX_RELATED = 12
