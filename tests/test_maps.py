@@ -67,3 +67,12 @@ def test_main_town_labels_come_from_the_geodata(geo):
     labels = '"alliance-towns leaflet-zoom-hide"'  # one SVG element holds them all
     assert labels in basemap.carte_base_map(layers).get_root().render()
     assert labels not in basemap.home_map(layers).get_root().render()  # France view: no labels
+
+
+def test_a_view_of_ids_outside_the_catalogue_is_refused(catalogue):
+    from alliance.maps.overlays import view_of
+
+    known = list(catalogue.cooperations.index[:2])
+    assert view_of(catalogue, known)[1] > 0
+    with pytest.raises(KeyError, match="absente"):
+        view_of(catalogue, [*known, "absente"])

@@ -300,7 +300,7 @@ class _TownLabels(RenderedMacroElement):
                     this._texts.forEach(function (text, i) {
                         var at = this._map.latLngToLayerPoint([towns[i][1], towns[i][2]]);
                         text.setAttribute("x", at.x);
-                        text.setAttribute("y", at.y + 4);
+                        text.setAttribute("y", at.y + 4);  // baseline: the text's middle on the town
                     }, this);
                 }
             });

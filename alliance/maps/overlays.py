@@ -399,7 +399,10 @@ def view_of(
         return FRANCE_CENTER, FRANCE_ZOOM
     # shapely on the geometry array: a GeoSeries per call (index lookup, CRS checks) cost ~5 ms
     shapes = catalogue.shapes
-    geoms = shapes.array.to_numpy()[shapes.index.get_indexer(list(ids))]
+    positions = shapes.index.get_indexer(list(ids))
+    if (positions < 0).any():
+        raise KeyError([cid for cid, at in zip(ids, positions) if at < 0])
+    geoms = shapes.array.to_numpy()[positions]
     clipped = shapely.clip_by_rect(geoms, *MAINLAND.bounds)  # ten times faster than an intersection
     inside = ~shapely.is_empty(clipped)
     bounds = shapely.total_bounds(clipped[inside] if inside.any() else geoms)
