@@ -41,6 +41,23 @@ if controls:
     # view's state (reset button, address), drawn by the explorer since it follows the filters.
     sidebar_filters = st.sidebar.container()
     sidebar_state = st.sidebar.container()
+# The page's layout is drawn here, once per page run; the explorer fills it. What does not change
+# with the filters (the columns, the link to share, the context toggle, the scene form's header)
+# is then not sent again, nor rendered again by the browser, on each filter change.
+figures_box = st.container()
+map_col, card_col = st.columns([2.2, 1], gap="medium")
+share = (
+    card_col.popover(
+        "Copier le lien de cette vue", icon=":material/link:", width="stretch", key="partage", on_change="rerun"
+    )
+    if controls
+    else None
+)
+scene_box = (
+    st.expander("Enregistrer cette vue comme scène de présentation", key="scene_form", on_change="rerun")
+    if controls
+    else None
+)
 
 
 def figures(ids: list[str], selection: Selection) -> None:
@@ -92,8 +109,9 @@ def open_clicked_card(ids: list[str]) -> None:
 
 
 def explorer() -> None:
-    """Everything the filters change: figures, map, legend, card list (and the view's state in the
-    sidebar). A fragment once the controls are drawn: a filter change reruns it alone."""
+    """Everything the filters change, written into the page's layout: figures, map, legend, card
+    list, the open link to share and scene form, and the view's state in the sidebar. A fragment
+    once the controls are drawn: a filter change reruns it alone."""
     filters = read_filters(catalogue, geo, index, page="carte", show_warnings=None)
     ids = apply_filters(catalogue, index, filters)
     shown_ids = cache.Ids(ids)  # hashed once, for every cache below
@@ -108,14 +126,13 @@ def explorer() -> None:
     # its frontend renders the page once or twice, not once per batch the server sends while it
     # computes (measured: a search painted 16 ms sooner).
     centre, zoom, layers = map_view(shown_ids, filters.regions, selected)
-    figures(ids, selection)
-    with st.container():  # always there, empty or not: the map below keeps its place (not reloaded)
+    with figures_box:
+        figures(ids, selection)
         if len(ids) == 0:
             empty_selection(
                 "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
                 key="reset_vide",
             )
-    map_col, card_col = st.columns([2.2, 1], gap="medium")
     with map_col:
         result = show_map(
             cache.carte_base_map(),
@@ -128,23 +145,22 @@ def explorer() -> None:
             report_painted=True,
         )
         if controls:
-            map_notes(selection)
+            map_legend(selection)
     if controls:
+        if share is not None and share.open:
+            with share:
+                share_link(selected)
         with card_col:
             card_column(ids, selected, outside)
         draw_view_state(filters, sidebar_state)
-        scene_form(filters)
+        if scene_box is not None and scene_box.open:
+            with scene_box:
+                scene_form(filters)
     progressive.note_map_value(result)
 
 
-def map_notes(selection: Selection) -> None:
-    """Under the map: the context toggle, the legend of the types shown, how to read the map."""
-    st.toggle(
-        "Contexte : aires d'attraction des villes (INSEE 2020 — pôle foncé, couronne claire)",
-        key="contexte_aires",
-        help="Pour lire une coopération ville–campagne sur l'aire d'influence réelle "
-        "de la ville. Voir aussi la page Alliances ville–campagne.",
-    )
+def map_legend(selection: Selection) -> None:
+    """Under the map: the legend of the types shown, and how to read the map."""
     vocab = catalogue.vocab["type"]
     shown = set(selection.types)
     legend(
@@ -158,20 +174,18 @@ def map_notes(selection: Selection) -> None:
     )
 
 
-def card_column(ids: list[str], selected: str | None, outside: bool) -> None:
-    """Beside the map: the link to this view, the card list and the selected card."""
-    # Popover and expander contents are built only once opened: the code blocks they hold
-    # load the frontend's syntax highlighter, which delayed the map's first paint.
-    share = st.popover(
-        "Copier le lien de cette vue", icon=":material/link:", width="stretch", key="partage", on_change="rerun"
+def share_link(selected: str | None) -> None:
+    """Inside the open « Copier le lien de cette vue »: the address of the view (filters, card)."""
+    st.caption(
+        "Ce lien rouvre la carte avec ces filtres"
+        + (" et cette fiche." if selected else ".")
+        + " Bouton de copie en haut à droite du lien."
     )
-    if share.open:
-        share.caption(
-            "Ce lien rouvre la carte avec ces filtres"
-            + (" et cette fiche." if selected else ".")
-            + " Bouton de copie en haut à droite du lien."
-        )
-        share.code(share_url("carte", view_params(current_filters())), language=None, wrap_lines=True)
+    st.code(share_url("carte", view_params(current_filters())), language=None, wrap_lines=True)
+
+
+def card_column(ids: list[str], selected: str | None, outside: bool) -> None:
+    """Beside the map, under the link to share: the card list and the selected card."""
     st.session_state["choix_coop"] = None if outside else selected
     st.selectbox(
         f"Fiche ({plural(len(ids), 'coopération')})",
@@ -195,30 +209,28 @@ def card_column(ids: list[str], selected: str | None, outside: bool) -> None:
 
 
 def scene_form(filters: Filters) -> None:
-    """Below the map: the current view as a scene entry for the Présentation page."""
-    form = st.expander("Enregistrer cette vue comme scène de présentation", key="scene_form", on_change="rerun")
-    if not form.open:
-        return
-    with form:
-        from alliance.views.scenes import CHARTS, scene_yaml
+    """Inside the open « Enregistrer cette vue comme scène… »: the current view as a scene entry
+    for the Présentation page (its code block is built only once opened: it loads the frontend's
+    syntax highlighter, which delayed the map's first paint)."""
+    from alliance.views.scenes import CHARTS, scene_yaml
 
-        cols = st.columns(2)
-        titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)
-        graphique = cols[1].selectbox("Graphique", list(CHARTS), format_func=CHARTS.get, key="scene_graphique")
-        message = st.text_area(
-            "Message", key="scene_message", max_chars=400, placeholder="Ce que la scène montre, en une ou deux phrases."
-        )
-        scene_id = "-".join("".join(ch if ch.isalnum() else " " for ch in titre.lower()).split())[:60] or "scene"
-        entry = scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique)
-        st.code(entry, language="yaml")
-        st.download_button(
-            "Télécharger l'entrée YAML de la scène",
-            data=entry,
-            file_name=f"scene-{scene_id}.yaml",
-            mime="application/x-yaml",
-            on_click="ignore",
-        )
-        st.caption("Ajoutez cette entrée à un fichier de scènes, puis chargez-le depuis la page Présentation.")
+    cols = st.columns(2)
+    titre = cols[0].text_input("Titre de la scène", value="Ma scène", key="scene_titre", max_chars=120)
+    graphique = cols[1].selectbox("Graphique", list(CHARTS), format_func=CHARTS.get, key="scene_graphique")
+    message = st.text_area(
+        "Message", key="scene_message", max_chars=400, placeholder="Ce que la scène montre, en une ou deux phrases."
+    )
+    scene_id = "-".join("".join(ch if ch.isalnum() else " " for ch in titre.lower()).split())[:60] or "scene"
+    entry = scene_yaml(scene_id, titre, message, filters, st.session_state.get(SELECTED_KEY), graphique)
+    st.code(entry, language="yaml")
+    st.download_button(
+        "Télécharger l'entrée YAML de la scène",
+        data=entry,
+        file_name=f"scene-{scene_id}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+    )
+    st.caption("Ajoutez cette entrée à un fichier de scènes, puis chargez-le depuis la page Présentation.")
 
 
 # Before the controls, the map is not in a fragment: its report reruns the whole page at once.
@@ -226,6 +238,13 @@ def scene_form(filters: Filters) -> None:
 # map's frame than what it draws before (measured: the map sent last took 0.32 s instead of 0.28).
 (st.fragment(explorer, key=EXPLORER_KEY) if controls else explorer)()
 if controls:
+    map_col.toggle(
+        "Contexte : aires d'attraction des villes (INSEE 2020 — pôle foncé, couronne claire)",
+        key="contexte_aires",
+        help="Pour lire une coopération ville–campagne sur l'aire d'influence réelle "
+        "de la ville. Voir aussi la page Alliances ville–campagne.",
+        on_change=lambda: st.rerun(scope=EXPLORER_KEY),  # the layers change, not the page
+    )
     draw_filter_sidebar(catalogue, geo, index, current_filters(), refresh=EXPLORER_KEY, sidebar=sidebar_filters)
     sources_footer()
 else:

@@ -50,6 +50,8 @@ def test_a_filter_change_reruns_the_explorer_not_the_page(catalogue):
     at.text_input(key="filtre_texte").input("Brest").run()
     assert not at.exception
     assert not at.sidebar.get("multiselect") and not at.sidebar.get("text_input")
+    # nor is the page's layout: the link to share, the context toggle, the scene form's header
+    assert not at.get("popover") and not at.get("toggle") and not at.expander
     expected = apply_filters(catalogue, cache.filter_index(), Filters(texte="Brest"))
     assert metric(at, "Coopérations") == str(len(expected))
     assert at.selectbox(key="choix_coop").options == [catalogue.cooperations.at[c, "nom"] for c in expected]
