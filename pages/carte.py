@@ -12,7 +12,9 @@ from alliance.app.sidebar import (
     SELECTED_KEY,
     current_filters,
     draw_filter_sidebar,
+    draw_search_box,
     draw_view_state,
+    explorer_sidebar,
     read_filters,
     select_cooperation,
     share_url,
@@ -36,11 +38,9 @@ controls = progressive.controls_ready(map_widget_key(cache.carte_base_map(), MAP
 st.title("Carte des coopérations")
 # The URL's warnings: outside the explorer, so that its reruns (a click, a filter) keep them.
 url_warnings(catalogue, geo, index, show=controls)
-if controls:
-    # The sidebar's parts, in their order: the filters (drawn once the map has gone out), then the
-    # view's state (reset button, address), drawn by the explorer since it follows the filters.
-    sidebar_filters = st.sidebar.container()
-    sidebar_state = st.sidebar.container()
+# The sidebar's parts, in their order: the filters (drawn once the map has gone out), among which
+# the search box, and the view's state (reset button, address), drawn by the explorer.
+sidebar = explorer_sidebar(EXPLORER_KEY) if controls else None
 # The page's layout is drawn here, once per page run; the explorer fills it. What does not change
 # with the filters (the columns, the link to share, the context toggle, the scene form's header)
 # is then not sent again, nor rendered again by the browser, on each filter change.
@@ -126,13 +126,8 @@ def explorer() -> None:
     # its frontend renders the page once or twice, not once per batch the server sends while it
     # computes (measured: a search painted 16 ms sooner).
     centre, zoom, layers = map_view(shown_ids, filters.regions, selected)
-    with figures_box:
-        figures(ids, selection)
-        if len(ids) == 0:
-            empty_selection(
-                "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
-                key="reset_vide",
-            )
+    # The map first: the browser handles the run's messages in order, rendering the page for each
+    # batch, and the map's frame gets its layers only once its element is rendered.
     with map_col:
         result = show_map(
             cache.carte_base_map(),
@@ -144,15 +139,23 @@ def explorer() -> None:
             zoom=zoom,
             report_painted=True,
         )
-        if controls:
+    with figures_box:
+        figures(ids, selection)
+        if len(ids) == 0:
+            empty_selection(
+                "Aucune coopération ne correspond à ces filtres. Élargissez la sélection ou réinitialisez les filtres.",
+                key="reset_vide",
+            )
+    if sidebar is not None:
+        draw_search_box(catalogue, geo, index, sidebar)
+        with map_col:
             map_legend(selection)
-    if controls:
         if share is not None and share.open:
             with share:
                 share_link(selected)
         with card_col:
             card_column(ids, selected, outside)
-        draw_view_state(filters, sidebar_state)
+        draw_view_state(filters, sidebar.state)
         if scene_box is not None and scene_box.open:
             with scene_box:
                 scene_form(filters)
@@ -245,7 +248,7 @@ if controls:
         "de la ville. Voir aussi la page Alliances ville–campagne.",
         on_change=lambda: st.rerun(scope=EXPLORER_KEY),  # the layers change, not the page
     )
-    draw_filter_sidebar(catalogue, geo, index, current_filters(), refresh=EXPLORER_KEY, sidebar=sidebar_filters)
+    draw_filter_sidebar(catalogue, geo, index, current_filters(), explorer=sidebar)
     sources_footer()
 else:
     progressive.controls_placeholder()

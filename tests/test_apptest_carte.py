@@ -40,23 +40,34 @@ def test_all_cooperations_then_theme_filter(catalogue):
 
 def test_a_filter_change_reruns_the_explorer_not_the_page(catalogue):
     """A filter change reruns the explorer fragment only: the sidebar's filters are not sent
-    again (the browser keeps them), but the figures, the map's view state (reset button, address)
-    and the card list follow the new filters. A change other filters depend on (the regions)
-    reruns the page, so the départements offered follow."""
+    again (the browser keeps them), nor is the page's layout, but the figures, the map's view
+    state (reset button, address) and the card list follow the new filters. A change other
+    filters depend on (the regions) reruns the page, so the départements offered follow.
+
+    The search box is the explorer's own widget: in the browser a search reruns the fragment
+    directly (tests/browser/test_carte.py); AppTest runs the page for it."""
     from alliance.analysis.filters import Filters, apply_filters
     from alliance.app import cache
 
     at = carte().run()
     at.text_input(key="filtre_texte").input("Brest").run()
     assert not at.exception
-    assert not at.sidebar.get("multiselect") and not at.sidebar.get("text_input")
-    # nor is the page's layout: the link to share, the context toggle, the scene form's header
-    assert not at.get("popover") and not at.get("toggle") and not at.expander
     expected = apply_filters(catalogue, cache.filter_index(), Filters(texte="Brest"))
     assert metric(at, "Coopérations") == str(len(expected))
     assert at.selectbox(key="choix_coop").options == [catalogue.cooperations.at[c, "nom"] for c in expected]
-    assert not at.button(key=next(b.key for b in at.sidebar.get("button"))).disabled  # « Réinitialiser »
     assert address(at) == {"q": "Brest"}
+    at.multiselect(key="filtre_types").set_value(["contrat_reciprocite"]).run()
+    assert not at.exception
+    assert not at.sidebar.get("multiselect") and not at.sidebar.get("slider")
+    # the search box is the explorer's: sent again, with its value
+    assert [(w.key, w.value) for w in at.sidebar.get("text_input")] == [("filtre_texte", "Brest")]
+    # nor is the page's layout: the link to share, the context toggle, the scene form's header
+    assert not at.get("popover") and not at.get("toggle") and not at.expander
+    both = apply_filters(catalogue, cache.filter_index(), Filters(texte="Brest", types=("contrat_reciprocite",)))
+    assert 0 < len(both) < len(expected) and metric(at, "Coopérations") == str(len(both))
+    assert at.selectbox(key="choix_coop").options == [catalogue.cooperations.at[c, "nom"] for c in both]
+    assert not at.button(key=next(b.key for b in at.sidebar.get("button"))).disabled  # « Réinitialiser »
+    assert address(at) == {"q": "Brest", "type": "contrat_reciprocite"}
     at.run()
     at.multiselect(key="filtre_regions").set_value(["53"]).run()  # Bretagne
     assert at.sidebar.get("multiselect")
@@ -66,7 +77,7 @@ def test_a_filter_change_reruns_the_explorer_not_the_page(catalogue):
         "Ille-et-Vilaine (35)",
         "Morbihan (56)",
     }
-    assert address(at) == {"q": "Brest", "region": "53"} == dict(at.query_params)
+    assert address(at) == {"q": "Brest", "type": "contrat_reciprocite", "region": "53"} == dict(at.query_params)
 
 
 def test_shared_url_restores_filters_and_warns(catalogue):

@@ -95,15 +95,22 @@ FRENCH_UI_JS = r"""<script id="interface-fr">
     lastCard = marker.dataset.fiche;
     if (window.innerWidth < 640) setTimeout(() => marker.scrollIntoView({behavior: 'smooth', block: 'start'}), 300);
   }
-  // The address follows the view at once, one history entry per change; Back reloads the
-  // previous address, whose filters and card the page reads on a fresh start.
+  // The address follows the view, one history entry per change; Back reloads the previous
+  // address, whose filters and card the page reads on a fresh start. The entry is pushed once the
+  // browser is idle: pushState costs ~5 ms of the main thread, which the map's repaint needs first.
+  let viewQuery = null;
+  function pushView() {
+    const query = viewQuery;
+    viewQuery = null;
+    if (query === null || query === location.search.replace(/^\?/, '')) return;
+    history.pushState({alliance: true}, '', location.pathname + (query ? '?' + query : ''));
+  }
   function showView(node) {
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const marks = node.matches('[data-vue]') ? [node] : Array.from(node.querySelectorAll('[data-vue]'));
     if (!marks.length) return;
-    const query = marks[marks.length - 1].dataset.vue;
-    if (query === location.search.replace(/^\?/, '')) return;
-    history.pushState({alliance: true}, '', location.pathname + (query ? '?' + query : ''));
+    if (viewQuery === null) requestIdleCallback(pushView, {timeout: 500});
+    viewQuery = marks[marks.length - 1].dataset.vue;
   }
   let shownPath = location.pathname;  // page of the entry on screen (Streamlit moves between pages itself)
   for (const name of ['pushState', 'replaceState']) {
@@ -111,6 +118,7 @@ FRENCH_UI_JS = r"""<script id="interface-fr">
     history[name] = function (...args) { const out = original(...args); shownPath = location.pathname; return out; };
   }
   window.addEventListener('popstate', () => {
+    viewQuery = null;  // Back wins over a view not yet in the address
     if (location.pathname === shownPath) location.reload();  // same page, earlier filters or card
     shownPath = location.pathname;
   });

@@ -113,6 +113,47 @@ def test_address_follows_each_filter_change_and_back_undoes_it(page, app_url):
     assert count.inner_text() == brest
 
 
+# Records what the page sends to the server (BackMsg protobufs, base64).
+RECORD_SENT_JS = """(() => {
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+    if (bytes) { let s = ''; for (const b of bytes) s += String.fromCharCode(b); window.__sent.push(btoa(s)); }
+    return send.call(this, data);
+  };
+})();"""
+
+
+def test_a_search_asks_for_the_explorers_run_alone(page, app_url, catalogue):
+    """The search box is the explorer fragment's own widget: Enter asks the server for that
+    fragment's run, once, not for the page's (whose widget callback would then start the
+    fragment's, and the browser would render the whole page once more). The address follows."""
+    import base64
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from alliance.analysis.filters import Filters, apply_filters
+    from alliance.app import cache
+
+    page.add_init_script(RECORD_SENT_JS)
+    page.goto(f"{app_url}/carte")
+    wait_for_map(page)
+    page.get_by_label("Type").wait_for()  # the controls are drawn
+    page.evaluate("window.__sent = []")
+    box = page.get_by_label("Recherche (coopération, territoire)")
+    box.fill("Brest")
+    box.press("Enter")
+    wait_for_links(page, n_links(catalogue, apply_filters(catalogue, cache.filter_index(), Filters(texte="Brest"))))
+    page.wait_for_function("() => location.search === '?q=Brest'", timeout=20000)
+    sent = [BackMsg.FromString(base64.b64decode(m)) for m in page.evaluate("window.__sent")]
+    reruns = [m.rerun_script for m in sent if m.WhichOneof("type") == "rerun_script"]
+    assert len(reruns) == 1, reruns
+    assert reruns[0].fragment_id  # the explorer's run, not the page's
+    assert any(w.id.endswith("filtre_texte") and w.string_value == "Brest" for w in reruns[0].widget_states.widgets)
+
+
 def test_after_filter_changes_a_card_and_the_link_to_share_carry_the_whole_view(page, app_url, catalogue):
     """A filter change reruns the explorer alone; Streamlit's own query parameters wait for the
     next full run (app.sidebar.sync_url). The address bar, a card chosen next and the link to share
