@@ -18,10 +18,11 @@ from alliance.app.widgets import export_footer, slide_legend
 from alliance.escaping import markdown_text
 from alliance.exports.standalone_map import ExportUnavailable, html_to_png, standalone_html
 from alliance.maps.component import show_map
-from alliance.views import charts
+from alliance.views import charts, vegalite
 from alliance.views.scenes import CHARTS, MAX_SCENES_BYTES, SceneError, parse_scenes
 from alliance.views.slides import scene_chart, scene_map, scene_sheet, scene_view
 
+vegalite.start()  # the chart's converter warms up in its own process while the map is sent
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
 # chart text as drawn; the image is shown a little narrower than drawn, so 24 px on screen at 1080p
 SLIDE_FONT_PX = charts.PROJECTOR_FONT_SIZE + 4

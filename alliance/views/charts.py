@@ -229,10 +229,10 @@ def export_spec(chart_or_spec, width: int = 900) -> dict:
 
 
 def to_png(chart_or_spec) -> bytes:
-    """PNG (2x) of a chart or spec, rendered offline by vl-convert."""
-    import vl_convert as vlc
+    """PNG (2x) of a chart or spec, rendered offline by vl-convert (in its worker process)."""
+    from alliance.views import vegalite
 
-    return vlc.vegalite_to_png(export_spec(chart_or_spec), scale=2)
+    return vegalite.to_png(export_spec(chart_or_spec), scale=2)
 
 
 SLIDE_SIZE = (1920, 1080)  # 16:9, what a projector shows
@@ -317,6 +317,7 @@ def slide_png(chart_or_spec, subtitle: str, footer: str, size: tuple[int, int] =
 
 
 def to_svg(chart_or_spec) -> str:
-    import vl_convert as vlc
+    """SVG of a chart or spec, rendered offline by vl-convert (in its worker process)."""
+    from alliance.views import vegalite
 
-    return vlc.vegalite_to_svg(export_spec(chart_or_spec))
+    return vegalite.to_svg(export_spec(chart_or_spec))

@@ -18,6 +18,8 @@ def test_arrow_keys_move_between_scenes_and_each_paints(page, app_url):
     page.goto(f"{app_url}/presentation")
     wait_for_map(page)
     assert current_scene(page) == SCENES[0]
+    # the keys' listener comes after the map and the chart (the map paints first)
+    page.wait_for_function("() => document.__presenterKeys === true", timeout=20000)
     for expected in SCENES[1:]:
         page.mouse.click(5, 5)  # focus the app document (not the map iframe)
         page.keyboard.press("ArrowRight")
