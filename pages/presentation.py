@@ -141,26 +141,6 @@ with map_col:
         center=centre,
         zoom=zoom,
     )
-with chart_col:
-    svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, cache.Ids(ids), SLIDE_FONT_PX)
-    if svg:
-        source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        label = html.escape(f"{CHARTS.get(scene.graphique, '')} — {alt_text}", quote=True)
-        st.markdown(
-            f"<div class='slide-chart{' with-selection' if scene.selection else ''}'>"
-            f"<img src='data:image/svg+xml;base64,{source}' alt='{label}'></div>",
-            unsafe_allow_html=True,
-        )
-    if note:
-        st.markdown(f"<div class='slide-note'>{html.escape(note)}</div>", unsafe_allow_html=True)
-    st.markdown(slide_legend(catalogue, ids, scene), unsafe_allow_html=True)
-    if scene.selection:
-        row = catalogue.cooperations.loc[scene.selection]
-        st.markdown(
-            f"<div class='slide-note slide-selection' title='{html.escape(row['description'], quote=True)}'>"
-            f"<b>{html.escape(row['nom'])}</b> — {html.escape(row['description'])}</div>",
-            unsafe_allow_html=True,
-        )
 
 
 # Presenter's keys, wherever the focus is (the map's frame included, where Leaflet would pan):
@@ -187,6 +167,31 @@ with full_col:
 
 # Built only once opened: its file uploader and buttons would otherwise be drawn before the map.
 exports = export_col.popover("Exporter…", width="stretch", key="exporter_scene", on_change="rerun")
+
+# The chart last: on a cold server its first conversion takes a second, and the presenter's keys
+# (above) must already answer by then.
+with chart_col:
+    svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, cache.Ids(ids), SLIDE_FONT_PX)
+    if svg:
+        source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        label = html.escape(f"{CHARTS.get(scene.graphique, '')} — {alt_text}", quote=True)
+        st.markdown(
+            f"<div class='slide-chart{' with-selection' if scene.selection else ''}'>"
+            f"<img src='data:image/svg+xml;base64,{source}' alt='{label}'></div>",
+            unsafe_allow_html=True,
+        )
+    if note:
+        st.markdown(f"<div class='slide-note'>{html.escape(note)}</div>", unsafe_allow_html=True)
+    st.markdown(slide_legend(catalogue, ids, scene), unsafe_allow_html=True)
+    if scene.selection:
+        row = catalogue.cooperations.loc[scene.selection]
+        st.markdown(
+            f"<div class='slide-note slide-selection' title='{html.escape(row['description'], quote=True)}'>"
+            f"<b>{html.escape(row['nom'])}</b> — {html.escape(row['description'])}</div>",
+            unsafe_allow_html=True,
+        )
+
+
 if exports.open:
     with exports:
         st.markdown("**Exporter cette scène**")

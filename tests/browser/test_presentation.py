@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from alliance.paths import ROOT
-from tests.harness import wait_for_map
+from tests.harness import running_app, wait_for_map
 
 SCENES = [s["id"] for s in yaml.safe_load((ROOT / "data" / "scenes.yaml").read_text())["scenes"]]
 
@@ -18,7 +18,7 @@ def test_arrow_keys_move_between_scenes_and_each_paints(page, app_url):
     page.goto(f"{app_url}/presentation")
     wait_for_map(page)
     assert current_scene(page) == SCENES[0]
-    # the keys' listener comes after the map and the chart (the map paints first)
+    # the keys' listener comes after the map (the map paints first)
     page.wait_for_function("() => document.__presenterKeys === true", timeout=20000)
     for expected in SCENES[1:]:
         page.mouse.click(5, 5)  # focus the app document (not the map iframe)
@@ -30,6 +30,21 @@ def test_arrow_keys_move_between_scenes_and_each_paints(page, app_url):
     page.wait_for_function(f"() => location.search.includes('scene={SCENES[-2]}')", timeout=20000)
     assert page.locator('[data-testid="stSidebar"]').is_hidden()
     assert [e for e in page.console_errors if "404" not in e] == []
+
+
+def test_on_a_fresh_server_the_keys_answer_before_the_chart_is_drawn(page):
+    """A presenter opens the slide on a server just started: the chart's first conversion takes
+    about a second (vl-convert's engine starts), and a key pressed meanwhile is not lost."""
+    with running_app() as base:
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(f"{base}/presentation?scene={SCENES[0]}")
+        page.wait_for_function("() => document.__presenterKeys === true", timeout=60000, polling=10)
+        chart_shown = page.locator(".slide-chart img").count()
+        page.mouse.click(5, 5)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => location.search.includes('scene={SCENES[1]}')", timeout=30000)
+        wait_for_map(page)
+    assert chart_shown == 0
 
 
 def test_exported_html_opens_offline(page, app_url, tmp_path):
