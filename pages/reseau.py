@@ -9,15 +9,22 @@ import streamlit as st
 from alliance.analysis.filters import apply_filters
 from alliance.analysis.network import LEVELS
 from alliance.app import cache
-from alliance.app.sidebar import draw_filter_sidebar, read_filters
+from alliance.app.sidebar import (
+    current_filters,
+    draw_filter_sidebar,
+    draw_search_box,
+    draw_view_state,
+    explorer_sidebar,
+    read_filters,
+    url_warnings,
+)
 from alliance.app.widgets import empty_selection, sources_footer
 from alliance.fmt import fmt_dec, fmt_int
 from alliance.maps.component import show_map
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
-filters = read_filters(catalogue, geo, index, page="reseau")  # sidebar drawn after the map
-ids = tuple(apply_filters(catalogue, index, filters))
+EXPLORER_KEY = "reseau_explorateur"  # the fragment a filter change reruns (app.sidebar)
 
 st.title("Réseau des territoires")
 st.markdown(
@@ -27,65 +34,91 @@ st.markdown(
     "et un grand groupement ne pèse pas plus que plusieurs coopérations bilatérales. Le réseau suit les "
     "filtres de la barre latérale et se lit un niveau à la fois."
 )
-level = (
-    st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau") or "epci"
-)
-graph, ranks, system_table = cache.network(catalogue, catalogue_key, cache.Ids(ids), level)
-cols = st.columns(4)
-cols[0].metric("Coopérations", fmt_int(len(ids)))
-cols[1].metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
-cols[2].metric("Liens", fmt_int(graph.number_of_edges()))
-cols[3].metric("Systèmes de coopération", fmt_int(ranks["systeme"].nunique() if len(ranks) else 0))
-if graph.number_of_nodes() == 0:
-    empty_selection("Aucune coopération ne relie deux territoires de ce niveau avec ces filtres.")
-    draw_filter_sidebar(catalogue, geo, index, filters)
-    sources_footer()
-    st.stop()
+url_warnings(catalogue, geo, index)  # outside the explorer: its reruns keep them
+sidebar = explorer_sidebar(EXPLORER_KEY)
 
-left, right = st.columns([1.2, 1], gap="medium")
-with left:
-    show_map(
-        cache.carte_base_map(),
-        key="carte_reseau",
-        height=560,
-        layers=cache.network_layers(catalogue, catalogue_key, cache.Ids(ids), level=level),
+
+def explorer() -> None:
+    """Everything the filters and the level change, then the sidebar's search box and view state.
+    A fragment: a filter change reruns it alone, and the browser keeps the sidebar's other
+    widgets and the text above as they are."""
+    filters = read_filters(catalogue, geo, index, page="reseau", show_warnings=None)
+    network_view(tuple(apply_filters(catalogue, index, filters)), filters.regions)
+    draw_search_box(catalogue, geo, index, sidebar)
+    draw_view_state(filters, sidebar.state)
+
+
+def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
+    """The level, the figures, the map of the network (framing the selection, as the Carte's)
+    beside its hubs, and its systems."""
+    level = (
+        st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau")
+        or "epci"
     )
-    st.caption("Cercles : territoires, taille selon leur poids (coopérations). Traits : les liens les plus forts.")
-draw_filter_sidebar(catalogue, geo, index, filters)
-with right:
-    table = ranks.head(25).assign(
-        poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),
-        inter=lambda d: d["intermediarite"].map(lambda v: fmt_dec(100 * v, 1) + "\u00a0%"),
-        pct=lambda d: d["percentile"].map(lambda v: f"{v}\u00a0e"),
-    )
-    st.markdown("**Les plus connectés**")
+    graph, ranks, system_table = cache.network(catalogue, catalogue_key, cache.Ids(ids), level)
+    cols = st.columns(4)
+    cols[0].metric("Coopérations", fmt_int(len(ids)))
+    cols[1].metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
+    cols[2].metric("Liens", fmt_int(graph.number_of_edges()))
+    cols[3].metric("Systèmes de coopération", fmt_int(ranks["systeme"].nunique() if len(ranks) else 0))
+    if graph.number_of_nodes() == 0:
+        empty_selection("Aucune coopération ne relie deux territoires de ce niveau avec ces filtres.")
+        return
+
+    left, right = st.columns([1.2, 1], gap="medium")
+    with left:
+        centre, zoom = cache.carte_view(catalogue, catalogue_key, cache.Ids(ids), regions)
+        show_map(
+            cache.carte_base_map(),
+            key="carte_reseau",
+            height=560,
+            layers=cache.network_layers(catalogue, catalogue_key, cache.Ids(ids), level=level),
+            center=centre,
+            zoom=zoom,
+        )
+        st.caption("Cercles : territoires, taille selon leur poids (coopérations). Traits : les liens les plus forts.")
+    with right:
+        table = ranks.head(25).assign(
+            poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),
+            inter=lambda d: d["intermediarite"].map(lambda v: fmt_dec(100 * v, 1) + "\u00a0%"),
+            pct=lambda d: d["percentile"].map(lambda v: f"{v}\u00a0e"),
+        )
+        st.markdown("**Les plus connectés**")
+        st.dataframe(
+            table.rename(
+                columns={
+                    "rang": "Rang",
+                    "nom": "Territoire",
+                    "degre": "Partenaires",
+                    "poids": "Poids",
+                    "pct": "Centile",
+                    "inter": "Intermédiarité",
+                    "systeme": "Système",
+                }
+            )[["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]],
+            hide_index=True,
+            width="stretch",
+            height=560,
+        )
+        st.caption(
+            "Poids : somme des 1/(n−1) de ses liens (≈ nombre de coopérations). Centile : part des territoires "
+            "de poids inférieur ou égal. Intermédiarité : part des plus courts chemins qui passent par lui"
+            + (
+                " (estimée sur un échantillon fixe au-delà de 400 territoires)."
+                if graph.number_of_nodes() > 400
+                else "."
+            )
+        )
+    st.header("Systèmes de coopération (composantes connexes)")
     st.dataframe(
-        table.rename(
-            columns={
-                "rang": "Rang",
-                "nom": "Territoire",
-                "degre": "Partenaires",
-                "poids": "Poids",
-                "pct": "Centile",
-                "inter": "Intermédiarité",
-                "systeme": "Système",
-            }
-        )[["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]],
+        system_table.rename(
+            columns={"systeme": "Système", "territoires": "Territoires", "liens": "Liens", "exemples": "Exemples"}
+        ),
         hide_index=True,
         width="stretch",
-        height=560,
     )
-    st.caption(
-        "Poids : somme des 1/(n−1) de ses liens (≈ nombre de coopérations). Centile : part des territoires "
-        "de poids inférieur ou égal. Intermédiarité : part des plus courts chemins qui passent par lui"
-        + (" (estimée sur un échantillon fixe au-delà de 400 territoires)." if graph.number_of_nodes() > 400 else ".")
-    )
-st.header("Systèmes de coopération (composantes connexes)")
-st.dataframe(
-    system_table.rename(
-        columns={"systeme": "Système", "territoires": "Territoires", "liens": "Liens", "exemples": "Exemples"}
-    ),
-    hide_index=True,
-    width="stretch",
-)
+
+
+st.fragment(explorer, key=EXPLORER_KEY)()
+draw_filter_sidebar(catalogue, geo, index, current_filters(), explorer=sidebar)
 sources_footer()

@@ -65,3 +65,29 @@ def test_reseau_follows_filters():
     top = at.dataframe[0].value
     assert list(top.columns) == ["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]
     assert all("," in v or v.isdigit() for v in top["Poids"])  # French decimals
+
+
+def test_a_reseau_filter_change_reruns_the_network_not_the_page(catalogue):
+    """On the Réseau, a filter change (the types) reruns its explorer fragment: the sidebar's
+    filters and the text above are not sent again, the figures and the address follow the new
+    filters; the level, then, changes the network of the same selection."""
+    from alliance.analysis.filters import Filters, apply_filters
+    from alliance.app import cache
+    from tests.test_apptest_carte import address, metric
+
+    at = page("pages/reseau.py").run()
+    assert at.sidebar.get("multiselect") and at.markdown
+    all_nodes = metric(at, "Territoires (nœuds)")
+    at.multiselect(key="filtre_types").set_value(["contrat_reciprocite"]).run()
+    assert not at.exception
+    assert not at.sidebar.get("multiselect") and not at.sidebar.get("slider") and not at.title
+    expected = apply_filters(catalogue, cache.filter_index(), Filters(types=("contrat_reciprocite",)))
+    assert metric(at, "Coopérations") == str(len(expected))
+    assert metric(at, "Territoires (nœuds)") != all_nodes
+    assert address(at) == {"type": "contrat_reciprocite"}
+    assert not at.button(key=next(b.key for b in at.sidebar.get("button"))).disabled  # « Réinitialiser »
+    epci_nodes = metric(at, "Territoires (nœuds)")
+    # the level is the explorer's own widget (AppTest runs the page for it, the browser the fragment)
+    at.button_group(key="niveau_reseau").set_value("com").run()
+    assert not at.exception
+    assert metric(at, "Territoires (nœuds)") != epci_nodes
