@@ -18,14 +18,12 @@ from alliance.app.widgets import export_footer, slide_legend
 from alliance.escaping import markdown_text
 from alliance.exports.standalone_map import ExportUnavailable, html_to_png, standalone_html
 from alliance.maps.component import show_map
-from alliance.views import charts, vegalite
+from alliance.views import vegalite
 from alliance.views.scenes import CHARTS, MAX_SCENES_BYTES, SceneError, parse_scenes
 from alliance.views.slides import scene_chart, scene_map, scene_sheet, scene_view
 
 vegalite.start()  # the chart's converter warms up in its own process while the map is sent
 geo, catalogue, index = cache.geodata(), cache.catalogue(), cache.filter_index()
-# chart text as drawn; the image is shown a little narrower than drawn, so 24 px on screen at 1080p
-SLIDE_FONT_PX = charts.PROJECTOR_FONT_SIZE + 4
 PNG_COOLDOWN_S = 10  # per session; the server renders one PNG at a time (alliance.export)
 
 # Projector layout: no sidebar nor Streamlit chrome; the slide is sized to the screen. The root
@@ -169,7 +167,11 @@ with full_col:
 exports = export_col.popover("Exporter…", width="stretch", key="exporter_scene", on_change="rerun")
 
 # The chart last: on a cold server its first conversion takes a second, and the presenter's keys
-# (above) must already answer by then.
+# (above) must already answer by then. Altair too (0.4 s to import on a cold server) waits for the map.
+from alliance.views import charts
+
+# chart text as drawn; the image is shown a little narrower than drawn, so 24 px on screen at 1080p
+SLIDE_FONT_PX = charts.PROJECTOR_FONT_SIZE + 4
 with chart_col:
     svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, cache.Ids(ids), SLIDE_FONT_PX)
     if svg:

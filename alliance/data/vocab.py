@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -61,7 +62,7 @@ class Vocabularies:
 
 def load_vocabularies(path: Path = DATA_DIR / "vocabulaires.yaml") -> Vocabularies:
     """Read and check the vocabularies (every value needs a label and a #rrggbb colour)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = _read_yaml(path)
     families = {}
     for name in FAMILIES:
         if name not in raw:
@@ -91,4 +92,13 @@ def load_vocabularies(path: Path = DATA_DIR / "vocabulaires.yaml") -> Vocabulari
 
 def load_sources(path: Path = DATA_DIR / "sources.yaml") -> dict[str, str]:
     """Titles of the seed documents, by file name."""
-    return {str(k): str(v) for k, v in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
+    return {str(k): str(v) for k, v in _read_yaml(path).items()}
+
+
+# libyaml's safe loader where PyYAML was built with it: the vocabularies load in 10 ms instead of
+# 120 ms, on the path of a cold server's first page.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import altair as alt
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from alliance.analysis.stats import DISTRIBUTIONS
 from alliance.data.geodata import GeoData
 from alliance.exports.standalone_map import MapSheet
 from alliance.views.scenes import CHARTS, Scene
+
+if TYPE_CHECKING:  # altair takes 0.4 s to import: the Présentation loads it once its map is sent
+    import altair as alt
+    import pandas as pd
 
 
 def scene_view(scene: Scene, catalogue, ids, size: tuple[int, int] = (700, 560)):
