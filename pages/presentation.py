@@ -60,9 +60,15 @@ iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 11rem) !importa
     unsafe_allow_html=True,
 )
 
-PRESENTER_KEYS_HTML = """<!doctype html><html lang="fr"><body style="margin:0">
-<button id="plein-ecran" style="font:16px sans-serif;padding:2px 10px;cursor:pointer"
-  aria-label="Afficher la présentation en plein écran">Plein écran</button>
+PRESENTER_KEYS_HTML = """<!doctype html><html lang="fr"><head><style>
+/* as Streamlit's secondary buttons beside it (the frame does not get the app's styles) */
+button {font: 16px "Source Sans Pro", "Source Sans 3", sans-serif; color: #31333f; background: #fff;
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0 0.75rem; height: 40px;
+  cursor: pointer; margin: 2px 0 0 0;}
+button:hover {border-color: #8c1d40; color: #8c1d40;}
+button:focus-visible {outline: 2px solid #8c1d40; outline-offset: 1px;}
+</style></head><body style="margin:0">
+<button id="plein-ecran" aria-label="Afficher la présentation en plein écran">Plein écran</button>
 <script>
 const host = window.parent;
 const doc = host.document;
