@@ -55,7 +55,8 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
         st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau")
         or "epci"
     )
-    graph, ranks, system_table = cache.network(catalogue, catalogue_key, cache.Ids(ids), level)
+    shown = cache.Ids(ids)  # hashed once, for every cache below
+    graph, ranks, system_table = cache.network(catalogue, catalogue_key, shown, level)
     cols = st.columns(4)
     cols[0].metric("Coopérations", fmt_int(len(ids)))
     cols[1].metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
@@ -67,12 +68,12 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
 
     left, right = st.columns([1.2, 1], gap="medium")
     with left:
-        centre, zoom = cache.carte_view(catalogue, catalogue_key, cache.Ids(ids), regions)
+        centre, zoom = cache.carte_view(catalogue, catalogue_key, shown, regions)
         show_map(
             cache.carte_base_map(),
             key="carte_reseau",
             height=560,
-            layers=cache.network_layers(catalogue, catalogue_key, cache.Ids(ids), level=level),
+            layers=cache.network_layers(catalogue, catalogue_key, shown, level=level),
             center=centre,
             zoom=zoom,
         )
