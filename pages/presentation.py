@@ -126,6 +126,7 @@ scene = scenes[position]
 set_query_params({"scene": scene.id})
 st.sidebar.html(view_marker())  # the address bar follows at once (Streamlit's own update can wait for a click)
 ids = apply_filters(catalogue, index, scene.filters)
+shown_ids = cache.Ids(ids)  # hashed once, for the map's and the chart's caches
 
 title_col, prev_col, count_col, next_col = st.columns([7, 1.3, 0.7, 1.3], vertical_alignment="center")
 title_col.title(markdown_text(scene.titre), anchor=False)
@@ -141,15 +142,12 @@ with map_col:
         cache.presentation_base_map(),
         key="carte_presentation",
         height=470,  # the slide's CSS sets the real height from the screen's
-        layers=cache.carte_layers(catalogue, cache.REFERENCE, cache.Ids(ids), scene.selection, scene.couches),
+        layers=cache.carte_layers(catalogue, cache.REFERENCE, shown_ids, scene.selection, scene.couches),
         center=centre,
         zoom=zoom,
     )
 
 
-# Presenter's keys, wherever the focus is (the map's frame included, where Leaflet would pan):
-# → PageDown Space: next scene; ← PageUp: previous; F: full screen. They click the buttons above.
-# st.iframe runs this small same-origin script (the supported way to run page JavaScript).
 def leave_for_carte() -> None:
     # The scene on screen when « Quitter » is clicked, even if the run that drew the button
     # showed the previous one (a key pressed just before).
@@ -166,6 +164,9 @@ keys_col.markdown(
     "<div class='scene-keys'>→ Espace Page↓ : suivante · ← Page↑ : précédente · F : plein écran</div>",
     unsafe_allow_html=True,
 )
+# Presenter's keys, wherever the focus is (the map's frame included, where Leaflet would pan):
+# → PageDown Space: next scene; ← PageUp: previous; F: full screen. They click the buttons above.
+# st.iframe runs this small same-origin script (the supported way to run page JavaScript).
 with full_col:
     st.iframe(PRESENTER_KEYS_HTML, height=44)
 
@@ -179,7 +180,7 @@ from alliance.views import charts
 # chart text as drawn; the image is shown a little narrower than drawn, so 24 px on screen at 1080p
 SLIDE_FONT_PX = charts.PROJECTOR_FONT_SIZE + 4
 with chart_col:
-    svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, cache.Ids(ids), SLIDE_FONT_PX)
+    svg, note, alt_text = cache.slide_chart_svg(scene.id, scene.graphique, shown_ids, SLIDE_FONT_PX)
     if svg:
         source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         label = html.escape(f"{CHARTS.get(scene.graphique, '')} — {alt_text}", quote=True)
