@@ -261,6 +261,16 @@ def filter_change_s(browser, base: str) -> float:
     return round(statistics.median(times), 4)
 
 
+@browser_figure
+def reseau_filter_s(browser, base: str) -> float:
+    """The same searches on the Réseau, to its network map redrawn (its explorer fragment)."""
+
+    context, page, box = open_with_search(browser, f"{base}/reseau")
+    times = [search_to_paint(page, box, q, "groups.length > 0") for q in FILTER_QUERIES]
+    context.close()
+    return round(statistics.median(times), 4)
+
+
 # --- issue 14: maps within reach of the stack's floor ---------------------------------------
 
 

@@ -153,3 +153,21 @@ def test_national_network_is_ranked_by_epci_and_not_owed_to_one_cooperation(cata
     assert "epci:244400404" in set(top.head(3)["ref"])  # Nantes Métropole
     # no commune of the Val-de-Marne (one single cooperation) among the top ranks any more
     assert not any(str(r).startswith("com:94") for r in top["ref"])
+
+
+def test_communes_epci_as_the_geodata_series_or_a_dict_give_the_same_network(catalogue, geo):
+    """The app maps the members' communes with `GeoData.communes["siren_epci"]` itself (a Series,
+    mapped by index); a plain dict of the same codes gives the same graph."""
+
+    def edges(graph):
+        return sorted(
+            (a, b, round(d["weight"], 9), d["shared"], tuple(d["cooperations"])) for a, b, d in graph.edges(data=True)
+        )
+
+    series = geo.communes["siren_epci"]
+    by_series = build_graph(catalogue, catalogue.cooperations.index, "epci", series)
+    by_dict = build_graph(catalogue, catalogue.cooperations.index, "epci", series.to_dict())
+    assert sorted(by_series.nodes(data=True)) == sorted(by_dict.nodes(data=True))
+    assert edges(by_series) == edges(by_dict)
+    assert any(r.startswith("epci:") for r in by_series) and len(edges(by_series)) > 100
+    assert len(build_graph(catalogue, catalogue.cooperations.index, "epci", None)) < len(by_series)

@@ -10,7 +10,9 @@ bilateral ones. `shared` still counts cooperations per pair.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import combinations
+from typing import TypeAlias
 
 import networkx as nx
 import pandas as pd
@@ -18,18 +20,19 @@ import pandas as pd
 from alliance.data.catalogue import Catalogue
 from alliance.fmt import french_key
 
+CommuneEpci: TypeAlias = "Mapping[str, str] | pd.Series"  # commune code -> SIREN of its EPCI
 LEVELS = {"epci": "EPCI", "com": "Communes", "coop": "Groupements et partenaires hors code officiel"}
 EXACT_BETWEENNESS_MAX_NODES = 400  # above, betweenness is estimated from a fixed sample of sources
 BETWEENNESS_SAMPLE = 200
 
 
-def _node_members(catalogue: Catalogue, ids, level: str, epci_of_commune: dict[str, str] | None):
+def _node_members(catalogue: Catalogue, ids, level: str, epci_of_commune: CommuneEpci | None):
     """(coop_id, node ref, name, kind) of every member of `ids` at `level` (members reached
     through a grouping included, so that a contract with a PETR links its member EPCI)."""
-    members = catalogue.members[catalogue.members["coop_id"].isin(list(ids))]
+    members = catalogue.members_of(ids)
     if level == "epci":
         epci = members[members["kind"] == "epci"][["coop_id", "ref", "nom", "kind"]]
-        if epci_of_commune:
+        if epci_of_commune is not None and len(epci_of_commune):
             com = members[members["kind"] == "com"]
             mapped = com.assign(code=com["code"].map(epci_of_commune)).dropna(subset=["code"])
             mapped = mapped[mapped["code"] != ""]
@@ -52,10 +55,12 @@ def build_graph(
     catalogue: Catalogue,
     ids,
     level: str = "epci",
-    epci_of_commune: dict[str, str] | None = None,
+    epci_of_commune: CommuneEpci | None = None,
     epci_names: dict[str, str] | None = None,
 ) -> nx.Graph:
-    """Weighted graph of the members of the cooperations `ids` at one level (see module doc)."""
+    """Weighted graph of the members of the cooperations `ids` at one level (see module doc).
+    `epci_of_commune`: the SIREN of each commune's EPCI, by commune code (a Series, such as
+    `GeoData.communes["siren_epci"]`, is mapped by index instead of being rebuilt from a dict)."""
     graph = nx.Graph()
     rows = _node_members(catalogue, ids, level, epci_of_commune).drop_duplicates(["coop_id", "ref"])
     names = {r.ref: r.nom for r in rows.itertuples() if isinstance(r.nom, str)}

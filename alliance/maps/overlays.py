@@ -44,6 +44,7 @@ class _MapTables:
         self.partial = frozenset(cid for cid, v in zip(ids, coops["membres_partiels"].tolist()) if v == "oui")
         self.n_themes = dict(zip(ids, coops["themes"].map(len).tolist()))
         self.shapes = dict(zip(catalogue.shapes.index.tolist(), catalogue.shapes.tolist()))
+        self.anchors = dict(zip(catalogue.anchors.index.tolist(), catalogue.anchors.tolist()))
         links = catalogue.links
         self.link_rows = {str(cid): rows for cid, rows in links.groupby("coop_id", sort=False).indices.items()}
         self.link_coops = links["coop_id"].tolist()
@@ -495,10 +496,12 @@ MAX_NETWORK_EDGES = 1500  # the strongest links are drawn; the tables rank every
 
 def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> list[folium.FeatureGroup]:
     """Nodes (circles sized by weighted degree) and the strongest edges (width by weight)."""
+    tables = _tables(catalogue)
+    anchors = tables.anchors
 
     def anchor(node: str):
-        if node in catalogue.anchors.index:
-            return catalogue.anchors[node]
+        if node in anchors:
+            return anchors[node]
         kind, _, code = node.partition(":")
         if geo is not None and kind == "epci" and code in geo.epci.index:
             return geo.epci.geometry.at[code].representative_point()
@@ -511,7 +514,7 @@ def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> l
         pa, pb = anchor(a), anchor(b)
         if pa is None or pb is None:
             continue
-        names = ", ".join(catalogue.cooperations.at[c, "nom"] for c in data["cooperations"][:4])
+        names = ", ".join(tables.names[c] for c in data["cooperations"][:4])
         lines.append(
             Feature(shapely.LineString([pa, pb]), tooltip=escape(names), weight=1 + 2.5 * min(data["weight"], 3))
         )
