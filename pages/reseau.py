@@ -48,6 +48,14 @@ def explorer() -> None:
     draw_view_state(filters, sidebar.state)
 
 
+def figures(box, n_cooperations: int, graph, ranks) -> None:
+    """The network's four figures, in the horizontal container `box` above the map."""
+    box.metric("Coopérations", fmt_int(n_cooperations))
+    box.metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
+    box.metric("Liens", fmt_int(graph.number_of_edges()))
+    box.metric("Systèmes de coopération", fmt_int(ranks["systeme"].nunique() if len(ranks) else 0))
+
+
 def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
     """The level, the figures, the map of the network (framing the selection, as the Carte's)
     beside its hubs, and its systems."""
@@ -57,27 +65,21 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
     )
     shown = cache.Ids(ids)  # hashed once, for every cache below
     graph, ranks, system_table = cache.network(catalogue, catalogue_key, shown, level)
-    cols = st.columns(4)
-    cols[0].metric("Coopérations", fmt_int(len(ids)))
-    cols[1].metric("Territoires (nœuds)", fmt_int(graph.number_of_nodes()))
-    cols[2].metric("Liens", fmt_int(graph.number_of_edges()))
-    cols[3].metric("Systèmes de coopération", fmt_int(ranks["systeme"].nunique() if len(ranks) else 0))
+    figures_box = st.container(horizontal=True, gap="medium")  # one block, filled once the map is out
     if graph.number_of_nodes() == 0:
+        figures(figures_box, len(ids), graph, ranks)
         empty_selection("Aucune coopération ne relie deux territoires de ce niveau avec ces filtres.")
         return
 
+    # The view and layers computed before the map is drawn, the map then sent before the figures and
+    # tables (as the Carte's explorer does): the browser renders the page for each batch it receives.
+    centre, zoom = cache.carte_view(catalogue, catalogue_key, shown, regions)
+    layers = cache.network_layers(catalogue, catalogue_key, shown, level=level)
     left, right = st.columns([1.2, 1], gap="medium")
     with left:
-        centre, zoom = cache.carte_view(catalogue, catalogue_key, shown, regions)
-        show_map(
-            cache.carte_base_map(),
-            key="carte_reseau",
-            height=560,
-            layers=cache.network_layers(catalogue, catalogue_key, shown, level=level),
-            center=centre,
-            zoom=zoom,
-        )
+        show_map(cache.carte_base_map(), key="carte_reseau", height=560, layers=layers, center=centre, zoom=zoom)
         st.caption("Cercles : territoires, taille selon leur poids (coopérations). Traits : les liens les plus forts.")
+    figures(figures_box, len(ids), graph, ranks)
     with right:
         table = ranks.head(25).assign(
             poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),
