@@ -53,8 +53,10 @@ postgres: system-deps
 	  $(SUDO) runuser -u postgres -- psql -qtc "SELECT 1 FROM pg_database WHERE datname='alliance_test'" | grep -q 1 || \
 	    $(SUDO) runuser -u postgres -- psql -qc "CREATE DATABASE alliance_test OWNER alliance"
 
+# FORWARDED_ALLOW_IPS: reverse proxies whose X-Forwarded-For is believed (none unless set; the
+# server's own default would believe any local process).
 run: deps
-	$(PY) -m streamlit run dashboard.py
+	FORWARDED_ALLOW_IPS="$${FORWARDED_ALLOW_IPS:-}" $(PY) -m streamlit run dashboard.py
 
 test: system-deps postgres check
 	ALLIANCE_TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q

@@ -63,7 +63,12 @@ def running_app(
     log_path = Path(os.environ.get("APP_LOG", "/tmp")) / f"streamlit-{port}.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            cmd, cwd=script.parent, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+            cmd,
+            cwd=script.parent,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # As `make run`: no proxy is believed unless the caller names one.
+            env={**os.environ, "FORWARDED_ALLOW_IPS": "", **(env or {})},
         )
     base = AppURL(f"http://127.0.0.1:{port}")
     base.pid = proc.pid

@@ -172,5 +172,5 @@ def test_kill_during_a_20000_row_import_leaves_all_or_nothing(tmp_path, backend)
         assert int(store.contributions()["id"].str.startswith("kill-").sum()) == count
     if backend == "postgres":
         with sa.create_engine(url).begin() as conn:
-            conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta"))
+            conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta, echecs_connexion"))
     assert 0 in outcomes  # at least one kill really interrupted an import

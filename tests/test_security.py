@@ -339,28 +339,16 @@ def test_overlong_id_is_rejected_the_same_way_everywhere(catalogue, geo):
 # --- login ----------------------------------------------------------------------------------
 
 
-def test_throttle_delay_grows_and_resets():
-    from alliance.app.auth import FREE_ATTEMPTS, LoginThrottle
+def test_login_delay_grows_and_is_capped():
+    from alliance.app.auth import FREE_ATTEMPTS, MAX_DELAY_S, login_delay
 
-    now = [0.0]
-    throttle = LoginThrottle(clock=lambda: now[0])
-    for _ in range(FREE_ATTEMPTS):
-        assert throttle.wait_s("s", "c") == 0
-        throttle.failed("s", "c")
-    assert throttle.wait_s("s", "c") == pytest.approx(2.0)
-    throttle.failed("s", "c")
-    assert throttle.wait_s("other-session", "c") == pytest.approx(4.0)  # same client, new session
-    now[0] += 4.0
-    assert throttle.wait_s("s", "c") == 0
-    throttle.succeeded("s", "c")
-    throttle.failed("s", "c")
-    assert throttle.wait_s("s", "c") == 0
+    assert [login_delay(n) for n in range(FREE_ATTEMPTS + 3)] == [0.0] * FREE_ATTEMPTS + [2.0, 4.0, 8.0]
+    assert login_delay(100) == MAX_DELAY_S
 
 
 def test_repeated_wrong_passwords_are_slowed_down_and_logged(monkeypatch, tmp_path, caplog):
     from streamlit.testing.v1 import AppTest
 
-    from alliance.app.auth import login_throttle
     from alliance.paths import ROOT
 
     monkeypatch.setenv("ALLIANCE_DB_PATH", str(tmp_path / "c.db"))
@@ -368,17 +356,14 @@ def test_repeated_wrong_passwords_are_slowed_down_and_logged(monkeypatch, tmp_pa
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.switch_page("pages/donnees.py")
     at.run()
-    try:
-        for _ in range(4):
-            at.text_input(key="mot_de_passe").input("mauvais")
-            at.button(key="connexion").click().run()
-        assert any("Trop de tentatives" in e.value for e in at.error)
-        at.text_input(key="mot_de_passe").input("s3cret")  # right, but too soon
+    for _ in range(4):
+        at.text_input(key="mot_de_passe").input("mauvais")
         at.button(key="connexion").click().run()
-        assert not at.get("file_uploader")
-        assert "mauvais" not in caplog.text and "editor login failed" in caplog.text
-    finally:
-        login_throttle()._failures.clear()
+    assert any("Trop de tentatives" in e.value for e in at.error)
+    at.text_input(key="mot_de_passe").input("s3cret")  # right, but too soon
+    at.button(key="connexion").click().run()
+    assert not at.get("file_uploader")
+    assert "mauvais" not in caplog.text and "editor login failed (client local)" in caplog.text
 
 
 def test_write_callbacks_refuse_a_visitor(monkeypatch, tmp_path):

@@ -27,7 +27,7 @@ def store(request, tmp_path):
         s = Store(url)
         yield s
         with s.engine.begin() as conn:
-            conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta"))
+            conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta, echecs_connexion"))
 
 
 def test_import_twice_creates_no_duplicate(store):
@@ -134,3 +134,54 @@ def test_imports_are_all_or_nothing(tmp_path_factory, batches):
             module.history.insert = original
         ids_now = store.contributions()["id"].tolist()
         assert len(ids_now) == len(set(ids_now))
+
+
+# --- the editors' login budget ----------------------------------------------------------------
+
+
+def test_login_budget_allows_three_failures_then_doubles_the_wait(store):
+    from alliance.app.auth import login_delay
+
+    now = 1_000_000.0
+    for _ in range(3):
+        assert store.reserve_login_attempt("client:203.0.113.9", now, login_delay) == 0
+    assert store.reserve_login_attempt("client:203.0.113.9", now, login_delay) == pytest.approx(2.0)
+    assert store.reserve_login_attempt("client:198.51.100.1", now, login_delay) == 0  # another client
+    now += 2.0
+    assert store.reserve_login_attempt("client:203.0.113.9", now, login_delay) == 0  # 4th, counted
+    assert store.reserve_login_attempt("client:203.0.113.9", now + 1, login_delay) == pytest.approx(3.0)
+    store.forget_login_failures("client:203.0.113.9")  # the right password
+    assert store.reserve_login_attempt("client:203.0.113.9", now + 1, login_delay) == 0
+
+
+def test_login_budget_is_shared_by_replicas_and_holds_under_a_burst(store):
+    """Attempts sent at once through several replicas (one Store each, one database): the
+    check and the count are one transaction, so no more than the free attempts pass."""
+    from alliance.app.auth import FREE_ATTEMPTS, login_delay
+
+    replicas = [Store(store.url) for _ in range(4)]
+    allowed: list[float] = []
+    start = threading.Barrier(16)
+
+    def attempt(i: int) -> None:
+        start.wait()
+        allowed.append(replicas[i % 4].reserve_login_attempt("client:192.0.2.7", 5_000.0, login_delay))
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(1 for wait in allowed if wait == 0) == FREE_ATTEMPTS
+    assert len(allowed) == 16
+
+
+def test_login_budget_forgets_a_client_a_day_after_its_last_failure(store):
+    from alliance.app.auth import login_delay
+    from alliance.contributions.store import LOGIN_MEMORY_S, login_failures
+
+    store.reserve_login_attempt("client:old", 0.0, login_delay)
+    store.reserve_login_attempt("client:new", LOGIN_MEMORY_S + 10, login_delay)
+    with store.engine.connect() as conn:
+        keys = set(conn.execute(sa.select(login_failures.c.cle)).scalars())
+    assert keys == {"client:new"}

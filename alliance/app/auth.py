@@ -2,9 +2,11 @@
 variable ALLIANCE_EDITOR_PASSWORD or Streamlit secret `editor_password`), never stored in the
 repository.
 
-Failed attempts are throttled per session and per client address: after FREE_ATTEMPTS
-failures, each new attempt must wait a delay that doubles with every failure (up to
-MAX_DELAY_S); failures are logged with the client address, never the password.
+Failed attempts are throttled per client address (never per session, which a client renews at
+will, nor per forwarded header, which it writes): after FREE_ATTEMPTS failures, each new attempt
+must wait a delay that doubles with every failure (up to MAX_DELAY_S). The budget is kept in the
+contributions database, shared by every replica; attempts are logged with the client address,
+never the password.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 import hmac
 import logging
 import os
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import streamlit as st
+
+from alliance.app.cache import open_store
+from alliance.contributions.store import StoreError
+from alliance.errors import DataError
 
 SESSION_KEY = "editeur_connecte"
 FREE_ATTEMPTS = 3
@@ -55,71 +58,49 @@ def is_editor() -> bool:
     return bool(st.session_state.get(SESSION_KEY)) and editor_password() is not None
 
 
-@dataclass
-class LoginThrottle:
-    """Failures per key (a session id, a client address) and the wait they impose."""
-
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def delay(self, failures: int) -> float:
-        if failures < FREE_ATTEMPTS:
-            return 0.0
-        return min(BASE_DELAY_S * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
-
-    def wait_s(self, *keys: str) -> float:
-        """Seconds before any of `keys` may try again (0 when allowed now)."""
-        now = self.clock()
-        with self._lock:
-            waits = [self.delay(n) - (now - last) for n, last in (self._failures.get(k, (0, 0.0)) for k in keys)]
-        return max([0.0, *waits])
-
-    def failed(self, *keys: str) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in keys:
-                count, _ = self._failures.get(key, (0, 0.0))
-                self._failures[key] = (count + 1, now)
-            if len(self._failures) > 10_000:  # bounded memory: forget the oldest
-                for key in sorted(self._failures, key=lambda k: self._failures[k][1])[:5_000]:
-                    del self._failures[key]
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+def login_delay(failures: int) -> float:
+    """Seconds a client must wait after `failures` failed attempts in a row."""
+    if failures < FREE_ATTEMPTS:
+        return 0.0
+    return min(BASE_DELAY_S * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
 
 
-@st.cache_resource(show_spinner=False)
-def login_throttle() -> LoginThrottle:
-    """One throttle per server process, shared by every session."""
-    return LoginThrottle()
+def client_address() -> str:
+    """The address a login budget is kept for: the connection's peer as the server sees it.
 
-
-def client_keys() -> tuple[str, ...]:
-    """Throttle keys of this request: the session and the client address (first forwarded
-    address behind a reverse proxy)."""
-    ctx = st.context
-    forwarded = (ctx.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
-    address = forwarded or (getattr(ctx, "ip_address", None) or "inconnue")
-    session = st.session_state.setdefault("_session_login_key", os.urandom(8).hex())
-    return (f"session:{session}", f"client:{address}")
+    The app never reads X-Forwarded-For itself: the client writes it. Behind a reverse proxy
+    whose address is listed in FORWARDED_ALLOW_IPS (uvicorn's setting, which Streamlit's server
+    applies), the server replaces the peer with the forwarded address; deploy/nginx sets that
+    header to the address nginx sees, overwriting whatever the client sent. Loopback and
+    sessions without a connection (tests) share the key « local »."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "local"
 
 
 def try_login(candidate: str) -> str | None:
-    """Log the session in if `candidate` is right and no wait is pending; return a French
-    refusal message otherwise."""
-    throttle, keys = login_throttle(), client_keys()
-    wait = throttle.wait_s(*keys)
+    """Log the session in if `candidate` is right and the client's budget allows an attempt now;
+    return a French refusal message otherwise. The budget is kept in the contributions database,
+    where every replica sees it; a database that cannot be reached refuses the login."""
+    address = client_address()
+    key = f"client:{address}"
+    try:
+        db = open_store()
+        wait = db.reserve_login_attempt(key, time.time(), login_delay)
+    except (DataError, StoreError) as exc:
+        logger.error("editor login impossible, login budget unavailable (client %s): %s", address, exc)
+        return "Connexion impossible pour le moment : la base des contributions est inaccessible. Réessayez plus tard."
     if wait > 0:
+        logger.warning("editor login refused, too many failures (client %s)", address)
         return f"Trop de tentatives : réessayez dans {max(1, round(wait))} s."
     if check_password(candidate):
-        throttle.succeeded(*keys)
+        try:
+            db.forget_login_failures(key)
+        except StoreError as exc:
+            logger.error("editor login budget not reset (client %s): %s", address, exc)
+        logger.info("editor logged in (client %s)", address)
         st.session_state[SESSION_KEY] = True
         return None
-    throttle.failed(*keys)
-    logger.warning("editor login failed (%s)", keys[1])
+    logger.warning("editor login failed (client %s)", address)
     st.session_state[SESSION_KEY] = False
     return "Mot de passe incorrect."
 

@@ -4,6 +4,9 @@
 without it, a SQLite file at `ALLIANCE_DB_PATH` (default var/contributions.db). The schema is
 versioned in table `meta`; opening an older database upgrades it in place. Every import runs in
 one transaction: a failing row writes nothing, importing the same file twice changes nothing.
+
+The editors' login budget (failed attempts per client address) lives here too, so that every
+replica of a deployment sees the same budget.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +25,8 @@ import sqlalchemy as sa
 from alliance.data.catalogue import COLUMNS
 from alliance.paths import ROOT
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+LOGIN_MEMORY_S = 86_400.0  # a client's failures are forgotten a day after its last one
 STATUSES = {"proposee": "Proposée", "validee": "Validée", "rejetee": "Rejetée"}
 
 metadata = sa.MetaData()
@@ -47,6 +51,13 @@ history = sa.Table(
     sa.Column("auteur", sa.String(200), nullable=False),
     sa.Column("quand", sa.String(40), nullable=False),
     sa.Column("details", sa.Text, nullable=False, default=""),
+)
+login_failures = sa.Table(  # added by schema version 3
+    "echecs_connexion",
+    metadata,
+    sa.Column("cle", sa.String(200), primary_key=True),
+    sa.Column("echecs", sa.Integer, nullable=False),
+    sa.Column("dernier", sa.Float, nullable=False),  # seconds since the epoch (every replica's clock)
 )
 
 
@@ -108,9 +119,50 @@ class Store:
                         .values(empreinte=fingerprint(json.loads(data)))
                     )
                 history.create(conn, checkfirst=True)
+            if 0 < current < 3:
+                login_failures.create(conn, checkfirst=True)
             if current < SCHEMA_VERSION:
                 conn.execute(meta.delete().where(meta.c.cle == "schema"))
                 conn.execute(meta.insert().values(cle="schema", valeur=str(SCHEMA_VERSION)))
+
+    def reserve_login_attempt(self, key: str, now: float, delay: Callable[[int], float]) -> float:
+        """Seconds `key` must still wait before a login attempt (nothing recorded), or 0 once this
+        attempt is counted as a failure — `forget_login_failures` clears it when it succeeds.
+
+        Check and count happen in one transaction holding the key's row (SQLite's write lock,
+        PostgreSQL's row lock): attempts sent at once from many sessions or replicas are counted
+        one after the other and cannot all pass the check before any is counted."""
+        with self._writing("Connexion non vérifiée"), self.engine.begin() as conn:
+            conn.execute(self._insert_if_absent(login_failures, cle=key, echecs=0, dernier=0.0))
+            failures, last = conn.execute(
+                sa.select(login_failures.c.echecs, login_failures.c.dernier)
+                .where(login_failures.c.cle == key)
+                .with_for_update()
+            ).one()
+            wait = delay(failures) - (now - last)
+            if wait > 0:
+                return wait
+            conn.execute(
+                login_failures.update()
+                .where(login_failures.c.cle == key)
+                .values(echecs=login_failures.c.echecs + 1, dernier=now)
+            )
+            conn.execute(login_failures.delete().where(login_failures.c.dernier < now - LOGIN_MEMORY_S))
+        return 0.0
+
+    def forget_login_failures(self, key: str) -> None:
+        """A successful login: `key` starts again with a full budget."""
+        with self._writing("Connexion non enregistrée"), self.engine.begin() as conn:
+            conn.execute(login_failures.delete().where(login_failures.c.cle == key))
+
+    def _insert_if_absent(self, table: sa.Table, **values: object) -> sa.Executable:
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(table).values(**values).on_conflict_do_nothing()
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).values(**values).on_conflict_do_nothing()
 
     def save_import(self, rows: pd.DataFrame, author: str, attempts: int = 3) -> dict[str, int]:
         """Store validated rows in ONE transaction; returns counts (nouvelles, modifiees, inchangees).

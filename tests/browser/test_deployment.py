@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ NAME = "Coopération saisie sur la réplique A"
 
 def drop_tables() -> None:
     with sa.create_engine(POSTGRES).begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS historique, contributions, meta, echecs_connexion"))
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,7 @@ def cluster(tmp_path_factory):
         "ALLIANCE_EDITOR_PASSWORD": "s3cret",
         "STREAMLIT_SERVER_COOKIE_SECRET": "secret-partage-par-les-repliques",
         "ALLIANCE_DEBUG": "0",
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",  # nginx's address, as compose.yaml names its nginx
     }
     port_a, port_b = free_port(), free_port()
     folder = tmp_path_factory.mktemp("nginx")
@@ -42,7 +44,13 @@ def cluster(tmp_path_factory):
         running_app(port_b, env=env) as b,
         running_nginx(folder, [port_a, port_b]) as proxy,
     ):
-        yield {"a": a, "b": b, "proxy": proxy, "log": folder / "access.log"}
+        yield {
+            "a": a,
+            "b": b,
+            "proxy": proxy,
+            "log": folder / "access.log",
+            "app_logs": [Path(os.environ.get("APP_LOG", "/tmp")) / f"streamlit-{p}.log" for p in (port_a, port_b)],
+        }
     drop_tables()
 
 
@@ -99,3 +107,43 @@ def test_each_browser_stays_on_one_replica(chromium, cluster):
     ]
     assert static and all(upstream == "-" for _route, upstream, _uri in static), static[:3]
     assert any(uri.startswith("/app/static/generated/") for _r, _u, uri in static)
+
+
+def try_password(chromium, base: str, password: str, forged: str) -> str:
+    """One login attempt from a brand-new browser session that forges its X-Forwarded-For;
+    returns the message shown (or « connecté »)."""
+    context = chromium.new_context(extra_http_headers={"X-Forwarded-For": forged})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/donnees")
+        page.get_by_label("Mot de passe éditeur").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        answer = page.get_by_text(re.compile("Mot de passe incorrect|Trop de tentatives")).or_(
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        )
+        answer.first.wait_for(timeout=60000)
+        return answer.first.inner_text() or "connecté"
+    finally:
+        context.close()
+
+
+def test_login_budget_ignores_forged_forwarded_addresses_across_replicas(chromium, cluster):
+    """The audit's attack: a new session and a new forged X-Forwarded-For per try, through nginx
+    (which hashes each new session onto either replica). Every try counts against the real
+    address, in the shared database; once its budget is spent, the right password is refused
+    whatever address the next session forges; the logs name the real address only."""
+    import time
+
+    answers = [try_password(chromium, cluster["proxy"], "mauvais", f"203.0.113.{i}") for i in range(4)]
+    assert answers[:3] == ["Mot de passe incorrect."] * 3, answers
+    with sa.create_engine(POSTGRES).begin() as conn:
+        budget = dict(conn.execute(sa.text("SELECT cle, echecs FROM echecs_connexion")).all())
+        assert budget == {"client:local": answers.count("Mot de passe incorrect.")}, budget
+        # Ten failures a moment ago: the next try must wait 4 min, whatever address it forges.
+        conn.execute(sa.text("UPDATE echecs_connexion SET echecs = 10, dernier = :now"), {"now": time.time()})
+    assert try_password(chromium, cluster["proxy"], "s3cret", "198.51.100.77").startswith("Trop de tentatives")
+    logs = "".join(path.read_text() for path in cluster["app_logs"])
+    assert "editor login failed (client local)" in logs
+    assert "203.0.113." not in logs and "198.51.100." not in logs
+    with sa.create_engine(POSTGRES).begin() as conn:  # the other tests of this cluster log in
+        conn.execute(sa.text("DELETE FROM echecs_connexion"))
