@@ -1,4 +1,5 @@
-"""Alliances ville–campagne: a city's documented cooperations against its aire d'attraction."""
+"""Alliances ville–campagne: a city's partners (documented cooperations, then register
+groupings) against its aire d'attraction."""
 
 from alliance.app.navigation import ensure_navigation
 
@@ -6,25 +7,28 @@ ensure_navigation()
 
 import streamlit as st
 
-from alliance.analysis.alliances import POSITIONS, cities
+from alliance.analysis.alliances import ORIGINS, POSITIONS
 from alliance.app import cache
 from alliance.app.sidebar import set_query_params, url_params
 from alliance.app.widgets import legend, sources_footer
 from alliance.data.geodata import EPCI_TYPE_LABELS
 from alliance.escaping import markdown_text
-from alliance.fmt import fmt_int, fmt_pct
+from alliance.fmt import fmt_int, fmt_pct, plural
 from alliance.maps.component import show_map
 
 geo, catalogue = cache.geodata(), cache.catalogue()
-choices = cities(geo)
+choices = cache.alliance_cities()
 DEFAULT = "242900314"  # Brest métropole, the most documented city of the seeds
 
 st.title("Alliances ville–campagne")
 st.markdown(
-    "Les coopérations **documentées** d'une métropole ou d'une grande agglomération, lues sur son "
-    "**aire d'attraction** (INSEE) : quels partenaires sont dans son pôle, dans sa couronne, au-delà ? "
-    "Et quels territoires de projet de sa couronne et de sa frange n'ont **aucune coopération documentée** "
-    "avec elle — des pistes, pas des faits : le catalogue ne connaît que ce que les sources décrivent."
+    "Avec qui une métropole, une grande agglomération ou le pôle d'une grande aire d'attraction coopère-t-elle, "
+    "et où sont ses partenaires par rapport à son **aire d'attraction** (INSEE) : dans son pôle, dans sa "
+    "couronne, au-delà ? Un partenaire est un EPCI qu'une ligne du catalogue réunit avec la ville : d'abord "
+    "les **coopérations documentées** (documents sources, contributions validées), puis les **groupements des "
+    "registres nationaux** (pôle métropolitain, PETR, Pays, parc naturel régional, CRTE, Territoire "
+    "d'industrie — BANATIC, ANCT). Les **pistes** sont les territoires de projet de sa couronne et de sa frange "
+    "qu'aucune ligne du catalogue ne relie à elle : des pistes, pas des faits."
 )
 
 wanted = url_params()[0].get("ville", "")
@@ -44,10 +48,11 @@ siren = st.selectbox(
 set_query_params({**st.query_params.to_dict(), "ville": siren})
 result = cache.city_alliances(siren)
 
+partners = result.partners
 cols = st.columns(4)
 cols[0].metric("Aire d'attraction", result.aav_nom or "—")
 for col, position in zip(cols[1:], POSITIONS):
-    col.metric(f"Partenaires : {position}", fmt_int(int((result.partners["position"] == position).sum())))
+    col.metric(f"Partenaires : {position}", fmt_int(int((partners["position"] == position).sum())))
 
 left, right = st.columns([1.3, 1], gap="medium")
 with left:
@@ -67,29 +72,55 @@ with left:
     )
     legend(
         [(f"Partenaire — {p}", c) for p, c in POSITION_COLOURS.items()]
+        + [("Partenaire par un groupement des registres seulement (tirets, clair)", "#5b6770")]
         + [("Aire : pôle (foncé) et couronne (clair)", "#5b6770"), ("Piste (tirets)", "#31a354")],
         "Lecture de la carte",
     )
 with right:
-    st.markdown(f"**Partenaires des coopérations documentées de {markdown_text(result.nom)}**")
-    if result.partners.empty:
-        st.info("Aucune coopération documentée de cette ville n'a d'EPCI partenaire dans le catalogue.")
+    st.markdown(f"**Partenaires de {markdown_text(result.nom)}**")
+    if partners.empty:
+        st.info(
+            "Aucune ligne du catalogue — coopération documentée ou groupement des registres nationaux — ne réunit "
+            "cette ville avec un autre EPCI."
+        )
     else:
-        table = result.partners.assign(part=result.partners["part_dans_aire"].map(lambda v: fmt_pct(100 * v)))
+        documented = int((partners["origine"] == ORIGINS[0]).sum())
+        st.caption(
+            f"{plural(len(partners), 'partenaire')} : {fmt_int(documented)} par une coopération documentée, "
+            f"{fmt_int(len(partners) - documented)} seulement par un groupement des registres nationaux "
+            "(contour en tirets sur la carte)."
+        )
+        table = partners.assign(
+            part=partners["part_dans_aire"].map(lambda v: fmt_pct(100 * v)),
+            origine=partners["origine"].map({ORIGINS[0]: "Documentée", ORIGINS[1]: "Registre"}),
+        )
         st.dataframe(
             table.rename(
                 columns={
                     "nom": "Partenaire",
                     "position": "Position",
                     "part": "Population dans l'aire",
-                    "cooperations": "Coopérations",
+                    "origine": "Source",
+                    "documentees": "Coopérations documentées",
+                    "groupements": "Groupements (registres)",
                 }
-            )[["Partenaire", "Position", "Population dans l'aire", "Coopérations"]],
+            )[
+                [
+                    "Partenaire",
+                    "Position",
+                    "Source",
+                    "Population dans l'aire",
+                    "Coopérations documentées",
+                    "Groupements (registres)",
+                ]
+            ],
             hide_index=True,
             width="stretch",
             height=min(38 + 35 * len(table), 320),
         )
-    st.markdown("**Pistes : territoires de projet de la couronne et de la frange sans coopération documentée**")
+    st.markdown(
+        "**Pistes : territoires de projet de la couronne et de la frange sans lien au catalogue avec la ville**"
+    )
     if result.candidates.empty:
         st.caption("Aucune.")
     else:
@@ -107,10 +138,11 @@ with right:
         )
     st.caption(
         "Position : partie de l'aire où vit la majorité de la population de l'EPCI. Une piste n'est pas une "
-        "absence de coopération : seulement l'absence de coopération décrite par les sources du catalogue."
+        "absence de coopération : seulement l'absence de lien dans les sources du catalogue."
     )
 st.caption(
     "Aires d'attraction des villes 2020 et catégories des communes : INSEE, table d'appartenance géographique "
-    "2022 ; groupements : BANATIC (DGCL) ; coopérations : documents sources du catalogue."
+    "2022 ; groupements : BANATIC (DGCL), CRTE et Territoires d'industrie : ANCT ; coopérations : documents "
+    "sources du catalogue."
 )
 sources_footer()

@@ -7,6 +7,7 @@ ensure_navigation()
 import streamlit as st
 
 from alliance.analysis.filters import apply_filters
+from alliance.analysis.stats import population
 from alliance.app import cache
 from alliance.app.sidebar import current_filters, filter_sidebar
 from alliance.app.widgets import (
@@ -24,7 +25,7 @@ from alliance.exports.selection import (
     selection_xlsx,
 )
 from alliance.fmt import plural
-from alliance.views.statistics import CHARTS, COVERAGE_VIEW, VIEWS
+from alliance.views.statistics import CHARTS, COVERAGE_VIEW, VIEWS, selection_words
 
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
@@ -34,12 +35,13 @@ coops = catalogue.cooperations.loc[list(ids)]
 
 st.title("Statistiques des coopérations")
 lead = st.columns([3, 1])
-contributed = int((coops["provenance"] == "contribution").sum())
-origin = f" (dont {plural(contributed, 'contribution validée', 'contributions validées')})" if contributed else ""
+head, _, detail = selection_words(population(coops)).partition(" : ")
 lead[0].markdown(
-    f"**{plural(len(ids), 'coopération sélectionnée', 'coopérations sélectionnées')}**{origin} sur "
-    f"{plural(len(catalogue.cooperations), 'coopération')} au catalogue. Cliquez une barre pour restreindre la "
-    "sélection ; les filtres sont partagés avec la carte."
+    f"**{head}**{f' ({detail})' if detail else ''} sur {plural(len(catalogue.cooperations), 'coopération')} au "
+    "catalogue. Les coopérations **documentées** viennent des documents sources (cinq documents, surtout centrés "
+    "sur l'Ouest) ; les autres, des registres nationaux (BANATIC, ANCT), qui donnent membres et portage mais pas "
+    "de thème. Sous chaque graphique : sur combien de coopérations ses parts sont calculées. Cliquez une barre "
+    "pour restreindre la sélection ; les filtres sont partagés avec la carte."
 )
 lead[1].page_link("pages/carte.py", label="Voir la sélection sur la carte", query_params=st.query_params.to_dict())
 
@@ -57,7 +59,10 @@ for column, keys in zip(st.columns(len(VIEWS[view])) if VIEWS[view] else [], VIE
     with column:
         for key in keys:
             chart = CHARTS[key]
-            spec, data, note = cache.statistics_chart(key, catalogue, catalogue_key, cache.Ids(ids))
+            spec, data, note, empty = cache.statistics_chart(key, catalogue, catalogue_key, cache.Ids(ids))
+            if empty:
+                empty_selection(empty, key=f"reinitialiser_{key}")
+                continue
             event = chart_block(key, spec, data, note, selectable=bool(chart.narrows))
             if chart.narrows:
                 narrow_filters_from_selection(event, chart.narrows, current_filters(), fields=chart.point_fields)

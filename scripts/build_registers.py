@@ -46,6 +46,22 @@ CRTE_DATASET = ("ANCT, CRTE : EPCI et groupements porteurs", "2023")
 TI_DATASET = ("ANCT, croisement des dispositifs par commune (Territoires d'industrie)", "COG 2023")
 INSEE_DATASET = ("INSEE, table d'appartenance géographique des communes", "2022")
 PAYS_NAME = re.compile(r"^(?:SM|Syndicat mixte)(?: de développement| développement)? (?:du|des) pays\b", re.I)
+# Legal natures (BANATIC and ANCT codes) and what they say of a row's portage (vocabulary key).
+NATURES = {
+    "PETR": "PETR (établissement public soumis aux règles des syndicats mixtes fermés)",
+    "POLEM": "pôle métropolitain (syndicat mixte)",
+    "SMF": "syndicat mixte fermé",
+    "SMO": "syndicat mixte ouvert",
+    "ASSO": "association",
+}
+EPCI_NATURES = {"CC", "CA", "CU", "METRO", "MET69"}
+# The one theme an instrument's official definition states (never a seed's theme).
+INSTRUMENT_THEMES = {
+    "territoire_industrie": (
+        "economie",
+        "définition du programme (ANCT) : Territoires d'industrie, reconquête industrielle des territoires",
+    )
+}
 PNR_NAME = re.compile(r"parc naturel régional|\bPNR\b", re.I)
 COLUMNS = [
     "id",
@@ -58,6 +74,10 @@ COLUMNS = [
     "millesime",
     "identifiant",
     "porteur",
+    "portage",
+    "portage_origine",
+    "themes",
+    "themes_origine",
     "membres_source",
     "membres_partiels",
     "region",
@@ -182,6 +202,8 @@ def groupings(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
                 "millesime": f"nature {NATURE_DATASET[1]}, membres {dataset[1]}",
                 "identifiant": f"SIREN {siren}",
                 "porteur": f"siren:{siren}",
+                "portage": "structure_ad_hoc",
+                "portage_origine": f"{NATURE_DATASET[0]} : nature juridique « {NATURES[info['nature']]} »",
                 "membres_source": source,
                 "membres_partiels": "oui" if kind == "pnr" else "",
                 "region": info["region"],
@@ -286,6 +308,7 @@ def crte(
                 )
             )
         porteur = f"siren:{carrier}" if re.fullmatch(r"\d{9}", carrier or "") else ""
+        portage, portage_origin = crte_portage(first, epci_members)
         out.append(
             {
                 "id": cid.lower(),
@@ -299,12 +322,30 @@ def crte(
                 "millesime": CRTE_DATASET[1],
                 "identifiant": cid,
                 "porteur": porteur,
+                "portage": portage,
+                "portage_origine": portage_origin,
                 "membres_source": "crte",
                 "membres_partiels": "",
                 "region": first["insee_reg"],
             }
         )
     return out, crte_of_epci
+
+
+def crte_portage(first: dict, epci_members: set[str]) -> tuple[str, str]:
+    """(portage key, why) of a CRTE from its carrier in the ANCT file: a syndicat, PETR, pôle or
+    association is a structure ad hoc; a member EPCI carrying for all is a chef de file;
+    several EPCI named together carry it as EPCI. Anything else stays empty."""
+    nature, carrier = first["nat_jur_grp_supra"].strip(), first["siren_grp_supra"].strip()
+    why = f"{CRTE_DATASET[0]} : porteur « {first['lib_grp_supra']} » ({nature})"
+    natures = [n.strip() for n in nature.split(";")]
+    if nature in NATURES:
+        return "structure_ad_hoc", why
+    if len(natures) == 1 and nature in EPCI_NATURES and carrier in epci_members:
+        return "chef_de_file", why + ", EPCI signataire"
+    if len(natures) > 1 and set(natures) <= EPCI_NATURES:
+        return "epci", why
+    return "", ""
 
 
 def territoires_industrie(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
@@ -365,6 +406,8 @@ def territoires_industrie(raw: Path, codes: Codes, report: list[dict]) -> list[d
                 "millesime": TI_DATASET[1],
                 "identifiant": ti,
                 "porteur": "",
+                "themes": INSTRUMENT_THEMES["territoire_industrie"][0],
+                "themes_origine": INSTRUMENT_THEMES["territoire_industrie"][1],
                 "membres_source": "ti",
                 "membres_partiels": "",
                 "region": codes.commune[towns[0]]["region"] if towns else "",

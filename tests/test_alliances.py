@@ -40,11 +40,42 @@ def test_brest_partners_beyond_its_aire(catalogue, geo, shares, aires):
     assert where["242900074"] == "couronne"  # CC du Pays d'Iroise, in the pôle métropolitain
 
 
-def test_cities_are_metropoles_and_large_agglomerations(geo):
+def test_cities_are_metropoles_large_agglomerations_and_centres_of_large_aires(geo, shares):
     table = cities(geo)
     assert {"METRO", "MET69", "CU", "CA"} >= set(table["type"])
     assert (table.loc[table["type"] == "CA", "population"] >= 100_000).all()
     assert "242900314" in set(table["siren"])
+    wider = cities(geo, shares)
+    assert set(table["siren"]) < set(wider["siren"])
+    assert "248200099" in set(wider["siren"])  # CA Grand Montauban, 81 397 inhab., pôle of the aire of Montauban
+    assert "248200099" not in set(table["siren"])
+
+
+def test_every_metropole_has_partners_from_documents_or_registers(catalogue, geo, shares, aires):
+    """Partners come from every row joining the city with another EPCI; only a métropole that
+    no row joins with anyone has none (Grand Paris; Toulon's Territoire d'industrie is its own)."""
+    metropoles = geo.epci.index[geo.epci["type"].isin(["METRO", "MET69"])]
+    assert len(metropoles) == 22
+    without = set()
+    for siren in metropoles:
+        result = city_alliances(siren, catalogue, geo, shares, aires)
+        if result.partners.empty:
+            without.add(siren)
+            mine = catalogue.members.loc[catalogue.members["ref"] == f"epci:{siren}", "coop_id"]
+            others = catalogue.members[catalogue.members["coop_id"].isin(mine) & (catalogue.members["kind"] == "epci")]
+            assert set(others["code"]) <= {siren}
+    assert without == {"200054781", "248300543"}  # Métropole du Grand Paris, Toulon Provence Méditerranée
+
+
+def test_lyon_partners_include_its_pole_metropolitain_from_the_register(catalogue, geo, shares, aires):
+    result = city_alliances("200046977", catalogue, geo, shares, aires)
+    by_name = result.partners.set_index("nom")
+    assert "Saint-Étienne Métropole" in by_name.index
+    row = by_name.loc["Saint-Étienne Métropole"]
+    assert row["origine"] == "registre" and "Pôle métropolitain" in row["groupements"]
+    # documented partners come first
+    origins = list(result.partners["origine"])
+    assert origins == sorted(origins, key=["documentée", "registre"].index)
 
 
 def test_page_in_apptest():
@@ -55,6 +86,7 @@ def test_page_in_apptest():
     assert not at.exception
     assert at.selectbox(key="ville").value == "243100518"
     assert any(m.label == "Aire d'attraction" and m.value == "Toulouse" for m in at.metric)
+    assert "Groupements (registres)" in at.dataframe[0].value.columns
     names = at.dataframe[1].value["Territoire de projet"].tolist()
     assert "PETR du Pays du Sud Toulousain" in names
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)

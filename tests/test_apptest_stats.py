@@ -1,5 +1,6 @@
 """AppTest of the Statistiques and Atelier pages."""
 
+import re
 from unittest import mock
 
 from streamlit.testing.v1 import AppTest
@@ -35,6 +36,31 @@ def test_statistiques_follow_the_shared_filters():
     at = page("pages/statistiques.py", {"theme": "alimentation", "region": "76"}).run()
     assert not at.exception
     assert any("**2\u00a0coopérations sélectionnées**" in m.value for m in at.markdown)
+
+
+def test_statistiques_on_a_region_with_register_rows_only():
+    """Hauts-de-France: every cooperation comes from the registers. Each view shows a chart or
+    says in French why it has none, with a button that widens the filters — never a blank chart."""
+    at = page("pages/statistiques.py", {"region": "32"}).run()
+    assert not at.exception
+    only_registers = re.compile(r"sélectionnées\*\* \(\d[\d\u202f]*\u00a0issues des registres nationaux\)")
+    assert any(only_registers.search(m.value) for m in at.markdown)
+    views = ["Thèmes et portage", "Types, finalités, statuts", "Chronologie", "Croisements et territoires"]
+    shown, explained, notes = 0, 0, []
+    for view in views:
+        at.session_state["vue_statistiques"] = view
+        at.run()
+        assert not at.exception, view
+        shown += len(charts_of(at))
+        explained += sum("Élargissez les filtres" in i.value for i in at.info)
+        notes += [c.value for c in at.caption]
+    assert shown >= 5 and explained >= 1
+    assert any("renseigné pour" in note and "sur ces" in note for note in notes)
+    at.session_state["vue_statistiques"] = "Chronologie"
+    at.run()
+    assert any("année de création" in i.value for i in at.info)
+    at.button(key="reinitialiser_chronologie").click().run()
+    assert not at.exception and dict(at.query_params) == {} and charts_of(at)
 
 
 def test_statistiques_empty_selection():

@@ -41,8 +41,32 @@ def small(vocab):
 def test_multi_theme_counts_once_in_each(vocab):
     d = distribution(small(vocab), "themes", vocab["theme"])
     assert dict(zip(d["cle"], d["n"])) == {"mobilites": 2, "alimentation": 1, "tourisme": 1}
-    assert d.iloc[0]["part_texte"] == "66,7\u00a0%"
+    # shares over the cooperations that state a theme (2), not over the selection (3)
+    assert d.iloc[0]["part_texte"] == "100,0\u00a0%"
+    assert d.set_index("cle").at["alimentation", "part_texte"] == "50,0\u00a0%"
     assert d["libelle"].tolist()[0] == "Mobilités"
+
+
+def test_every_share_rests_on_a_population_shown_beside_it(catalogue):
+    """Nationally: the theme shares are over the cooperations that state a theme (documented
+    rows, and Territoires d'industrie whose programme is about industry), a number the note
+    gives; the portage now covers most register rows too."""
+    from alliance.analysis.stats import population
+    from alliance.views.statistics import CHARTS
+
+    coops = catalogue.cooperations
+    counts = population(coops, "themes")
+    assert counts["total"] == len(coops) and counts["documentees"] + counts["registres"] == len(coops)
+    industry = (coops["type"] == "territoire_industrie") & (coops["provenance"] == "registre")
+    assert counts["definition"] == industry.sum() == 182
+    d = distribution(coops, "themes", catalogue.vocab["theme"])
+    top = d.iloc[0]
+    assert top["part"] == pytest.approx(100 * top["n"] / counts["renseignees"])
+    note = CHARTS["themes"].build(catalogue, None, coops.index).note
+    assert f"sur ces {counts['renseignees']}" in note.replace("\u202f", "").replace("\u00a0", "")
+    portage = population(coops, "portage")
+    groupings = (coops["provenance"] == "registre") & (coops["type"] != "territoire_industrie")
+    assert portage["renseignees_registres"] == groupings.sum() - 1  # one CRTE carried by a CC that did not sign
 
 
 def test_single_valued_column_and_tie_order(vocab):

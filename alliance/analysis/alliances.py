@@ -1,6 +1,10 @@
-"""Alliances ville–campagne: a city's documented cooperations read against its real area of
-influence (INSEE aire d'attraction des villes), and the territoires de projet of its couronne
-and fringe with which no cooperation is documented (candidates, never presented as facts)."""
+"""Alliances ville–campagne: a city's partners read against its real area of influence (INSEE
+aire d'attraction des villes), and the territoires de projet of its couronne and fringe with
+which no row of the catalogue joins it (candidates, never presented as facts).
+
+A partner is any EPCI that a row of the catalogue joins with the city: documented cooperations
+first (the seeds, validated contributions), then the groupings of the national registers
+(pôle métropolitain, PETR, Pays, parc, CRTE, Territoire d'industrie); each partner says which."""
 
 from __future__ import annotations
 
@@ -15,17 +19,26 @@ from alliance.data.geodata import GeoData
 
 CITY_TYPES = ("METRO", "MET69", "CU")
 LARGE_AGGLOMERATION = 100_000  # CA of at least this population are offered too
+LARGE_AIRE = 100_000  # and the centre of every aire d'attraction of at least this population
 CANDIDATE_TYPES = ("petr", "pays", "pole_metropolitain")
 POSITIONS = ("pôle", "couronne", "au-delà de l'aire")
+ORIGINS = ("documentée", "registre")  # a partner's strongest tie: a documented cooperation, or a register row only
+PARTNER_COLUMNS = ["siren", "nom", "position", "part_dans_aire", "origine", "documentees", "groupements", "n"]
 
 
-def cities(geo: GeoData) -> pd.DataFrame:
-    """Métropoles, communautés urbaines and large agglomérations, largest first."""
+def cities(geo: GeoData, shares: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Métropoles, communautés urbaines, large agglomérations and — given `shares`
+    (`epci_in_aires`) — the EPCI holding most of the pôle of every aire d'attraction of at
+    least LARGE_AIRE inhabitants; largest first."""
     epci = geo.epci
-    chosen = epci[
-        epci["type"].isin(CITY_TYPES) | ((epci["type"] == "CA") & (epci["population"] >= LARGE_AGGLOMERATION))
-    ]
-    return chosen[["siren", "nom", "type", "population"]].sort_values("population", ascending=False)
+    chosen = epci["type"].isin(CITY_TYPES) | ((epci["type"] == "CA") & (epci["population"] >= LARGE_AGGLOMERATION))
+    if shares is not None:
+        totals = shares.groupby("aav")["population"].sum()
+        large = totals.index[(totals >= LARGE_AIRE) & ~totals.index.isin(["", "000"])]
+        poles = shares[shares["aav"].isin(large) & (shares["partie"] == "pôle")]
+        centres = poles.sort_values("population", ascending=False).drop_duplicates("aav")["siren"]
+        chosen |= epci.index.isin(list(centres))
+    return epci.loc[chosen, ["siren", "nom", "type", "population"]].sort_values("population", ascending=False)
 
 
 def epci_in_aires(geo: GeoData, zonages: Zonages) -> pd.DataFrame:
@@ -49,7 +62,7 @@ class CityAlliances:
     nom: str
     aav: str
     aav_nom: str
-    partners: pd.DataFrame  # siren, nom, position, part_dans_aire, cooperations (names), n
+    partners: pd.DataFrame  # PARTNER_COLUMNS: documentees / groupements are names joined by « ; »
     candidates: pd.DataFrame  # coop_id, nom, type, position (couronne / frange), provenance
     aire: gpd.GeoDataFrame  # the aire's pôle and couronne
 
@@ -67,8 +80,9 @@ def position_of(siren: str, aav: str, shares: pd.DataFrame) -> tuple[str, float]
 def city_alliances(
     siren: str, catalogue: Catalogue, geo: GeoData, shares: pd.DataFrame, aires: gpd.GeoDataFrame
 ) -> CityAlliances:
-    """Partners of the city's documented cooperations placed against its aire, and candidate
-    territoires de projet of its couronne and fringe with no documented cooperation with it."""
+    """Partners of every row joining the city's EPCI with others (documented cooperations first,
+    then register groupings) placed against its aire, and candidate territoires de projet of
+    its couronne and fringe that no row joins with it."""
     mine = shares[shares["siren"] == siren].sort_values("population", ascending=False)
     aav = next((a for a in mine["aav"] if a not in ("", "000")), "")
     aire = aires[aires["aav"] == aav] if aav else aires.iloc[0:0]
@@ -76,34 +90,38 @@ def city_alliances(
     members, coops = catalogue.members, catalogue.cooperations
     city_ref = f"epci:{siren}"
     own = set(members.loc[members["ref"] == city_ref, "coop_id"])
-    documented = [c for c in own if coops.at[c, "provenance"] != "registre"]
+    epci_members = members[members["coop_id"].isin(own) & (members["kind"] == "epci") & (members["ref"] != city_ref)]
+    type_label = catalogue.vocab["type"].label
     rows = []
-    epci_members = members[
-        members["coop_id"].isin(documented) & (members["kind"] == "epci") & (members["ref"] != city_ref)
-    ]
     for partner, group in epci_members.groupby("code"):
         where, share = position_of(partner, aav, shares)
-        names = sorted(set(coops.loc[group["coop_id"].unique(), "nom"]))
+        linked = coops.loc[group["coop_id"].unique()]
+        documented = linked[linked["provenance"] != "registre"]
+        registers = linked[linked["provenance"] == "registre"]
         rows.append(
             {
                 "siren": partner,
                 "nom": geo.epci.at[partner, "nom"],
                 "position": where,
                 "part_dans_aire": share,
-                "cooperations": " ; ".join(names),
-                "n": len(names),
+                "origine": ORIGINS[0] if len(documented) else ORIGINS[1],
+                "documentees": " ; ".join(sorted(documented["nom"])),
+                "groupements": " ; ".join(
+                    sorted(f"{nom} ({type_label(kind)})" for nom, kind in zip(registers["nom"], registers["type"]))
+                ),
+                "n": len(linked),
             }
         )
-    partners = pd.DataFrame(rows, columns=["siren", "nom", "position", "part_dans_aire", "cooperations", "n"])
+    partners = pd.DataFrame(rows, columns=PARTNER_COLUMNS)
     partners = (
-        partners.assign(_o=partners["position"].map(POSITIONS.index))
-        .sort_values(["_o", "n", "nom"], ascending=[True, False, True])
-        .drop(columns="_o")
+        partners.assign(_d=partners["origine"].map(ORIGINS.index), _o=partners["position"].map(POSITIONS.index))
+        .sort_values(["_d", "_o", "n", "nom"], ascending=[True, True, False, True])
+        .drop(columns=["_d", "_o"])
         .reset_index(drop=True)
     )
 
     linked_epci = set(epci_members["code"])
-    linked_coops = set(members.loc[members["coop_id"].isin(documented) & (members["kind"] == "coop"), "code"])
+    linked_coops = set(members.loc[members["coop_id"].isin(own) & (members["kind"] == "coop"), "code"])
     candidates = []
     if len(aire):
         outline = aire.geometry.union_all()

@@ -54,17 +54,22 @@ def _exploded(coops: pd.DataFrame, column: str) -> pd.Series:
     return values
 
 
+def informed(coops: pd.DataFrame, column: str) -> pd.Series:
+    """Whether each cooperation states a value in `column` (a non-empty list, or a non-empty cell)."""
+    return coops[column].map(lambda v: bool(v) if isinstance(v, tuple) else pd.notna(v) and v != "")
+
+
 def distribution(coops: pd.DataFrame, column: str, family: Family) -> pd.DataFrame:
     """Cooperations per value of `column` (a cooperation with three themes counts once in each).
 
-    Columns: cle, libelle, couleur, n, part (share in %), n_texte, part_texte. For a list column
-    (themes, portage…) the share is taken over the documented cooperations (and contributions):
-    the national register rows state no theme, portage or finalité and do not dilute the shares.
+    Columns: cle, libelle, couleur, n, part (share in %), n_texte, part_texte. Shares are taken
+    over the cooperations where `column` is stated (`informed`): a row whose sources state no
+    theme or portage does not dilute them, and the note under the chart gives that number.
     Sorted by decreasing count; values absent from the selection are left out; values unknown to
     the vocabulary are kept under their key (so nothing is silently dropped)."""
-    is_list = column in LIST_COLUMNS and "provenance" in coops
-    total = int((coops["provenance"] != "registre").sum()) if is_list else len(coops)
+    total = int(informed(coops, column).sum()) if len(coops) else 0
     counts = _exploded(coops, column).value_counts() if total else pd.Series(dtype="int64")
+    counts = counts[counts.index != ""]
     rows = [
         {"cle": key, "libelle": family.label(key), "couleur": family.colour(key), "n": int(n)}
         for key, n in counts.items()
@@ -83,10 +88,35 @@ def distribution(coops: pd.DataFrame, column: str, family: Family) -> pd.DataFra
     return out
 
 
+def population(coops: pd.DataFrame, column: str | None = None) -> dict[str, int]:
+    """What a figure rests on: the selection's cooperations by provenance (documentees,
+    registres, contributions) and, for `column`, how many state it (renseignees, of which
+    renseignees_documentees, renseignees_registres, and definition: register rows whose value
+    comes from the instrument's official definition)."""
+    provenance = coops["provenance"] if "provenance" in coops else pd.Series("documentee", index=coops.index)
+    out = {
+        "total": len(coops),
+        "documentees": int((provenance == "documentee").sum()),
+        "registres": int((provenance == "registre").sum()),
+        "contributions": int((provenance == "contribution").sum()),
+    }
+    if column is not None:
+        stated = informed(coops, column)
+        out["renseignees"] = int(stated.sum())
+        out["renseignees_registres"] = int((stated & (provenance == "registre")).sum())
+        out["renseignees_documentees"] = out["renseignees"] - out["renseignees_registres"]
+        origin = f"{column}_origine"
+        out["definition"] = (
+            int((stated & (coops[origin] != "") & coops[origin].str.startswith("définition")).sum())
+            if origin in coops
+            else 0
+        )
+    return out
+
+
 def coverage(coops: pd.DataFrame, column: str) -> tuple[int, int]:
     """(cooperations where `column` is filled in, cooperations) of a selection."""
-    filled = coops[column].map(lambda v: bool(v) if isinstance(v, tuple) else pd.notna(v) and v != "")
-    return int(filled.sum()), len(coops)
+    return int(informed(coops, column).sum()), len(coops)
 
 
 COVERAGE_TYPES = ("petr", "pole_metropolitain", "pays", "crte")

@@ -90,6 +90,14 @@ def epci_in_aires():
     return compute(geodata(), zonages())
 
 
+@st.cache_resource(show_spinner=False)
+def alliance_cities():
+    """The cities offered on Alliances ville–campagne (see `alliances.cities`), computed once."""
+    from alliance.analysis.alliances import cities
+
+    return cities(geodata(), epci_in_aires())
+
+
 @st.cache_resource(show_spinner="Analyse de l'aire d'attraction…", max_entries=64)
 def city_alliances(siren: str):
     from alliance.analysis.alliances import city_alliances as compute
@@ -155,16 +163,19 @@ def slide_chart_svg(scene_id: str, graphique: str, ids: tuple[str, ...], font_si
 
 
 @st.cache_data(show_spinner=False, max_entries=128, hash_funcs=IDS_HASH)
-def statistics_chart(chart_key: str, _catalogue: Catalogue, key: str, ids: tuple[str, ...]) -> tuple[dict, object, str]:
-    """(French Vega-Lite spec, data, note) of a Statistiques chart for a selection: altair
-    builds each spec in ~0.1 s, so a rerun that does not change the selection reuses it."""
+def statistics_chart(
+    chart_key: str, _catalogue: Catalogue, key: str, ids: tuple[str, ...]
+) -> tuple[dict, object, str, str]:
+    """(French Vega-Lite spec, data, note, why it is empty or "") of a Statistiques chart for a
+    selection: altair builds each spec in ~0.1 s, so a rerun that does not change the selection
+    reuses it."""
     import pandas as pd
 
     from alliance.views.charts import french
     from alliance.views.statistics import CHARTS
 
     built = CHARTS[chart_key].build(_catalogue, geodata(), pd.Index(ids))
-    return french(built.chart).to_dict(validate=False), built.data, built.note
+    return french(built.chart).to_dict(validate=False), built.data, built.note, built.empty
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -70,6 +70,8 @@ PROVENANCE_COLUMNS = [
     "membres_jeu",
     "membres_partiels",
     "membres_note",
+    "portage_origine",  # register rows: what the register states that gives the portage
+    "themes_origine",  # register rows: the instrument's official definition that gives the theme
 ]
 MEMBER_ORIGINS = {
     "seed": "le document source, qui les nomme",

@@ -453,7 +453,7 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
     aire = folium.FeatureGroup(name="Aire d'attraction (INSEE 2020)", show=True)
     if len(result.aire):
         aire_layer(result.aire).add_to(aire)
-    partners = folium.FeatureGroup(name="Partenaires des coopérations documentées", show=True)
+    partners = folium.FeatureGroup(name="Partenaires (coopérations documentées et groupements)", show=True)
     shown = result.partners[result.partners["siren"].isin(geo.epci.index)]
     if len(shown):
         layer = gpd.GeoDataFrame(
@@ -461,21 +461,30 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
             geometry="geometry",
             crs="EPSG:4326",
         )
+        # A documented partner is filled; a partner through register groupings only is hatched
+        # lighter with a dashed outline.
+        styles = {}
+        for position, colour in POSITION_COLOURS.items():
+            styles[f"{position}|documentée"] = {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.5}
+            styles[f"{position}|registre"] = {
+                "color": colour,
+                "weight": 1.5,
+                "dashArray": "4 3",
+                "fillColor": colour,
+                "fillOpacity": 0.18,
+            }
         tooltip_layer(
             layer,
-            lambda r: tooltip_html(r.nom, f"{r.position} · {r.cooperations}"),
-            {
-                position: {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
-                for position, colour in POSITION_COLOURS.items()
-            },
-            style_key=lambda r: r.position,
+            lambda r: tooltip_html(r.nom, f"{r.position} · {r.documentees or r.groupements}"),
+            styles,
+            style_key=lambda r: f"{r.position}|{r.origine}",
         ).add_to(partners)
     tooltip_layer(
         geo.epci.loc[[result.siren]],
         lambda r: tooltip_html(r.nom, "la ville"),
         {"color": "#000000", "weight": 3, "fillOpacity": 0},
     ).add_to(partners)
-    candidates = folium.FeatureGroup(name="Territoires de projet sans coopération documentée (pistes)", show=True)
+    candidates = folium.FeatureGroup(name="Territoires de projet sans lien au catalogue (pistes)", show=True)
     if len(result.candidates):
         ids = list(result.candidates["coop_id"])
         layer = gpd.GeoDataFrame(
@@ -485,7 +494,7 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
         )
         tooltip_layer(
             layer,
-            lambda r: tooltip_html(r.nom, f"piste : aucune coopération documentée avec la ville ({r.position})"),
+            lambda r: tooltip_html(r.nom, f"piste : aucune ligne du catalogue ne la relie à la ville ({r.position})"),
             {"color": "#31a354", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0},
         ).add_to(candidates)
     return [aire, candidates, partners]
