@@ -24,7 +24,8 @@ st.title("Profil d'un territoire")
 st.markdown(
     "Que fait **mon territoire** en coopération, avec qui, et comment se compare-t-il à des territoires "
     "semblables ? Cherchez une commune, un EPCI, un PETR / Pays / pôle, un département ou une région "
-    "(accents facultatifs, fautes de frappe tolérées, codes INSEE ou SIREN acceptés)."
+    "(accents facultatifs, fautes de frappe tolérées, codes INSEE ou SIREN acceptés ; les communes homonymes sont "
+    "classées par population, avec leur département)."
 )
 
 url_ref = url_params()[0].get("t")
@@ -65,7 +66,10 @@ st.markdown(
 zones = zonage_lines(profile.ref, geo, cache.zonages())
 if zones:
     st.markdown(" · ".join(f"**{markdown_text(label)}** : {markdown_text(value)}" for label, value in zones.items()))
-    st.caption("Zonages d'études : INSEE, table d'appartenance géographique des communes (2022) ; CRTE : ANCT (2023).")
+    st.caption(
+        ("Zonages de la commune elle-même" if profile.ref.startswith("com:") else "Zonage majoritaire de l'EPCI")
+        + " — INSEE, table d'appartenance géographique des communes (2022) ; CRTE : ANCT (2023)."
+    )
 
 ids = list(profile.cooperations["coop_id"])
 if not ids:
@@ -89,21 +93,39 @@ else:
             "pages/carte.py", label="Ouvrir la carte filtrée sur ce territoire", query_params={"q": profile.nom}
         )
     with right:
+        is_commune = profile.ref.startswith("com:")
         if len(profile.groupings):
             st.markdown(
-                "**Groupements dont il est membre** : " + ", ".join(map(markdown_text, profile.groupings["nom"]))
+                f"**Groupements dont {'elle' if is_commune else 'il'} est membre directement** : "
+                + ", ".join(map(markdown_text, profile.groupings["nom"]))
             )
-        st.markdown(f"**{plural(len(ids), 'coopération')}**, directes ou via un groupement, par type :")
+        if profile.epci_groupings is not None and len(profile.epci_groupings):
+            st.markdown(
+                f"**Groupements et contrats de son EPCI ({markdown_text(profile.identity.get('EPCI', ''))})** : "
+                + ", ".join(map(markdown_text, profile.epci_groupings["nom"]))
+            )
+        st.markdown(
+            f"**{plural(len(ids), 'coopération')}** "
+            + ("(directes, via un groupement ou via son EPCI)" if is_commune else "(directes ou via un groupement)")
+            + ", par type :"
+        )
         coops = profile.cooperations.assign(type_libelle=profile.cooperations["type"].map(vocab["type"].label))
         for type_label, group in coops.sort_values(["type_libelle", "nom"]).groupby("type_libelle", sort=False):
             lines = []
             for row in group.itertuples():
                 themes = ", ".join(vocab["theme"].label(t) for t in row.themes) or "thèmes non précisés"
+                if row.themes and catalogue.cooperations.at[row.coop_id, "themes_origine"]:
+                    themes += ", d'après la définition du programme"
                 how = "" if row.appartenance == "directe" else f" — *{markdown_text(row.appartenance)}*"
                 lines.append(f"- {markdown_text(row.nom)} ({markdown_text(themes)}){how}")
             st.markdown(f"**{markdown_text(type_label)}** ({fmt_int(len(group))})\n" + "\n".join(lines))
         themes = themes_of(catalogue, ids)
-        st.markdown("**Thèmes** : " + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in themes.items()))
+        if len(themes):
+            st.markdown(
+                "**Thèmes** : " + ", ".join(f"{vocab['theme'].label(k)} ({fmt_int(n)})" for k, n in themes.items())
+            )
+        else:
+            st.caption("Aucune de ces coopérations n'a de thème renseigné dans ses sources.")
     st.subheader("Ses partenaires")
     partners = profile.partners.rename(columns={"nom": "Partenaire", "n": "Coopérations partagées"})
     st.dataframe(

@@ -30,6 +30,19 @@ def test_search_brest_shows_profile():
     assert any("Se comparer" in s.value for s in at.subheader)
 
 
+def test_saint_omer_opens_the_pas_de_calais_commune_and_its_own_profile():
+    at = page("pages/territoire.py").run()
+    at.text_input(key="territoire_q").input("Saint-Omer").run()
+    assert not at.exception
+    assert at.query_params["t"] == "com:62765"
+    assert at.selectbox(key="territoire_choix").value == "com:62765"
+    assert at.header[0].value.replace("\\", "") == "Saint-Omer"
+    text = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Pas-de-Calais (62)" in text
+    assert "Groupements et contrats de son EPCI" in text
+    assert "de sa population" not in text and "**Thèmes** : \n" not in text
+
+
 def test_unknown_territory_in_url_and_empty_state(catalogue, geo):
     at = page("pages/territoire.py", {"t": "epci:000000000"}).run()
     assert any("inconnu" in w.value for w in at.warning)

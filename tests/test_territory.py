@@ -40,9 +40,36 @@ def test_search_too_short_or_unknown(search):
     assert search.search("zzzzqqqxxx") == []
 
 
-def test_commune_resolves_to_its_epci(catalogue, geo):
-    profile = build_profile("com:29019", catalogue, geo)
-    assert profile.ref == "epci:242900314" and "Brest" in profile.note
+@pytest.mark.parametrize(
+    "query, first, label",
+    [
+        ("Saint-Omer", "com:62765", "Saint-Omer — Pas-de-Calais (62)"),
+        ("Valence", "com:26362", "Valence — Drôme (26)"),
+        ("Saint-Denis", "com:97411", "Saint-Denis — La Réunion (974)"),
+    ],
+)
+def test_homonyms_are_ranked_by_population_and_named_with_their_departement(search, query, first, label):
+    communes = [m for m in search.search(query, limit=12) if m.ref.startswith("com:")]
+    assert communes[0].ref == first and communes[0].label.startswith(label), communes[:3]
+    assert len({m.label.split(" · ")[0] for m in communes}) == len(communes)  # each says where it is
+
+
+def test_a_commune_profile_is_the_communes_own(catalogue, geo):
+    from alliance.analysis.territory import load_zonages, zonage_lines
+
+    profile = build_profile("com:62765", catalogue, geo)  # Saint-Omer, Pas-de-Calais
+    assert profile.ref == "com:62765" and profile.nom == "Saint-Omer"
+    assert profile.identity["EPCI"].startswith("CA du Pays de Saint-Omer")
+    assert profile.identity["Département"] == "Pas-de-Calais (62)"
+    assert "via son EPCI" in profile.note
+    assert profile.epci_groupings is not None and len(profile.epci_groupings)
+    assert set(profile.cooperations["appartenance"]) <= {"directe"} | {
+        a for a in profile.cooperations["appartenance"] if a.startswith("via ")
+    }
+    assert f"epci:{geo.communes.at['62765', 'siren_epci']}" not in set(profile.partners["ref"])
+    lines = zonage_lines("com:62765", geo, load_zonages())
+    assert "de sa population" not in " ".join(lines.values())  # the commune's own zones, not shares of its EPCI
+    assert lines["Aire d'attraction des villes"].startswith("Saint-Omer (")
 
 
 def test_brest_profile_direct_and_via(catalogue, geo):

@@ -40,10 +40,14 @@ class TerritorySearch:
 
         com = geo.communes
         epci_of = com["siren_epci"].map(geo.epci["nom"]).fillna("sans EPCI")
+        dep_of = com["departement"].map(geo.departements["nom"]).fillna("")
         add(
             [f"com:{c}" for c in com.index],
             [f"{n} {c}" for n, c in zip(com["nom"], com.index)],
-            [f"{n} (commune {c}, {e})" for n, c, e in zip(com["nom"], com.index, epci_of)],
+            [
+                f"{n} — {d} ({dc}) · commune {c}, {e}"
+                for n, d, dc, c, e in zip(com["nom"], dep_of, com["departement"], com.index, epci_of)
+            ],
         )
         ep = geo.epci
         kinds = ep["type"].map(EPCI_TYPE_LABELS)
@@ -70,8 +74,12 @@ class TerritorySearch:
         self.texts = [fold(t) for t in texts]
         self.labels = dict(zip(refs, labels))
         self._codes = {r.split(":", 1)[1]: i for i, r in enumerate(refs) if not r.startswith("coop:")}
-        # Ties are broken towards the bigger territory: groupings, EPCI, then communes.
+        # Ties are broken towards the bigger territory: groupings, EPCI, then communes, and
+        # homonyms by population (Saint-Omer, Pas-de-Calais, before the Calvados village).
         self._rank = {"coop": 0, "reg": 1, "dep": 2, "epci": 3, "com": 4}
+        population = {f"com:{c}": p for c, p in zip(com.index, com["population"])}
+        population |= {f"epci:{s}": p for s, p in zip(ep.index, ep["population"])}
+        self._population = [int(population.get(r, 0)) for r in refs]
 
     def search(self, query: str, limit: int = 10) -> list[Match]:
         q = fold(query.strip())
@@ -85,30 +93,34 @@ class TerritorySearch:
                 scored[i] = max(scored.get(i, 0), 95 + (5 if text.startswith(q) else 0))
         for i in exact_code:
             scored[i] = 101
-        order = sorted(scored, key=lambda i: (-scored[i], self._rank[self.refs[i].split(":")[0]], self.texts[i]))
+        order = sorted(
+            scored,
+            key=lambda i: (-scored[i], self._rank[self.refs[i].split(":")[0]], -self._population[i], self.texts[i]),
+        )
         return [Match(self.refs[i], self.labels[self.refs[i]], float(scored[i])) for i in order[:limit]]
 
 
 @dataclass(frozen=True)
 class Profile:
-    ref: str  # the territory profiled (a commune resolves to its EPCI)
+    ref: str  # the territory profiled
     nom: str
     identity: dict[str, str]
     groupings: pd.DataFrame  # coop_id, nom, type: zone cooperations it belongs to directly
     cooperations: pd.DataFrame  # coop_id, nom, type, themes, how ("directe" or "via <groupement>")
     partners: pd.DataFrame  # ref, nom, kind, n (shared cooperations)
     note: str = ""
+    epci_groupings: pd.DataFrame | None = None  # a commune: the zone cooperations its EPCI belongs to
 
 
-def resolve(ref: str, geo: GeoData) -> tuple[str, str]:
-    """A commune is profiled through its EPCI; returns (ref, note)."""
-    parsed = parse_ref(ref)
-    if parsed.kind == "com":
-        row = geo.communes.loc[parsed.code]
-        if row["siren_epci"]:
-            return f"epci:{row['siren_epci']}", f"La commune {row['nom']} coopère à travers son EPCI."
-        return ref, f"La commune {row['nom']} n'appartient à aucun EPCI."
-    return ref, ""
+def commune_note(code: str, geo: GeoData) -> str:
+    """How a commune takes part in cooperations (through its EPCI, mostly), in French."""
+    row = geo.communes.loc[code]
+    if row["siren_epci"]:
+        return (
+            f"La commune {row['nom']} coopère surtout à travers son EPCI, {geo.epci.at[row['siren_epci'], 'nom']} : "
+            "les groupements et contrats de l'EPCI la couvrent (dits « via son EPCI » ci-dessous)."
+        )
+    return f"La commune {row['nom']} n'appartient à aucun EPCI."
 
 
 def territory_name(ref: str, catalogue: Catalogue, geo: GeoData) -> str:
@@ -133,12 +145,17 @@ def _identity(ref: str, catalogue: Catalogue, geo: GeoData) -> dict[str, str]:
         }
     if kind == "com":
         row = geo.communes.loc[code]
-        return {
+        identity = {
             "Type": "Commune",
             "Code INSEE": code,
             "Population": fmt_int(row["population"]),
-            "Département": geo.departements.at[row["departement"], "nom"],
+            "Département": f"{geo.departements.at[row['departement'], 'nom']} ({row['departement']})",
+            "Région": geo.regions.at[row["region"], "nom"],
         }
+        if row["siren_epci"]:
+            epci = geo.epci.loc[row["siren_epci"]]
+            identity["EPCI"] = f"{epci['nom']} ({EPCI_TYPE_LABELS.get(epci['type'], epci['type'])})"
+        return identity
     if kind == "coop":
         row = catalogue.cooperations.loc[code]
         members = catalogue.members_of(code, direct=True)
@@ -212,16 +229,20 @@ def zonage_lines(ref: str, geo: GeoData, zonages: Zonages) -> dict[str, str]:
         return {}
     if epci in zonages.crte.index:
         crte = zonages.crte.loc[epci]
-        lines["CRTE"] = crte["nom"] + (" (signé avec d'autres EPCI)" if crte["signataires"] == "pluri" else "")
+        label = "CRTE de son EPCI" if kind == "com" else "CRTE"
+        lines[label] = crte["nom"] + (" (signé avec d'autres EPCI)" if crte["signataires"] == "pluri" else "")
     return lines
 
 
 def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataFrame | None = None) -> Profile:
     """Everything the Territoire page shows about `ref` (`places` from the filter index, for
     départements and régions: cooperations that touch them)."""
-    ref, note = resolve(ref, geo)
     coops, members = catalogue.cooperations, catalogue.members
     kind, code = ref.split(":", 1)
+    note = commune_note(code, geo) if kind == "com" else ""
+    own_epci = (
+        f"epci:{geo.communes.at[code, 'siren_epci']}" if kind == "com" and geo.communes.at[code, "siren_epci"] else ""
+    )
     if kind in ("dep", "reg") and places is not None:
         column = "dep" if kind == "dep" else "region"
         ids = sorted(set(places.loc[places[column] == code, "coop_id"]))
@@ -245,7 +266,7 @@ def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataF
     groupings = coops.loc[[c for c in direct_ids if zone[c]], ["id", "nom", "type"]].rename(columns={"id": "coop_id"})
     table = coops.loc[ids, ["id", "nom", "type", "themes"]].rename(columns={"id": "coop_id"}).copy()
     table["appartenance"] = [how.get(c, "") for c in ids]
-    others = members[members["coop_id"].isin(ids) & members["via"].isna() & (members["ref"] != ref)]
+    others = members[members["coop_id"].isin(ids) & members["via"].isna() & ~members["ref"].isin([ref, own_epci])]
     others = others[~others["ref"].isin([f"coop:{g}" for g in groupings["coop_id"]])]
     partners = (
         others.groupby(["ref", "nom", "kind"])["coop_id"]
@@ -255,6 +276,11 @@ def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataF
         .sort_values(["n", "nom"], ascending=[False, True])
         .reset_index(drop=True)
     )
+    epci_groupings = None
+    if own_epci:
+        via_epci = [c for c in ids if str(how.get(c, "")).startswith("via son EPCI") and zone[c]]
+        epci_groupings = coops.loc[via_epci, ["id", "nom", "type"]].rename(columns={"id": "coop_id"})
+        epci_groupings = epci_groupings.reset_index(drop=True)
     return Profile(
         ref=ref,
         nom=territory_name(ref, catalogue, geo),
@@ -263,6 +289,7 @@ def build_profile(ref: str, catalogue: Catalogue, geo: GeoData, places: pd.DataF
         cooperations=table.reset_index(drop=True),
         partners=partners,
         note=note,
+        epci_groupings=epci_groupings,
     )
 
 

@@ -94,9 +94,13 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     ):
         values = row[column]
         if values:
+            # a register row's theme or portage says what in the register (or the programme's
+            # definition) gives it
+            origin = row.get(f"{column}_origine", "")
             st.markdown(
                 f"**{markdown_text(vocab[family].libelle)}** : "
                 + markdown_text(", ".join(vocab[family].label(v) for v in values))
+                + (f" *(d'après {markdown_text(origin)})*" if origin else "")
             )
     table = member_table(catalogue, geo, coop_id)
     table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))

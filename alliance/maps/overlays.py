@@ -96,6 +96,8 @@ def popup_html(catalogue: Catalogue, coop_id: str, members: pd.DataFrame | None 
     if len(members) > MAX_POPUP_MEMBERS:
         names.append(f"… et {len(members) - MAX_POPUP_MEMBERS} autres")
     themes = ", ".join(escape(vocab["theme"].label(t)) for t in row["themes"]) or "non précisés"
+    if row["themes"] and row.get("themes_origine"):
+        themes += " (d'après la définition du programme)"
     year = str(row["annee"]) if pd.notna(row["annee"]) else "non précisée"
     return (
         f"<div style='{MAP_FONT};min-width:220px'><b>{escape(row['nom'])}</b><br>"
