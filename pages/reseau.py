@@ -7,7 +7,7 @@ ensure_navigation()
 import streamlit as st
 
 from alliance.analysis.filters import apply_filters
-from alliance.analysis.network import LEVELS
+from alliance.analysis.network import LEVELS, SOURCES, of_source, registers_share
 from alliance.app import cache
 from alliance.app.sidebar import (
     current_filters,
@@ -19,7 +19,7 @@ from alliance.app.sidebar import (
     url_warnings,
 )
 from alliance.app.widgets import empty_selection, sources_footer
-from alliance.fmt import fmt_dec, fmt_int
+from alliance.fmt import fmt_dec, fmt_int, fmt_pct
 from alliance.maps.component import show_map
 
 geo = cache.geodata()
@@ -32,7 +32,10 @@ st.markdown(
     "groupement : un contrat avec un PETR relie la ville à chaque EPCI du PETR). Chaque coopération à "
     "*n* membres ajoute 1/(*n*−1) à chacun de ses liens : le poids d'un territoire compte ses coopérations, "
     "et un grand groupement ne pèse pas plus que plusieurs coopérations bilatérales. Le réseau suit les "
-    "filtres de la barre latérale et se lit un niveau à la fois."
+    "filtres de la barre latérale et se lit un niveau à la fois, à partir des **coopérations documentées** "
+    "(alliances décrites par cinq documents sources, surtout centrés sur l'Ouest : leur classement reflète ces "
+    "documents, pas toute la France), des **groupements des registres nationaux** (PETR, pôles, Pays, parcs, "
+    "CRTE, Territoires d'industrie, partout en France), ou des deux."
 )
 url_warnings(catalogue, geo, index)  # outside the explorer: its reruns keep them
 sidebar = explorer_sidebar(EXPLORER_KEY)
@@ -59,16 +62,33 @@ def figures(box, n_cooperations: int, graph, ranks) -> None:
 def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
     """The level, the figures, the map of the network (framing the selection, as the Carte's)
     beside its hubs, and its systems."""
-    level = (
-        st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau")
-        or "epci"
-    )
+    controls = st.columns(2)
+    with controls[0]:
+        level = (
+            st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau")
+            or "epci"
+        )
+    with controls[1]:
+        source = (
+            st.segmented_control(
+                "Coopérations prises en compte",
+                list(SOURCES),
+                format_func=SOURCES.get,
+                default="toutes",
+                key="source_reseau",
+            )
+            or "toutes"
+        )
+    ids = tuple(of_source(catalogue.cooperations, ids, source))
     shown = cache.Ids(ids)  # hashed once, for every cache below
     graph, ranks, system_table = cache.network(catalogue, catalogue_key, shown, level)
     figures_box = st.container(horizontal=True, gap="medium")  # one block, filled once the map is out
     if graph.number_of_nodes() == 0:
         figures(figures_box, len(ids), graph, ranks)
-        empty_selection("Aucune coopération ne relie deux territoires de ce niveau avec ces filtres.")
+        empty_selection(
+            f"Aucune coopération ({SOURCES[source].lower()}) ne relie deux territoires de ce niveau avec ces filtres. "
+            "Choisissez « Les deux » ou élargissez les filtres."
+        )
         return
 
     # The view and layers computed before the map is drawn, the map then sent before the figures and
@@ -78,40 +98,80 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
     left, right = st.columns([1.2, 1], gap="medium")
     with left:
         show_map(cache.carte_base_map(), key="carte_reseau", height=560, layers=layers, center=centre, zoom=zoom)
-        st.caption("Cercles : territoires, taille selon leur poids (coopérations). Traits : les liens les plus forts.")
-    figures(figures_box, len(ids), graph, ranks)
-    with right:
-        table = ranks.head(25).assign(
-            poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),
-            inter=lambda d: d["intermediarite"].map(lambda v: fmt_dec(100 * v, 1) + "\u00a0%"),
-            pct=lambda d: d["percentile"].map(lambda v: f"{v}\u00a0e"),
+        st.caption(
+            "Cercles : territoires, taille selon leur poids (plafonnée) ; les 10 premiers sont nommés. "
+            "Traits : les liens les plus forts."
         )
+    figures(figures_box, len(ids), graph, ranks)
+    table = ranks.assign(
+        poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),
+        inter=lambda d: d["intermediarite"].map(lambda v: fmt_dec(100 * v, 1) + "\u00a0%"),
+        pct=lambda d: d["percentile"].map(lambda v: f"{v}\u00a0e"),
+        doc=lambda d: [f"{fmt_int(a)} / {fmt_int(b)}" for a, b in zip(d["documentees"], d["cooperations"])],
+        region_nom=lambda d: d["region"].map(lambda r: geo.regions["nom"].get(r, "") if r else ""),
+        rang_reg=lambda d: d["rang_region"].map(lambda r: fmt_int(r) if r else ""),
+    ).rename(
+        columns={
+            "rang": "Rang",
+            "nom": "Territoire",
+            "degre": "Partenaires",
+            "poids": "Poids",
+            "doc": "Documentées / coopérations",
+            "pct": "Centile",
+            "inter": "Intermédiarité",
+            "systeme": "Système",
+            "region_nom": "Région",
+            "rang_reg": "Rang régional",
+        }
+    )
+    with right:
+        share = registers_share(ranks)
         st.markdown("**Les plus connectés**")
+        st.caption(
+            f"Le poids des 10 premiers vient à {fmt_pct(100 * share)} des groupements des registres et à "
+            f"{fmt_pct(100 * (1 - share))} des coopérations documentées"
+            + (" : ce classement est celui des groupements institutionnels." if share >= 0.5 else ".")
+        )
         st.dataframe(
-            table.rename(
-                columns={
-                    "rang": "Rang",
-                    "nom": "Territoire",
-                    "degre": "Partenaires",
-                    "poids": "Poids",
-                    "pct": "Centile",
-                    "inter": "Intermédiarité",
-                    "systeme": "Système",
-                }
-            )[["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]],
+            table.head(25)[["Rang", "Territoire", "Poids", "Centile", "Intermédiarité"]],
             hide_index=True,
             width="stretch",
-            height=560,
+            height=490,
+            column_config={
+                "Rang": st.column_config.NumberColumn(width="small"),
+                "Territoire": st.column_config.TextColumn(width="medium"),
+                "Poids": st.column_config.TextColumn(width="small"),
+                "Centile": st.column_config.TextColumn(width="small"),
+                "Intermédiarité": st.column_config.TextColumn(width="small"),
+            },
         )
-        st.caption(
-            "Poids : somme des 1/(n−1) de ses liens (≈ nombre de coopérations). Centile : part des territoires "
-            "de poids inférieur ou égal. Intermédiarité : part des plus courts chemins qui passent par lui"
-            + (
-                " (estimée sur un échantillon fixe au-delà de 400 territoires)."
-                if graph.number_of_nodes() > 400
-                else "."
-            )
-        )
+    st.header("Classement complet, national et régional")
+    st.dataframe(
+        table[
+            [
+                "Rang",
+                "Territoire",
+                "Région",
+                "Rang régional",
+                "Poids",
+                "Documentées / coopérations",
+                "Partenaires",
+                "Centile",
+                "Intermédiarité",
+                "Système",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        height=420,
+    )
+    st.caption(
+        "Poids : somme des 1/(n−1) de ses liens (≈ nombre de coopérations). Rang régional : rang parmi les "
+        "territoires de sa région dans ce réseau. Documentées / coopérations : combien de ses coopérations "
+        "viennent des documents sources. Centile : part des territoires de poids inférieur ou égal. "
+        "Intermédiarité : part des plus courts chemins qui passent par lui"
+        + (" (estimée sur un échantillon fixe au-delà de 400 territoires)." if graph.number_of_nodes() > 400 else ".")
+    )
     st.header("Systèmes de coopération (composantes connexes)")
     st.dataframe(
         system_table.rename(

@@ -76,8 +76,34 @@ def test_reseau_follows_filters():
     nodes = int(next(m.value for m in at.metric if m.label == "Territoires (nœuds)").replace("\u00a0", ""))
     assert 0 < nodes < all_nodes
     top = at.dataframe[0].value
-    assert list(top.columns) == ["Rang", "Territoire", "Partenaires", "Poids", "Centile", "Intermédiarité", "Système"]
+    assert list(top.columns) == ["Rang", "Territoire", "Poids", "Centile", "Intermédiarité"]
     assert all("," in v or v.isdigit() for v in top["Poids"])  # French decimals
+    full = at.dataframe[1].value
+    assert {"Région", "Rang régional", "Documentées / coopérations"} <= set(full.columns)
+
+
+def test_reseau_separates_documented_alliances_from_register_groupings():
+    """Nationally, the register groupings drive a ranking that mixes both (the caption says so);
+    documented alone, the West's documented hubs lead; registers alone, Lyon or Lille may; a
+    region with register rows only (Hauts-de-France) ranks within the region and says why the
+    documented network is empty."""
+    at = page("pages/reseau.py").run()
+    assert any("des groupements des registres" in c.value for c in at.caption)
+    by_source = {}
+    for source in ("documentees", "registres"):
+        at.button_group(key="source_reseau").set_value(source).run()
+        assert not at.exception
+        by_source[source] = list(at.dataframe[0].value["Territoire"].head(10))
+    assert "Brest Métropole" in by_source["documentees"] or "Nantes Métropole" in by_source["documentees"]
+    assert by_source["documentees"] != by_source["registres"]
+    at = page("pages/reseau.py", {"region": "32"}).run()
+    assert not at.exception
+    full = at.dataframe[1].value
+    assert set(full["Région"]) <= {"Hauts-de-France", "Grand Est", "Normandie", "Île-de-France"}
+    assert "1" in set(full["Rang régional"])
+    at.button_group(key="source_reseau").set_value("documentees").run()
+    assert not at.exception
+    assert any("Choisissez « Les deux »" in i.value for i in at.info)
 
 
 def test_a_reseau_filter_change_reruns_the_network_not_the_page(catalogue):

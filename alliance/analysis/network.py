@@ -22,8 +22,26 @@ from alliance.fmt import french_key
 
 CommuneEpci: TypeAlias = "Mapping[str, str] | pd.Series"  # commune code -> SIREN of its EPCI
 LEVELS = {"epci": "EPCI", "com": "Communes", "coop": "Groupements et partenaires hors code officiel"}
+# Which rows make the network: documented alliances and institutional groupings are read apart
+# or together (the registers' groupings dominate any ranking they are part of).
+SOURCES = {
+    "toutes": "Les deux",
+    "documentees": "Coopérations documentées",
+    "registres": "Groupements des registres",
+}
 EXACT_BETWEENNESS_MAX_NODES = 400  # above, betweenness is estimated from a fixed sample of sources
 BETWEENNESS_SAMPLE = 200
+
+
+def of_source(coops: pd.DataFrame, ids, source: str) -> list[str]:
+    """The cooperations of `ids` a network `source` (key of SOURCES) is made of: documented rows
+    (seeds and validated contributions), register rows, or both."""
+    ids = list(ids)
+    if source == "toutes" or not ids:
+        return ids
+    from_registers = (coops.loc[ids, "provenance"] == "registre").to_numpy()
+    keep = from_registers if source == "registres" else ~from_registers
+    return [cid for cid, kept in zip(ids, keep) if kept]
 
 
 def _node_members(catalogue: Catalogue, ids, level: str, epci_of_commune: CommuneEpci | None):
@@ -84,11 +102,31 @@ def build_graph(
     return graph
 
 
-def rankings(graph: nx.Graph) -> pd.DataFrame:
+def rankings(
+    graph: nx.Graph,
+    provenance: Mapping[str, str] | pd.Series | None = None,
+    region_of: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Per node: degree (partners), weighted degree (≈ cooperations), betweenness (normalised;
     estimated from a fixed sample above EXACT_BETWEENNESS_MAX_NODES nodes), its rank and
-    percentile, and the component (système) it belongs to."""
-    columns = ["ref", "nom", "kind", "degre", "degre_pondere", "intermediarite", "rang", "percentile", "systeme"]
+    percentile, and the component (système) it belongs to. With `provenance` (coop id ->
+    provenance): how many of its cooperations are documented (the rest come from the registers).
+    With `region_of` (node -> région code): its région and its rank within it."""
+    columns = [
+        "ref",
+        "nom",
+        "kind",
+        "degre",
+        "degre_pondere",
+        "cooperations",
+        "documentees",
+        "intermediarite",
+        "rang",
+        "percentile",
+        "systeme",
+        "region",
+        "rang_region",
+    ]
     if graph.number_of_nodes() == 0:
         return pd.DataFrame(columns=columns)
     if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX_NODES:
@@ -97,18 +135,24 @@ def rankings(graph: nx.Graph) -> pd.DataFrame:
         betweenness = nx.betweenness_centrality(graph, k=BETWEENNESS_SAMPLE, normalized=True, seed=7)
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     component_of = {node: i + 1 for i, comp in enumerate(components) for node in comp}
-    rows = [
-        {
-            "ref": n,
-            "nom": d.get("nom", n),
-            "kind": d.get("kind", ""),
-            "degre": graph.degree(n),
-            "degre_pondere": round(graph.degree(n, weight="weight"), 6),
-            "intermediarite": betweenness[n],
-            "systeme": component_of[n],
-        }
-        for n, d in graph.nodes(data=True)
-    ]
+    provenance = provenance if provenance is not None else {}
+    rows = []
+    for n, d in graph.nodes(data=True):
+        coops = {c for _a, _b, e in graph.edges(n, data=True) for c in e["cooperations"]}
+        rows.append(
+            {
+                "ref": n,
+                "nom": d.get("nom", n),
+                "kind": d.get("kind", ""),
+                "degre": graph.degree(n),
+                "degre_pondere": round(graph.degree(n, weight="weight"), 6),
+                "cooperations": len(coops),
+                "documentees": sum(1 for c in coops if provenance.get(c, "registre") != "registre"),
+                "intermediarite": betweenness[n],
+                "systeme": component_of[n],
+                "region": (region_of or {}).get(n, ""),
+            }
+        )
     table = (
         pd.DataFrame(rows)
         .sort_values(["degre_pondere", "degre", "nom"], ascending=[False, False, True])
@@ -116,7 +160,17 @@ def rankings(graph: nx.Graph) -> pd.DataFrame:
     )
     table["rang"] = table["degre_pondere"].rank(method="min", ascending=False).astype(int)
     table["percentile"] = (100 * table["degre_pondere"].rank(method="max", pct=True)).round().astype(int)
+    table["rang_region"] = table.groupby("region")["degre_pondere"].rank(method="min", ascending=False).astype(int)
+    table.loc[table["region"] == "", "rang_region"] = 0
     return table[columns]
+
+
+def registers_share(ranks: pd.DataFrame, top: int = 10) -> float:
+    """Share (0–1) of the cooperations of the `top` ranked territories that are register rows:
+    what drives the ranking."""
+    head = ranks.head(top)
+    total = int(head["cooperations"].sum())
+    return 1 - int(head["documentees"].sum()) / total if total else 0.0
 
 
 def systems(graph: nx.Graph) -> pd.DataFrame:

@@ -248,7 +248,10 @@ def network(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = 
     # into a Series on every call (20 ms)
     epci_names = dict(zip(geo.epci.index.tolist(), geo.epci["nom"].tolist()))
     graph = build_graph(_catalogue, ids, level, geo.communes["siren_epci"], epci_names)
-    return graph, rankings(graph), systems(graph)
+    regions = {f"epci:{s}": r for s, r in zip(geo.epci.index, geo.epci["region"])} if level == "epci" else {}
+    if level == "com":
+        regions = {f"com:{c}": r for c, r in zip(geo.communes.index, geo.communes["region"])}
+    return graph, rankings(graph, _catalogue.cooperations["provenance"], regions), systems(graph)
 
 
 @st.cache_resource(show_spinner=False)

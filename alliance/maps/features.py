@@ -36,6 +36,9 @@ EXTERNAL_MIN_BYTES = 20_000
 TOOLTIP_CLASS = "alliance-tip"
 MAP_CSS = (
     f"<style>.{TOOLTIP_CLASS}{{font-size:14px;max-width:360px;white-space:normal}}"
+    # names of the leading territories on the network map (Feature.label), never hiding a click
+    ".alliance-label{font:600 13px sans-serif;color:#1f2328;background:rgba(255,255,255,.88);border:0;"
+    "box-shadow:none;padding:0 4px;pointer-events:none}.alliance-label:before{display:none}"
     # layer controls named in words (maps._ReadingAids), not two identical icons
     ".leaflet-control-layers-toggle{background-image:none !important;width:auto !important;"
     "height:auto !important;padding:6px 10px;font:600 14px sans-serif;color:#1f2328;text-decoration:none}"
@@ -94,6 +97,7 @@ class Feature:
     style: str = "defaut"
     weight: float | None = None
     radius: float | None = None  # points only (circle markers)
+    label: str | None = None  # pre-escaped name always shown beside the shape (a few per map)
 
 
 def _script_safe_json(value) -> str:
@@ -138,6 +142,8 @@ def features_json(features: Iterable[Feature]) -> str:
             row["w"] = round(float(feature.weight), 2)
         if feature.radius is not None:
             row["r"] = round(float(feature.radius), 1)
+        if feature.label:
+            row["e"] = feature.label
         rows.append('{"g":' + geometry + "," + _script_safe_json(row)[1:])
     return "[" + ",".join(rows) + "]"
 
@@ -186,6 +192,8 @@ class FeatureLayer(RenderedMacroElement):
                 var p = f.properties;
                 if (p.t) l.bindTooltip(p.t, {sticky: true, className: {{ this.tooltip_class|tojson }}});
                 if (p.p) l.bindPopup(p.p, {maxWidth: {{ this.popup_width|tojson }}});
+                if (p.e) l.bindTooltip(p.e, {permanent: true, direction: "right", offset: [4, 0],
+                                             className: "alliance-label"});
                 {%- if this.highlight %}
                 l.on({mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
                       mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }});

@@ -503,6 +503,8 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
 
 
 MAX_NETWORK_EDGES = 1500  # the strongest links are drawn; the tables rank every node
+NODE_STRENGTH_CAP = 9.0  # a node's circle stops growing beyond this weight (the national map stays legible)
+LABELLED_NODES = 10  # the leading territories are named on the map
 
 
 def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> list[folium.FeatureGroup]:
@@ -533,17 +535,21 @@ def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> l
         FeatureLayer(lines, {"defaut": {"color": "#5b6770", "opacity": 0.55, "fill": False}}).add_to(edges)
     nodes = folium.FeatureGroup(name="Territoires", show=True)
     points = []
+    strengths = dict(graph.degree(weight="weight"))
+    leading = set(sorted(strengths, key=lambda n: (-strengths[n], n))[:LABELLED_NODES])
+    scale = 2.2 if graph.number_of_nodes() <= 300 else 1.4  # smaller circles on a crowded map
     for node, data in graph.nodes(data=True):
         point = anchor(node)
         if point is None:
             continue
-        strength = graph.degree(node, weight="weight")
+        strength = strengths[node]
         points.append(
             Feature(
                 point,
                 tooltip=escape(f"{data.get('nom', node)} · {graph.degree(node)} partenaires"),
                 style=str(min(6, round(strength))),
-                radius=1 + 2.5 * math.sqrt(strength),
+                radius=1.5 + scale * math.sqrt(min(strength, NODE_STRENGTH_CAP)),
+                label=escape(str(data.get("nom", node))) if node in leading else None,
             )
         )
     if points:  # size and opacity grow with the weighted degree
