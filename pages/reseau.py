@@ -130,7 +130,11 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
         st.caption(
             f"Le poids des 10 premiers vient à {fmt_pct(100 * share)} des groupements des registres et à "
             f"{fmt_pct(100 * (1 - share))} des coopérations documentées"
-            + (" : ce classement est celui des groupements institutionnels." if share >= 0.5 else ".")
+            + (
+                " : ce classement est d'abord celui des groupements institutionnels."
+                if share >= 0.5
+                else " : il reflète d'abord les documents sources, centrés sur l'Ouest."
+            )
         )
         st.dataframe(
             table.head(25)[["Rang", "Territoire", "Poids", "Centile", "Intermédiarité"]],

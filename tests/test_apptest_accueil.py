@@ -11,3 +11,11 @@ def test_home_page_renders_figures():
     assert metrics["EPCI à fiscalité propre"] == "1\u00a0255"
     assert metrics["Métropoles"] == "22"
     assert int(metrics["Coopérations au catalogue"].replace("\u00a0", "")) >= 70
+    total, documented, registers = (
+        int(metrics[k].replace("\u00a0", ""))
+        for k in ("Coopérations au catalogue", "dont documentées", "dont registres nationaux")
+    )
+    assert documented + registers == total and documented == 76
+    text = " ".join(m.value for m in at.markdown)
+    assert "De quoi est fait le catalogue" in text and "BANATIC" in text and "ANCT" in text
+    assert "Mon territoire" in " ".join(link.label for link in at.get("page_link"))

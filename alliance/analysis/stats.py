@@ -267,3 +267,22 @@ def member_population(catalogue: Catalogue, geo: GeoData, ids, limit: int = 12) 
         f"{fmt_int(e)} EPCI · {fmt_int(p)} hab." for e, p in zip(out["n_epci"], out["population"], strict=True)
     ]
     return out
+
+
+def catalogue_composition(catalogue: Catalogue) -> pd.DataFrame:
+    """What the catalogue is made of: one row per (provenance, source, type) with its count and
+    the vintages (millesime) of its rows, largest groups first within each source."""
+    coops = catalogue.cooperations
+    table = (
+        coops.groupby(["provenance", "source", "type"])
+        .agg(n=("nom", "size"), millesimes=("millesime", lambda m: " ; ".join(sorted({v for v in m if v}))))
+        .reset_index()
+    )
+    table["type_libelle"] = table["type"].map(catalogue.vocab["type"].label)
+    order = {"documentee": 0, "registre": 1, "contribution": 2}
+    return (
+        table.assign(_o=table["provenance"].map(order).fillna(3))
+        .sort_values(["_o", "source", "n"], ascending=[True, True, False])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
