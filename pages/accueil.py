@@ -70,12 +70,11 @@ lines = [
     "des agences d'urbanisme 2019, ANCT, ANPP, RNCT, article), chacune avec sa citation : les alliances "
     "elles-mêmes (contrats de réciprocité, ententes, conventions…), surtout dans l'Ouest."
 ]
-for source, group in registers.groupby("source", sort=False):
-    publisher = markdown_text(titles.get(source, source).split(" — ")[0])
-    kinds = ", ".join(
-        f"{fmt_int(r.n)} {markdown_text(r.type_libelle)} ({markdown_text(r.millesimes)})" for r in group.itertuples()
-    )
-    lines.append(f"- **{publisher}** : {kinds}.")
+publishers = registers["source"].map(lambda key: titles.get(key, key).split(" — ")[0])
+for publisher, group in registers.groupby(publishers, sort=False):
+    kinds = " · ".join(f"{markdown_text(r.type_libelle)} : {fmt_int(r.n)}" for r in group.itertuples())
+    vintages = dict.fromkeys(part for value in group["millesimes"] for part in value.replace(" ; ", ", ").split(", "))
+    lines.append(f"- **{markdown_text(publisher)}** — {kinds} (millésimes : {markdown_text(', '.join(vintages))}).")
 st.markdown(
     "**De quoi est fait le catalogue**\n\n"
     + "\n".join(lines)

@@ -59,7 +59,13 @@ with left:
     from alliance.maps.overlays import POSITION_COLOURS, territory_view, view_of_bounds
 
     if len(result.aire):
-        centre, zoom = view_of_bounds(result.aire.total_bounds, map_height_px=560, map_width_px=520)
+        # the aire and every partner in view (a documented partner may lie far beyond the aire)
+        shown = geo.epci.loc[[s for s in partners["siren"] if s in geo.epci.index]]
+        west, south, east, north = result.aire.total_bounds
+        if len(shown):
+            pw, ps, pe, pn = shown.total_bounds
+            west, south, east, north = min(west, pw), min(south, ps), max(east, pe), max(north, pn)
+        centre, zoom = view_of_bounds((west, south, east, north), map_height_px=560, map_width_px=520)
     else:
         centre, zoom = territory_view(catalogue, geo, f"epci:{siren}", [])
     show_map(

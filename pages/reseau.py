@@ -62,23 +62,20 @@ def figures(box, n_cooperations: int, graph, ranks) -> None:
 def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
     """The level, the figures, the map of the network (framing the selection, as the Carte's)
     beside its hubs, and its systems."""
-    controls = st.columns(2)
-    with controls[0]:
-        level = (
-            st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau")
-            or "epci"
+    level = (
+        st.segmented_control("Niveau", list(LEVELS), format_func=LEVELS.get, default="epci", key="niveau_reseau")
+        or "epci"
+    )
+    source = (
+        st.segmented_control(
+            "Coopérations prises en compte",
+            list(SOURCES),
+            format_func=SOURCES.get,
+            default="toutes",
+            key="source_reseau",
         )
-    with controls[1]:
-        source = (
-            st.segmented_control(
-                "Coopérations prises en compte",
-                list(SOURCES),
-                format_func=SOURCES.get,
-                default="toutes",
-                key="source_reseau",
-            )
-            or "toutes"
-        )
+        or "toutes"
+    )
     ids = tuple(of_source(catalogue.cooperations, ids, source))
     shown = cache.Ids(ids)  # hashed once, for every cache below
     graph, ranks, system_table = cache.network(catalogue, catalogue_key, shown, level)
@@ -95,7 +92,7 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
     # tables (as the Carte's explorer does): the browser renders the page for each batch it receives.
     centre, zoom = cache.carte_view(catalogue, catalogue_key, shown, regions)
     layers = cache.network_layers(catalogue, catalogue_key, shown, level=level)
-    left, right = st.columns([1.2, 1], gap="medium")
+    left, right = st.columns(2, gap="medium")
     with left:
         show_map(cache.carte_base_map(), key="carte_reseau", height=560, layers=layers, center=centre, zoom=zoom)
         st.caption(
@@ -141,12 +138,12 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
             hide_index=True,
             width="stretch",
             height=490,
-            column_config={
-                "Rang": st.column_config.NumberColumn(width="small"),
-                "Territoire": st.column_config.TextColumn(width="medium"),
-                "Poids": st.column_config.TextColumn(width="small"),
-                "Centile": st.column_config.TextColumn(width="small"),
-                "Intermédiarité": st.column_config.TextColumn(width="small"),
+            column_config={  # the five key columns fit the column at 1 280 px
+                "Rang": st.column_config.NumberColumn(width=42),
+                "Territoire": st.column_config.TextColumn(width=128),
+                "Poids": st.column_config.TextColumn(width=50),
+                "Centile": st.column_config.TextColumn(width=56),
+                "Intermédiarité": st.column_config.TextColumn(width=94),
             },
         )
     st.header("Classement complet, national et régional")

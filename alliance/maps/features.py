@@ -192,8 +192,11 @@ class FeatureLayer(RenderedMacroElement):
                 var p = f.properties;
                 if (p.t) l.bindTooltip(p.t, {sticky: true, className: {{ this.tooltip_class|tojson }}});
                 if (p.p) l.bindPopup(p.p, {maxWidth: {{ this.popup_width|tojson }}});
-                if (p.e) l.bindTooltip(p.e, {permanent: true, direction: "right", offset: [4, 0],
-                                             className: "alliance-label"});
+                if (p.e) {  // Leaflet keeps the sticky tooltip's handlers unless it is unbound first
+                    l.unbindTooltip();
+                    l.bindTooltip(p.e, {permanent: true, direction: "right", offset: [4, 0],
+                                        className: "alliance-label"});
+                }
                 {%- if this.highlight %}
                 l.on({mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
                       mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }});

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from dataclasses import dataclass
 
@@ -504,7 +505,20 @@ def alliance_groups(result, catalogue: Catalogue, geo: GeoData) -> list[folium.F
 
 MAX_NETWORK_EDGES = 1500  # the strongest links are drawn; the tables rank every node
 NODE_STRENGTH_CAP = 9.0  # a node's circle stops growing beyond this weight (the national map stays legible)
-LABELLED_NODES = 10  # the leading territories are named on the map
+LABELLED_NODES = 8  # the leading territories are named on the map (short names)
+_EPCI_PREFIX = re.compile(
+    r"^(?:CA|CC|CU|Communauté (?:d'agglomération|de communes|urbaine))\s+(?:de la |du |des |de l'|de |d')?"
+)
+
+
+def short_name(name: str) -> str:
+    """A territory's name short enough for a label on a national map: « CA de la Région
+    Nazairienne et de l'Estuaire (CARENE) » → « CARENE », « CC du Pays de Landivisiau » →
+    « Pays de Landivisiau »."""
+    acronym = re.search(r"\(([A-ZÉÈ0-9][\w'’ -]{1,15})\)\s*$", name)
+    if acronym:
+        return acronym.group(1)
+    return _EPCI_PREFIX.sub("", name).strip() or name
 
 
 def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> list[folium.FeatureGroup]:
@@ -549,7 +563,7 @@ def network_groups(catalogue: Catalogue, graph, geo: GeoData | None = None) -> l
                 tooltip=escape(f"{data.get('nom', node)} · {graph.degree(node)} partenaires"),
                 style=str(min(6, round(strength))),
                 radius=1.5 + scale * math.sqrt(min(strength, NODE_STRENGTH_CAP)),
-                label=escape(str(data.get("nom", node))) if node in leading else None,
+                label=escape(short_name(str(data.get("nom", node)))) if node in leading else None,
             )
         )
     if points:  # size and opacity grow with the weighted degree

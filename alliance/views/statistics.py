@@ -70,9 +70,12 @@ def _population_note(coops: pd.DataFrame, d: Distribution) -> str:
     if stated == counts["total"]:
         basis = f" Parts calculées sur les {fmt_int(stated)} coopérations sélectionnées ({selection_words(counts)})."
     else:
-        detail = f"{fmt_int(counts['renseignees_documentees'])} documentées ou contribuées, " + (
-            f"{fmt_int(counts['renseignees_registres'])} des registres"
-        )
+        parts = []
+        if counts["renseignees_documentees"]:
+            parts.append(f"{fmt_int(counts['renseignees_documentees'])} documentées ou contribuées")
+        if counts["renseignees_registres"]:
+            parts.append(f"{fmt_int(counts['renseignees_registres'])} des registres")
+        detail = ", ".join(parts)
         if counts["definition"]:
             detail += f", dont {fmt_int(counts['definition'])} d'après la définition officielle de leur programme"
         basis = (
