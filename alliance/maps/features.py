@@ -37,8 +37,8 @@ TOOLTIP_CLASS = "alliance-tip"
 MAP_CSS = (
     f"<style>.{TOOLTIP_CLASS}{{font-size:14px;max-width:360px;white-space:normal}}"
     # names of the leading territories on the network map (Feature.label), never hiding a click
-    ".alliance-label{font:600 13px sans-serif;color:#1f2328;background:rgba(255,255,255,.88);border:0;"
-    "box-shadow:none;padding:0 4px;pointer-events:none}.alliance-label:before{display:none}"
+    ".alliance-label{font:600 13px sans-serif;background:#fffe;border:0;box-shadow:none;padding:0 3px}"
+    ".alliance-label:before{display:none}"
     # layer controls named in words (maps._ReadingAids), not two identical icons
     ".leaflet-control-layers-toggle{background-image:none !important;width:auto !important;"
     "height:auto !important;padding:6px 10px;font:600 14px sans-serif;color:#1f2328;text-decoration:none}"
@@ -192,11 +192,9 @@ class FeatureLayer(RenderedMacroElement):
                 var p = f.properties;
                 if (p.t) l.bindTooltip(p.t, {sticky: true, className: {{ this.tooltip_class|tojson }}});
                 if (p.p) l.bindPopup(p.p, {maxWidth: {{ this.popup_width|tojson }}});
-                if (p.e) {  // Leaflet keeps the sticky tooltip's handlers unless it is unbound first
-                    l.unbindTooltip();
-                    l.bindTooltip(p.e, {permanent: true, direction: "right", offset: [4, 0],
-                                        className: "alliance-label"});
-                }
+                {#- a label replaces the sticky tooltip: Leaflet keeps the first one's handlers unless unbound #}
+                if (p.e) l.unbindTooltip().bindTooltip(p.e, {permanent: 1, direction: "right",
+                    className: "alliance-label"});
                 {%- if this.highlight %}
                 l.on({mouseover: function (e) { e.target.setStyle({{ this.highlight_json }}); },
                       mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }});
