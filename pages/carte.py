@@ -6,9 +6,11 @@ ensure_navigation()
 
 import streamlit as st
 
+from alliance.analysis.details import cooperations_at
 from alliance.analysis.filters import Filters, apply_filters
 from alliance.app import cache, progressive
 from alliance.app.sidebar import (
+    FRAME_KEY,
     SELECTED_KEY,
     current_filters,
     draw_filter_sidebar,
@@ -30,6 +32,8 @@ from alliance.maps.overlays import Selection, cooperation_of_member, label_index
 geo = cache.geodata()
 catalogue, index, catalogue_key = cache.active()
 MAP_KEY = "carte_cooperations"
+UNDER_CLICK_KEY = "sous_le_clic"  # the cooperations under the last point clicked, smallest first
+VIEW_KEY = "vue_carte"  # (what the view was framed for, centre, zoom): the map moves only when it changes
 EXPLORER_KEY = "carte_explorateur"  # the fragment a filter change reruns (app.sidebar)
 # The map goes out first. On the session's first visit the controls wait until the browser
 # reports the map painted (app.progressive).
@@ -88,24 +92,45 @@ def selected_card() -> str | None:
 def map_view(
     shown_ids: cache.Ids, regions: tuple[str, ...], selected: str | None
 ) -> tuple[tuple[float, float], float, DynamicLayers]:
-    """Centre, zoom and layers of the map (cached per selection)."""
-    centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, regions)
+    """Centre, zoom and layers of the map (cached per selection). The map is framed on the
+    selection when the filters change, on a cooperation chosen from a list, a search or a link
+    (not on one clicked on the map), and otherwise left where the user put it."""
     layers = cache.carte_layers(
         catalogue, catalogue_key, shown_ids, selected, context=st.session_state.get("contexte_aires", False)
     )
+    framed_for, centre, zoom = st.session_state.get(VIEW_KEY, (None, None, None))
+    selection_key = (shown_ids.digest(), regions)
+    if st.session_state.pop(FRAME_KEY, framed_for is None) and selected:
+        framed_for = ("fiche", selected, selection_key)
+        centre, zoom = cache.carte_view(catalogue, catalogue_key, cache.Ids((selected,)))
+    elif framed_for is None or framed_for[-1] != selection_key:
+        framed_for = ("filtres", selection_key)
+        centre, zoom = cache.carte_view(catalogue, catalogue_key, shown_ids, regions)
+    st.session_state[VIEW_KEY] = (framed_for, centre, zoom)
     return centre, zoom, layers
 
 
 def open_clicked_card(ids: list[str]) -> None:
-    """A click on the map (the component's value, there from the run's start) opens its card."""
-    value = st.session_state.get(map_widget_key(cache.carte_base_map(), MAP_KEY))
-    clicked = ((value or {}).get("last_object_clicked_tooltip") or "").strip()
-    if clicked and clicked != st.session_state.get("dernier_clic"):
-        st.session_state["dernier_clic"] = clicked
-        coop = label_index(catalogue).get(clicked) or cooperation_of_member(catalogue, geo, ids, clicked)
-        if coop and coop != st.session_state.get(SELECTED_KEY):
-            select_cooperation(coop)
-            st.rerun()
+    """A click on the map (the component's value, there from the run's start) opens its card and
+    lists every cooperation under the point, smallest perimeter first (overlapping perimeters:
+    the one drawn on top is not the only one that can be reached)."""
+    value = st.session_state.get(map_widget_key(cache.carte_base_map(), MAP_KEY)) or {}
+    clicked = (value.get("last_object_clicked_tooltip") or "").strip()
+    point = value.get("last_clicked") or {}
+    token = (clicked, point.get("lat"), point.get("lng"))
+    if not (clicked or point) or token == st.session_state.get("dernier_clic"):
+        return
+    st.session_state["dernier_clic"] = token
+    under = cooperations_at(catalogue, ids, point["lng"], point["lat"]) if point.get("lat") is not None else []
+    st.session_state[UNDER_CLICK_KEY] = under if len(under) > 1 or (under and not clicked) else []
+    coop = (
+        (label_index(catalogue).get(clicked) or cooperation_of_member(catalogue, geo, ids, clicked))
+        if clicked
+        else None
+    )
+    if coop and coop != st.session_state.get(SELECTED_KEY):
+        select_cooperation(coop, frame=False)
+        st.rerun()
 
 
 def explorer() -> None:
@@ -133,7 +158,7 @@ def explorer() -> None:
             cache.carte_base_map(),
             key=MAP_KEY,
             height=640,
-            returned_objects=["last_object_clicked_tooltip"],
+            returned_objects=["last_object_clicked_tooltip", "last_clicked"],
             layers=layers,
             center=centre,
             zoom=zoom,
@@ -187,8 +212,29 @@ def share_link(selected: str | None) -> None:
     st.code(share_url("carte", view_params(current_filters())), language=None, wrap_lines=True)
 
 
+def under_click(selected: str | None) -> None:
+    """The cooperations under the last point clicked (when several overlap), to open any of them."""
+    under = [c for c in st.session_state.get(UNDER_CLICK_KEY, []) if c in catalogue.cooperations.index]
+    if not under:
+        return
+    types = catalogue.vocab["type"]
+    st.session_state["choix_sous_clic"] = selected if selected in under else None
+    st.radio(
+        f"À cet endroit : {plural(len(under), 'coopération')}, du plus petit périmètre au plus grand",
+        under,
+        key="choix_sous_clic",
+        index=None,
+        format_func=lambda c: (
+            f"{catalogue.cooperations.at[c, 'nom']} — {types.label(catalogue.cooperations.at[c, 'type'])}"
+        ),
+        on_change=lambda: select_cooperation(st.session_state["choix_sous_clic"]),
+    )
+
+
 def card_column(ids: list[str], selected: str | None, outside: bool) -> None:
-    """Beside the map, under the link to share: the card list and the selected card."""
+    """Beside the map, under the link to share: the cooperations under the last click, the card
+    list and the selected card."""
+    under_click(selected)
     st.session_state["choix_coop"] = None if outside else selected
     st.selectbox(
         f"Fiche ({plural(len(ids), 'coopération')})",

@@ -198,3 +198,29 @@ def test_communes_epci_as_the_geodata_series_or_a_dict_give_the_same_network(cat
     assert edges(by_series) == edges(by_dict)
     assert any(r.startswith("epci:") for r in by_series) and len(edges(by_series)) > 100
     assert len(build_graph(catalogue, catalogue.cooperations.index, "epci", None)) < len(by_series)
+
+
+def test_every_cooperation_under_a_point_smallest_first(catalogue, geo):
+    """At Saint-Pol-sur-Ternoise the CRTE de l'Arrageois is drawn over the PETR Ternois-7
+    vallées: both are under the point, the smaller perimeter first."""
+    from alliance.analysis.details import cooperations_at
+
+    town = geo.communes.loc["62767"]
+    hits = cooperations_at(catalogue, catalogue.cooperations.index, town["lon"], town["lat"])
+    assert hits[:2] == ["petr-200075679", "crte-32-62-1"], hits
+    assert cooperations_at(catalogue, ["crte-32-62-1"], town["lon"], town["lat"]) == ["crte-32-62-1"]
+    assert cooperations_at(catalogue, catalogue.cooperations.index, -30.0, 10.0) == []  # the ocean
+
+
+def test_a_commune_finds_the_cooperations_of_its_epci_and_says_how(catalogue, geo):
+    from alliance.analysis.details import how_it_takes_part
+    from alliance.analysis.filters import Filters, apply_filters
+
+    index = build_filter_index(catalogue, geo)
+    found = set(apply_filters(catalogue, index, Filters(texte="Saint-Pol-sur-Ternoise")))
+    assert {"petr-200075679", "crte-32-62-1"} <= found
+    assert how_it_takes_part(catalogue, geo, "petr-200075679", "com:62767") == "via son EPCI, CC du Ternois"
+    assert how_it_takes_part(catalogue, geo, "cr-brest-cob", "epci:242900314") == "membre direct"
+    assert how_it_takes_part(catalogue, geo, "cr-brest-cob", "dep:29") == "sur son territoire"
+    assert how_it_takes_part(catalogue, geo, "cr-brest-cob", "com:62767") is None
+    assert len(apply_filters(catalogue, index, Filters(texte="Pas-de-Calais"))) > 5  # a département's name

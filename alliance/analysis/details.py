@@ -1,8 +1,10 @@
-"""What the detail card of a cooperation shows: members with their population, related ones."""
+"""What the detail card of a cooperation shows: members with their population, related ones,
+how a searched territory takes part, and which cooperations lie under a point of the map."""
 
 from __future__ import annotations
 
 import pandas as pd
+import shapely
 
 from alliance.data.catalogue import REF_KINDS, Catalogue
 from alliance.data.geodata import EPCI_TYPE_LABELS, GeoData
@@ -45,3 +47,40 @@ def related_cooperations(catalogue: Catalogue, coop_id: str) -> pd.DataFrame:
         .drop(columns="_registre")
         .reset_index(drop=True)
     )
+
+
+def cooperations_at(catalogue: Catalogue, ids, lon: float, lat: float) -> list[str]:
+    """The cooperations among `ids` whose perimeter (the union of their members' shapes) holds
+    the point, smallest perimeter first: where perimeters overlap, every one of them."""
+    shapes = catalogue.shapes
+    point = shapely.Point(lon, lat)
+    positions = shapes.sindex.query(point, predicate="intersects")
+    shown = set(ids)
+    hits = [(shapes.index[p], shapes.array[p]) for p in positions if shapes.index[p] in shown]
+    return [cid for cid, _geom in sorted(hits, key=lambda hit: (shapely.area(hit[1]), hit[0]))]
+
+
+def how_it_takes_part(catalogue: Catalogue, geo: GeoData, coop_id: str, ref: str) -> str | None:
+    """How the territory `ref` (commune, EPCI, département) takes part in a cooperation, in French:
+    « membre direct », « via <groupement> », « via son EPCI, <nom> », « sur son territoire »;
+    None when it does not."""
+    members = catalogue.members[catalogue.members["coop_id"] == coop_id]
+    kind, _, code = ref.partition(":")
+    mine = members[members["ref"] == ref]
+    if len(mine):
+        via = mine["via"].dropna()
+        return "membre direct" if len(via) < len(mine) else f"via {catalogue.cooperations.at[via.iloc[0], 'nom']}"
+    if kind == "com" and code in geo.communes.index and geo.communes.at[code, "siren_epci"]:
+        epci = geo.communes.at[code, "siren_epci"]
+        through = members[members["ref"] == f"epci:{epci}"]
+        if len(through):
+            how = f"via son EPCI, {geo.epci.at[epci, 'nom']}"
+            via = through["via"].dropna()
+            if len(via) == len(through):
+                how += f", membre de {catalogue.cooperations.at[via.iloc[0], 'nom']}"
+            return how
+    if kind == "dep":
+        touched = {d for m in members.itertuples() for d in geo.departements_of(m.kind, m.code) or ()}
+        if code in touched:
+            return "sur son territoire"
+    return None

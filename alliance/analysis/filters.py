@@ -126,6 +126,17 @@ def build_filter_index(catalogue: Catalogue, geo: GeoData) -> FilterIndex:
     names: dict[str, list[str]] = {}
     for cid, nom in zip(members["coop_id"].tolist(), members["nom"].astype(str).tolist()):
         names.setdefault(cid, []).append(nom)
+    # A cooperation is also found by the communes of its member EPCI and by the départements it
+    # touches: « Saint-Pol-sur-Ternoise » finds what its EPCI takes part in.
+    communes_of = geo.communes.groupby("siren_epci")["nom"].agg(" ".join)
+    epci = members[members["kind"] == "epci"]
+    for cid, code in zip(epci["coop_id"].tolist(), epci["code"].tolist()):
+        if code in communes_of.index:
+            names[cid].append(communes_of[code])
+    dep_names = geo.departements["nom"]
+    for cid, dep in zip(places["coop_id"].tolist(), places["dep"].tolist()):
+        if dep in dep_names.index:
+            names.setdefault(cid, []).append(dep_names[dep])
     coops = catalogue.cooperations
     text = pd.Series(
         [

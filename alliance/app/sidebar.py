@@ -326,11 +326,17 @@ def _filter_widget(
     )
 
 
-def select_cooperation(coop_id: str | None) -> None:
+FRAME_KEY = "cadrer_fiche"  # set: the next run of the Carte frames the selected cooperation
+
+
+def select_cooperation(coop_id: str | None, frame: bool = True) -> None:
     """Select (or clear) the card; the URL follows at once (the whole view: after a filter change
-    Streamlit's query parameters may not hold the filters yet, see `sync_url`)."""
+    Streamlit's query parameters may not hold the filters yet, see `sync_url`). A cooperation
+    chosen from a list, a search or a link is framed on the map (`frame`); one clicked on the map
+    is not (the map stays where the user put it)."""
     if coop_id:
         st.session_state[SELECTED_KEY] = coop_id
+        st.session_state[FRAME_KEY] = frame
     else:
         st.session_state.pop(SELECTED_KEY, None)
     set_query_params(view_params(current_filters()))

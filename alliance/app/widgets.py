@@ -61,6 +61,24 @@ def member_origin(row) -> str:
     return f"Membres : d'après {origin}."
 
 
+def searched_territory(catalogue, geo, coop_id: str) -> None:
+    """When the search names a commune, an EPCI or a département: how it takes part in this
+    cooperation (directly, via a grouping, via its EPCI), under the card's title."""
+    from alliance.analysis.details import how_it_takes_part
+    from alliance.app import cache
+    from alliance.app.sidebar import current_filters
+
+    text = current_filters().texte.strip()
+    if len(text) < 2:
+        return
+    matches = cache.territory_search().search(text, limit=1)
+    if not matches or matches[0].score < 100 or not matches[0].ref.startswith(("com:", "epci:", "dep:")):
+        return
+    how = how_it_takes_part(catalogue, geo, coop_id, matches[0].ref)
+    if how:
+        st.caption(markdown_text(f"{matches[0].label.split(' · ')[0]} (recherche) : {how}."))
+
+
 def cooperation_card(catalogue, geo, coop_id: str) -> None:
     """The card of one cooperation: every field in French, members, source and related ones."""
     import pandas as pd
@@ -76,6 +94,7 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     # address follows through the page's view marker, app.sidebar.sync_url)
     st.html(f"<span class='fiche-cooperation' data-fiche='{html.escape(coop_id, quote=True)}'></span>")
     st.subheader(markdown_text(row["nom"]), anchor=False)
+    searched_territory(catalogue, geo, coop_id)
     year = f" · créée en {int(row['annee'])}" if pd.notna(row["annee"]) else ""
     st.markdown(
         f"**{markdown_text(vocab['type'].label(row['type']))}** · {markdown_text(vocab['statut'].label(row['statut']))}"

@@ -332,6 +332,14 @@ def cooperation_groups(
             },
             highlight={"weight": 4, "fillOpacity": 0.4},
         ).add_to(zone_group)
+    if selected is not None and selected in tables.shapes:
+        # the chosen cooperation, whatever its type or layer, outlined above the perimeters
+        # (not clickable: a click reaches the shapes under it)
+        FeatureLayer(
+            [Feature(tables.shapes[selected], tooltip=None)],
+            {"defaut": {"color": "#1f2328", "weight": 4, "opacity": 0.95, "fill": False}},
+            interactive=False,
+        ).add_to(zone_group)
     groups.append(zone_group)
 
     link_group = folium.FeatureGroup(name="Liens de coopération", show=True)
