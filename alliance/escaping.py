@@ -47,3 +47,14 @@ def markdown_text(value: object) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# Control characters other than tab and line breaks: XLSX cannot hold them (openpyxl refuses the
+# whole workbook) and no screen shows them. Imports refuse them; exports drop any that a stored
+# row still holds.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(cell: object) -> object:
+    """A text cell without control characters (other cells as they are)."""
+    return CONTROL_CHARACTERS.sub("", cell) if isinstance(cell, str) else cell

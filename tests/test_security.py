@@ -389,3 +389,38 @@ def test_write_callbacks_refuse_a_visitor(monkeypatch, tmp_path):
     assert not at.exception
     assert store.contributions("validee").empty
     assert any("réservée aux éditeurs" in e.value for e in at.error)
+
+
+# --- control characters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x0b", "\x1f", "\x08", "\x7f"])
+def test_a_control_character_is_refused_at_import_naming_row_and_column(char):
+    from alliance.contributions.importer import read_upload
+
+    rows = [contribution("propre", "Coopération propre"), contribution("sale", f"Coopération{char}cachée")]
+    result = read_upload("c.csv", csv_of(rows))
+    assert result.rows is None
+    message = str(result.problems[0])
+    assert "ligne 2, colonne « nom »" in message and f"U+{ord(char):04X}" in message, message
+
+
+def test_every_export_survives_a_control_character_already_stored(geo, vocab):
+    """A row stored before the import refused them (a database restored from elsewhere): XLSX,
+    both CSV and GeoJSON exports still work, without the character."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from alliance.exports.selection import catalogue_csv, catalogue_geojson, selection_excel_csv, selection_xlsx
+
+    stored = pd.DataFrame([contribution("esc", "Nom\x1bcaché\x0b")], columns=COLUMNS).assign(provenance="contribution")
+    base = build_catalogue(read_catalogue_csv(DATA_DIR / "cooperations.csv"), vocab, geo)
+    catalogue = build_catalogue(stored, vocab, geo, fichier="contributions", base=base)
+    book = load_workbook(io.BytesIO(selection_xlsx(catalogue, ["esc"])))
+    assert "Nomcaché" in [c for row in book["Coopérations"].values for c in row]
+    for data in (selection_excel_csv(catalogue, ["esc"]), catalogue_csv(catalogue, ["esc"])):
+        text = data.decode("utf-8-sig")
+        assert "Nomcaché" in text and "\x1b" not in text
+    assert json.loads(catalogue_geojson(catalogue, ["esc"]))["features"]
+

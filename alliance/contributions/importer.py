@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from alliance.data.catalogue import COLUMNS, Catalogue, Problem, TerritoryIndex, validate
+from alliance.escaping import CONTROL_CHARACTERS
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -176,6 +177,14 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
 
 def _check_cells(df: pd.DataFrame) -> None:
     for column in df.columns:
+        bad = df[column].str.contains(CONTROL_CHARACTERS, na=False)
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            char = CONTROL_CHARACTERS.search(df[column].iloc[row]).group()  # type: ignore[union-attr]
+            raise ValueError(
+                f"ligne {row + 1}, colonne « {column} » : caractère de contrôle interdit (U+{ord(char):04X}), "
+                "invisible à l'écran ; retirez-le du fichier"
+            )
         lengths = df[column].str.len()
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
             row = int(lengths.to_numpy().argmax()) + 1

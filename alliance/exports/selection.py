@@ -12,12 +12,14 @@ import pandas as pd
 import shapely
 
 from alliance.data.catalogue import COLUMNS, LIST_COLUMNS, PROVENANCE_COLUMNS, Catalogue
+from alliance.escaping import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: object) -> object:
-    """Prefix text cells that a spreadsheet would run as a formula."""
+    """Prefix text cells that a spreadsheet would run as a formula; drop control characters."""
+    cell = printable(cell)
     if isinstance(cell, str) and cell.startswith(_FORMULA_START):
         return "'" + cell
     return cell
@@ -141,7 +143,7 @@ def selection_xlsx(catalogue: Catalogue, ids, title: str = "Coopérations sélec
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.itertuples(index=False):
-        sheet.append([str(v) for v in row])  # text cells: never read back as formulas or dates
+        sheet.append([printable(str(v)) for v in row])  # text cells: never read back as formulas or dates
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = sheet.dimensions
     for column, header in zip(sheet.columns, table.columns):
