@@ -423,4 +423,3 @@ def test_every_export_survives_a_control_character_already_stored(geo, vocab):
         text = data.decode("utf-8-sig")
         assert "Nomcaché" in text and "\x1b" not in text
     assert json.loads(catalogue_geojson(catalogue, ["esc"]))["features"]
-
