@@ -133,7 +133,9 @@ title_col.title(markdown_text(scene.titre), anchor=False)
 prev_col.button("◀ Précédente", on_click=go, args=(-1,), key="scene_prev", width="stretch")
 count_col.markdown(f"<div class='scene-counter'>{position + 1} / {len(scenes)}</div>", unsafe_allow_html=True)
 next_col.button("Suivante ▶", on_click=go, args=(1,), key="scene_next", width="stretch")
-st.markdown(f"<div class='scene-message'>{html.escape(scene.message)}</div>", unsafe_allow_html=True)
+# st.html, not Markdown: a blank line in an uploaded message would end an HTML block and let the
+# rest be read as Markdown (images, LaTeX, :red[…]); here it stays plain text.
+st.html(f"<div class='scene-message'>{html.escape(scene.message)}</div>")
 
 map_col, chart_col = st.columns([1.45, 1], gap="medium")
 with map_col:

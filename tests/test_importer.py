@@ -251,3 +251,14 @@ def test_chunked_check_reports_progress_and_global_row_numbers(catalogue, geo):
     assert "x.csv, ligne 10, colonne « type » : type inconnu « alliance »" in messages
     assert "x.csv, ligne 12, colonne « id » : identifiant « c1 » en double (déjà ligne 2)" in messages
     assert seen[-1] == 1.0 and len(seen) == 3
+
+
+def test_a_csv_header_of_100_000_columns_is_refused_before_the_file_is_read():
+    from alliance.contributions.importer import MAX_XLSX_COLUMNS, read_upload
+
+    header = ",".join(f"c{i}" for i in range(100_000)).encode()
+    result = read_upload("large.csv", header + b"\n" + b"1," * 10 + b"\n")
+    assert result.rows is None
+    from alliance.fmt import fmt_int
+
+    assert f"trop de colonnes ({fmt_int(100_000)}, {MAX_XLSX_COLUMNS} au plus)" in str(result.problems[0])

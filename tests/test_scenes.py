@@ -132,3 +132,37 @@ def test_exported_map_reads_alone(catalogue, geo, vocab):
     assert STILL_CSS not in html  # the interactive file keeps its controls
     still = standalone_html(scene_map(scene, catalogue, geo, ids), sheet, still=True)
     assert ".leaflet-control-zoom,.leaflet-control-layers" in still and sheet.date in still
+
+
+def test_a_huge_integer_and_thousands_of_unknown_keys_get_a_short_french_refusal(catalogue, geo):
+    with pytest.raises(SceneError) as huge:
+        parse("scenes:\n  - id: a\n    titre: T\n    zoom: " + "9" * 5000 + "\n", catalogue, geo)
+    assert huge.value.problems == ["Fichier de scènes illisible (nombre trop long)."]
+    from alliance.fmt import fmt_int
+
+    keys = ", ".join(f"c{i}: 1" for i in range(20_000))
+    with pytest.raises(SceneError) as many:
+        parse("scenes: [{id: a, titre: T, " + keys + "}]\n", catalogue, geo)
+    problems = many.value.problems
+    assert len(problems) == 31 and problems[-1] == f"… et {fmt_int(19_970)} autres problèmes."
+    assert len("\n".join(problems)) < 3000
+
+
+def test_a_scene_message_stays_plain_text_on_the_slide(catalogue, geo, vocab):
+    """A blank line, an image, LaTeX or a colour directive in an uploaded message: shown as typed."""
+    from streamlit.testing.v1 import AppTest
+
+    from alliance.paths import ROOT
+
+    message = "Première ligne.\n\n![image](http://127.0.0.1:9/message) $x^2$ :red[rouge] **gras**"
+    body = "scenes:\n  - id: a\n    titre: Essai\n    message: |\n" + "".join(
+        f"      {line}\n" for line in message.splitlines()
+    )
+    scenes = parse(body, catalogue, geo)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["scenes_chargees"] = scenes
+    at.switch_page("pages/presentation.py").run()
+    assert not at.exception
+    shown = [h.proto.body for h in at.get("html") if "scene-message" in h.proto.body]
+    assert len(shown) == 1 and "![image](http://127.0.0.1:9/message) $x^2$ :red[rouge] **gras**" in shown[0]
+    assert not any("127.0.0.1:9" in m.value for m in at.markdown)

@@ -10,6 +10,7 @@ from alliance.analysis.filters import URL_KEYS, Filters, from_query, to_query
 from alliance.analysis.stats import DISTRIBUTIONS
 from alliance.data.geodata import GeoData
 from alliance.data.vocab import Vocabularies
+from alliance.fmt import fmt_int
 from alliance.paths import DATA_DIR
 
 LAYERS = {
@@ -81,6 +82,9 @@ class Scene:
     raw_filters: dict = field(default_factory=dict)
 
 
+MAX_PROBLEMS = 30  # a file with 20 000 unknown keys gets a readable message, not 769 000 characters
+
+
 def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str]) -> list[Scene]:
     """Parse and validate a scenes YAML text; raise SceneError listing every problem.
     Bounded: size checked before parsing, no YAML alias, at most MAX_SCENES scenes."""
@@ -102,6 +106,8 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
         raise SceneError([f"Fichier de scènes illisible ({reason})."]) from None
     except RecursionError:
         raise SceneError(["Fichier de scènes illisible (imbrication trop profonde)."]) from None
+    except ValueError:  # an integer of more than 4 300 digits (Python's limit)
+        raise SceneError(["Fichier de scènes illisible (nombre trop long)."]) from None
     items = data.get("scenes") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise SceneError(["Le fichier doit contenir une liste « scenes » non vide."])
@@ -171,6 +177,11 @@ def parse_scenes(text: str, vocab: Vocabularies, geo: GeoData, coop_ids: set[str
             )
         )
     if problems:
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = problems[:MAX_PROBLEMS] + [
+                f"… et {fmt_int(more)} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''}."
+            ]
         raise SceneError(problems)
     return scenes
 
