@@ -24,7 +24,7 @@ st.markdown(
     "**services de l'État** qui veulent voir qui coopère avec qui, et le montrer en réunion ou en colloque."
 )
 
-st.subheader("Par où commencer ?", anchor=False)
+st.header("Par où commencer ?", anchor=False)
 ways = st.columns(3, border=True)
 for column, (page, label, text) in zip(
     ways,

@@ -111,6 +111,8 @@ class FilterIndex:
     places: pd.DataFrame  # coop_id, region, dep (one row per pair)
     search_text: pd.Series  # coop_id -> folded names of the cooperation and its members
     years: tuple[int, int] | None = field(default=None)
+    # coop_id -> "|name|name|…|": folded names of the communes of its EPCI and of its départements
+    place_names: pd.Series | None = field(default=None)
 
 
 def build_filter_index(catalogue: Catalogue, geo: GeoData) -> FilterIndex:
@@ -126,17 +128,19 @@ def build_filter_index(catalogue: Catalogue, geo: GeoData) -> FilterIndex:
     names: dict[str, list[str]] = {}
     for cid, nom in zip(members["coop_id"].tolist(), members["nom"].astype(str).tolist()):
         names.setdefault(cid, []).append(nom)
-    # A cooperation is also found by the communes of its member EPCI and by the départements it
-    # touches: « Saint-Pol-sur-Ternoise » finds what its EPCI takes part in.
-    communes_of = geo.communes.groupby("siren_epci")["nom"].agg(" ".join)
+    # A cooperation is also found by the full name of a commune of its member EPCI or of a
+    # département it touches: « Saint-Pol-sur-Ternoise » finds what its EPCI takes part in (a
+    # whole name only: « Brest » must not bring the cooperations of Brestot's EPCI).
+    communes_of = geo.communes.groupby("siren_epci")["nom"].agg(lambda n: "|".join(map(fold, n)))
+    place_names: dict[str, list[str]] = {}
     epci = members[members["kind"] == "epci"]
     for cid, code in zip(epci["coop_id"].tolist(), epci["code"].tolist()):
         if code in communes_of.index:
-            names[cid].append(communes_of[code])
-    dep_names = geo.departements["nom"]
+            place_names.setdefault(cid, []).append(communes_of[code])
+    dep_names = geo.departements["nom"].map(fold)
     for cid, dep in zip(places["coop_id"].tolist(), places["dep"].tolist()):
         if dep in dep_names.index:
-            names.setdefault(cid, []).append(dep_names[dep])
+            place_names.setdefault(cid, []).append(dep_names[dep])
     coops = catalogue.cooperations
     text = pd.Series(
         [
@@ -145,9 +149,12 @@ def build_filter_index(catalogue: Catalogue, geo: GeoData) -> FilterIndex:
         ],
         index=coops.index,
     )
+    whole_names = pd.Series(
+        ["|" + "|".join(place_names.get(cid, ())) + "|" for cid in coops.index.tolist()], index=coops.index
+    )
     years = catalogue.cooperations["annee"].dropna()
     span = (int(years.min()), int(years.max())) if len(years) else None
-    return FilterIndex(places=places, search_text=text, years=span)
+    return FilterIndex(places=places, search_text=text, years=span, place_names=whole_names)
 
 
 def apply_filters(catalogue: Catalogue, index: FilterIndex, filters: Filters) -> pd.Index:
@@ -170,9 +177,14 @@ def apply_filters(catalogue: Catalogue, index: FilterIndex, filters: Filters) ->
             hi = filters.annee_max if filters.annee_max is not None else 10**6
             keep &= years.notna() & (years.fillna(0) >= lo) & (years.fillna(0) <= hi)
         elif f.kind == "text" and fold(filters.texte.strip()):
-            words = fold(filters.texte.strip()).split()
+            query = fold(filters.texte.strip())
+            words = query.split()
             texts = index.search_text.tolist()
-            keep &= np.fromiter((all(word in text for word in words) for text in texts), bool, len(texts))
+            found = np.fromiter((all(word in text for word in words) for text in texts), bool, len(texts))
+            if index.place_names is not None:
+                whole = f"|{query}|"
+                found |= np.fromiter((whole in names for names in index.place_names.tolist()), bool, len(texts))
+            keep &= found
     return coops.index[keep.to_numpy()]
 
 

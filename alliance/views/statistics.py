@@ -68,7 +68,10 @@ def _population_note(coops: pd.DataFrame, d: Distribution) -> str:
     stated = counts["renseignees"]
     what = d.title.lower()
     if stated == counts["total"]:
-        basis = f" Parts calculées sur les {fmt_int(stated)} coopérations sélectionnées ({selection_words(counts)})."
+        detail = selection_words(counts).partition(" : ")[2]
+        basis = f" Parts calculées sur les {fmt_int(stated)} coopérations de la sélection" + (
+            f" ({detail})." if detail else "."
+        )
     else:
         parts = []
         if counts["renseignees_documentees"]:
