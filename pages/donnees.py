@@ -166,9 +166,19 @@ if outcome:
 st.header("Contributions enregistrées")
 try:
     stored = store().contributions()
+except StoreError as exc:  # the SQLite file deleted under the app: its French reason
+    st.error(markdown_text(str(exc)))
+    stored = pd.DataFrame(columns=COLUMNS + ["_statut", "_auteur", "_modifie_le"])
 except Exception as exc:  # noqa: BLE001 - the page stays usable without a database
     st.error(f"Base des contributions inaccessible ({exc.__class__.__name__}).")
     stored = pd.DataFrame(columns=COLUMNS + ["_statut", "_auteur", "_modifie_le"])
+else:
+    if store().replaced_at:
+        st.info(
+            f"La base des contributions a été remplacée sur le disque (restauration d'une sauvegarde ?) — "
+            f"constaté le {store().replaced_at[:16].replace('T', ' à ')} UTC : l'application s'y est reconnectée, "
+            "ce qui suit est son contenu."
+        )
 if stored.empty:
     st.caption("Aucune contribution pour l'instant.")
 else:

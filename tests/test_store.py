@@ -185,3 +185,44 @@ def test_login_budget_forgets_a_client_a_day_after_its_last_failure(store):
     with store.engine.connect() as conn:
         keys = set(conn.execute(sa.select(login_failures.c.cle)).scalars())
     assert keys == {"client:new"}
+
+
+def test_a_sqlite_file_deleted_then_restored_under_the_app(tmp_path):
+    """Deleted: reads and writes refuse with a French reason (no stale rows, no « lecture seule »).
+    Restored from a backup: the app reconnects at once, reads the restored rows and writes again."""
+    import shutil
+
+    path = tmp_path / "c.db"
+    store = Store(f"sqlite:///{path}")
+    store.save_import(rows("a", "b"), "ed")
+    shutil.copy(path, tmp_path / "sauvegarde.db")
+    store.save_import(rows("c", "d", "e"), "ed")
+    assert len(store.contributions()) == 5
+    path.unlink()
+    for action in (store.contributions, store.change_token, lambda: store.save_import(rows("f"), "ed")):
+        with pytest.raises(StoreError, match="a disparu du disque"):
+            action()
+    shutil.copy(tmp_path / "sauvegarde.db", path)
+    assert sorted(store.contributions()["id"]) == ["a", "b"]
+    assert store.replaced_at is not None and store.replacements == 1
+    store.save_import(rows("g"), "ed")
+    assert sorted(store.contributions()["id"]) == ["a", "b", "g"]
+
+
+def test_the_page_tokens_change_when_the_file_is_restored(tmp_path, monkeypatch):
+    """The merged catalogue is cached per change token: a restored file with the same history
+    length must still be read again."""
+    import shutil
+
+    from alliance.app import cache
+
+    path = tmp_path / "c.db"
+    monkeypatch.setenv("ALLIANCE_DB_PATH", str(path))
+    store = cache.open_store()
+    store.save_import(rows("a"), "ed")
+    shutil.copy(path, tmp_path / "autre.db")
+    before = cache.change_token()
+    path.unlink()
+    assert cache.change_token() is None  # said in French by the pages: contributions unreadable
+    shutil.copy(tmp_path / "autre.db", path)
+    assert cache.change_token() not in (None, before)

@@ -315,14 +315,18 @@ def _store(url: str):
 
 
 def change_token() -> int | None:
-    """The store's change token (None when the database cannot be read)."""
+    """The store's change token (None when the database cannot be read). A SQLite file restored
+    under the app counts as a change: its token is offset by how many times it was replaced."""
     db = store()
     if db is None:
         return None
     try:
-        return db.change_token()
+        return db.change_token() + GENERATION_STEP * db.replacements
     except Exception:  # noqa: BLE001 - reported by the caller
         return None
+
+
+GENERATION_STEP = 10**12  # far above any history length
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from alliance.data.catalogue import COLUMNS
 from alliance.paths import ROOT
 
+logger = logging.getLogger("alliance.store")
 SCHEMA_VERSION = 3
 LOGIN_MEMORY_S = 86_400.0  # a client's failures are forgotten a day after its last one
 STATUSES = {"proposee": "Proposée", "validee": "Validée", "rejetee": "Rejetée"}
@@ -92,7 +94,45 @@ class Store:
         # SQLite waits for a concurrent writer; PostgreSQL gives up quickly when unreachable.
         kwargs = {"connect_args": {"timeout": 30} if self.url.startswith("sqlite") else {"connect_timeout": 5}}
         self.engine = sa.create_engine(self.url, future=True, **kwargs)
-        self.upgrade()
+        self.replaced_at: str | None = None  # when the SQLite file was last found replaced (a restore)
+        self.replacements = 0
+        self._file = self._sqlite_file()
+        self._identity: tuple[int, int] | None = None
+        self.upgrade()  # creates the SQLite file
+        self._identity = self._file_identity()
+
+    def _sqlite_file(self) -> Path | None:
+        url = sa.engine.make_url(self.url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database)
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self._file is None:
+            return None
+        info = os.stat(self._file)
+        return info.st_dev, info.st_ino
+
+    def check_file(self) -> None:
+        """SQLite: the file on disk must still be the one open. A deleted file would keep serving
+        its old rows from the open handle and refuse writes: StoreError (French) instead. A file
+        replaced under the app (restored from a backup): reconnect to it, and remember when."""
+        if self._file is None:
+            return
+        try:
+            identity = self._file_identity()
+        except FileNotFoundError:
+            raise StoreError(
+                f"La base des contributions ({self._file.name}) a disparu du disque : ni lecture ni écriture "
+                "jusqu'à sa restauration. Rien n'a été écrit."
+            ) from None
+        if identity != self._identity:
+            logger.warning("contributions database %s replaced on disk: reconnecting", self._file)
+            self.engine.dispose()
+            self._identity = identity
+            self.replaced_at = _now()
+            self.replacements += 1
+            self.upgrade()
 
     def version(self) -> int:
         insp = sa.inspect(self.engine)
@@ -132,6 +172,7 @@ class Store:
         Check and count happen in one transaction holding the key's row (SQLite's write lock,
         PostgreSQL's row lock): attempts sent at once from many sessions or replicas are counted
         one after the other and cannot all pass the check before any is counted."""
+        self.check_file()
         with self._writing("Connexion non vérifiée"), self.engine.begin() as conn:
             conn.execute(self._insert_if_absent(login_failures, cle=key, echecs=0, dernier=0.0))
             failures, last = conn.execute(
@@ -152,6 +193,7 @@ class Store:
 
     def forget_login_failures(self, key: str) -> None:
         """A successful login: `key` starts again with a full budget."""
+        self.check_file()
         with self._writing("Connexion non enregistrée"), self.engine.begin() as conn:
             conn.execute(login_failures.delete().where(login_failures.c.cle == key))
 
@@ -169,6 +211,7 @@ class Store:
 
         When another session inserted the same id meanwhile (unique violation), the whole
         transaction is rolled back and replayed, so concurrent imports both end consistent."""
+        self.check_file()
         for attempt in range(attempts):
             try:
                 return self._save_import_once(rows, author)
@@ -242,6 +285,7 @@ class Store:
         return {"nouvelles": len(new), "modifiees": len(changed), "inchangees": same}
 
     def set_status(self, contribution_id: str, statut: str, author: str) -> None:
+        self.check_file()
         if statut not in STATUSES:
             raise StoreError(f"Statut inconnu « {statut} ».")
         with self._writing(f"Statut de « {contribution_id} » inchangé"):
@@ -268,6 +312,7 @@ class Store:
                 )
 
     def delete(self, contribution_id: str, author: str) -> None:
+        self.check_file()
         with self._writing(f"« {contribution_id} » n'a pas été supprimée"):
             now = _now()
             with self.engine.begin() as conn:
@@ -294,6 +339,7 @@ class Store:
             raise StoreError(f"{what} : la base des contributions a refusé l'écriture ({reason}).") from exc
 
     def contributions(self, statut: str | None = None) -> pd.DataFrame:
+        self.check_file()
         query = sa.select(contributions).order_by(contributions.c.id)
         if statut:
             query = query.where(contributions.c.statut == statut)
@@ -307,10 +353,12 @@ class Store:
 
     def change_token(self) -> int:
         """Grows with every change (each one appends to the history): a cheap cache key."""
+        self.check_file()
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(history.c.n), 0))).scalar() or 0)
 
     def history(self) -> pd.DataFrame:
+        self.check_file()
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(history).order_by(history.c.n)).mappings().all()
         return pd.DataFrame(rows, columns=["n", "contribution_id", "action", "auteur", "quand", "details"])
