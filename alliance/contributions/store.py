@@ -105,7 +105,10 @@ class Store:
         url = sa.engine.make_url(self.url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
-        return Path(url.database)
+        database = url.database
+        if database.startswith("file:"):  # a SQLite URI (uri=true): file:<path>
+            database = database[len("file:") :].partition("?")[0]
+        return Path(database)
 
     def _file_identity(self) -> tuple[int, int] | None:
         if self._file is None:
