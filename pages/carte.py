@@ -12,6 +12,7 @@ from alliance.app import cache, progressive
 from alliance.app.sidebar import (
     FRAME_KEY,
     SELECTED_KEY,
+    URL_VIEW_KEY,
     current_filters,
     draw_filter_sidebar,
     draw_search_box,
@@ -24,7 +25,7 @@ from alliance.app.sidebar import (
     url_warnings,
     view_params,
 )
-from alliance.app.widgets import cooperation_card, empty_selection, legend, sources_footer
+from alliance.app.widgets import cooperation_card, empty_selection, legend, share_link_html, sources_footer
 from alliance.fmt import fmt_int, plural
 from alliance.maps.component import DynamicLayers, map_widget_key, show_map
 from alliance.maps.overlays import Selection, cooperation_of_member, label_index
@@ -100,7 +101,12 @@ def map_view(
     )
     framed_for, centre, zoom = st.session_state.get(VIEW_KEY, (None, None, None))
     selection_key = (shown_ids.digest(), regions)
-    if st.session_state.pop(FRAME_KEY, framed_for is None) and selected:
+    linked = st.session_state.pop(URL_VIEW_KEY, None)
+    if framed_for is None and linked is not None:  # a link copied after a move opens where it was
+        framed_for, (lat, lon, zoom) = ("lien", selection_key), linked
+        centre = (lat, lon)
+        st.session_state.pop(FRAME_KEY, None)
+    elif st.session_state.pop(FRAME_KEY, framed_for is None) and selected:
         framed_for = ("fiche", selected, selection_key)
         centre, zoom = cache.carte_view(catalogue, catalogue_key, cache.Ids((selected,)))
     elif framed_for is None or framed_for[-1] != selection_key:
@@ -203,13 +209,16 @@ def map_legend(selection: Selection) -> None:
 
 
 def share_link(selected: str | None) -> None:
-    """Inside the open « Copier le lien de cette vue »: the address of the view (filters, card)."""
+    """Inside the open « Copier le lien de cette vue »: the address of the view (filters, card)
+    and, once the user has moved the map, its centre and zoom (`vue`), read from the map itself
+    by a small same-origin frame (the server does not follow every move of the map)."""
     st.caption(
         "Ce lien rouvre la carte avec ces filtres"
-        + (" et cette fiche." if selected else ".")
-        + " Bouton de copie en haut à droite du lien."
+        + (" et cette fiche" if selected else "")
+        + ", là où vous avez déplacé ou zoomé la carte."
     )
-    st.code(share_url("carte", view_params(current_filters())), language=None, wrap_lines=True)
+    _framed_for, centre, zoom = st.session_state.get(VIEW_KEY, (None, None, None))
+    st.iframe(share_link_html(share_url("carte", view_params(current_filters())), centre, zoom), height=112)
 
 
 def under_click(selected: str | None) -> None:

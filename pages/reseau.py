@@ -19,7 +19,7 @@ from alliance.app.sidebar import (
     url_warnings,
 )
 from alliance.app.widgets import empty_selection, sources_footer
-from alliance.fmt import fmt_dec, fmt_int, fmt_pct
+from alliance.fmt import fmt_int, fmt_pct
 from alliance.maps.component import show_map
 
 geo = cache.geodata()
@@ -100,27 +100,7 @@ def network_view(ids: tuple[str, ...], regions: tuple[str, ...]) -> None:
             "Traits : les liens les plus forts."
         )
     figures(figures_box, len(ids), graph, ranks)
-    table = ranks.assign(
-        poids=lambda d: d["degre_pondere"].map(lambda v: fmt_dec(v, 1)),
-        inter=lambda d: d["intermediarite"].map(lambda v: fmt_dec(100 * v, 1) + "\u00a0%"),
-        pct=lambda d: d["percentile"].map(lambda v: f"{v}\u00a0e"),
-        doc=lambda d: [f"{fmt_int(a)} / {fmt_int(b)}" for a, b in zip(d["documentees"], d["cooperations"])],
-        region_nom=lambda d: d["region"].map(lambda r: geo.regions["nom"].get(r, "") if r else ""),
-        rang_reg=lambda d: d["rang_region"].map(lambda r: fmt_int(r) if r else ""),
-    ).rename(
-        columns={
-            "rang": "Rang",
-            "nom": "Territoire",
-            "degre": "Partenaires",
-            "poids": "Poids",
-            "doc": "Documentées / coopérations",
-            "pct": "Centile",
-            "inter": "Intermédiarité",
-            "systeme": "Système",
-            "region_nom": "Région",
-            "rang_reg": "Rang régional",
-        }
-    )
+    table = cache.network_table(catalogue, catalogue_key, shown, level)  # French, formatted once
     with right:
         share = registers_share(ranks)
         st.markdown("**Les plus connectés**")

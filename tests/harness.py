@@ -301,10 +301,16 @@ def wait_for_still_map(page, quiet_ms: int = 600, timeout_ms: int = 15000) -> No
         }};
         tick();
     }});"""
-    try:
-        map_evaluate(page, body)
-    except Exception as error:
-        raise TimeoutError(f"the map kept moving for {timeout_ms} ms") from error
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            map_evaluate(page, body)
+            return
+        except Exception as error:
+            # a first visit may mount the map's frame again once its controls arrive: wait on the new one
+            if "detached" not in str(error).lower() or time.monotonic() > deadline:
+                raise TimeoutError(f"the map kept moving for {timeout_ms} ms") from error
+            page.wait_for_timeout(100)
 
 
 AXE_JS = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"  # npm ci --prefix tests (make dev-deps)
@@ -324,3 +330,16 @@ def axe_violations(page, impacts: tuple[str, ...] = ("critical", "serious", "mod
         }"""
     )
     return [v for v in found if v["impact"] in impacts]
+
+
+def shared_link(page, contains: str = "/carte") -> str:
+    """Open the Carte's « Copier le lien de cette vue » and read the link its frame shows."""
+    page.get_by_role("button", name="Copier le lien de cette vue").click()
+    field = page.frame_locator('iframe[srcdoc*="Lien de cette vue"]').first.locator("#lien")
+    field.wait_for(timeout=20000)
+    deadline = time.monotonic() + 20
+    while contains not in (field.input_value() or ""):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the link to share never showed {contains!r}")
+        page.wait_for_timeout(100)
+    return field.input_value()

@@ -52,6 +52,20 @@ MAX_WARNINGS = 8
 _YEAR = re.compile(r"-?[0-9]{1,4}", re.ASCII)
 
 
+VIEW_URL = "vue"  # the map's view when the link was copied: « latitude,longitude,zoom »
+
+
+def parse_view(text: str) -> tuple[float, float, float] | None:
+    """(latitude, longitude, zoom) of a `vue` URL parameter, or None when it is not one."""
+    try:
+        lat, lon, zoom = (float(part) for part in str(text).split(","))
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 2 <= zoom <= 18):
+        return None
+    return lat, lon, zoom
+
+
 def clip_params(params: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
     """URL parameters bounded before any work: at most MAX_PARAMS keys, values cut to
     MAX_PARAM_CHARS characters (a French warning says what was cut)."""
@@ -256,8 +270,10 @@ def from_query(
                 year = _year(params.get(key, "").strip(), key, years, warnings)
                 if year is not None:
                     values[name] = year
-    for unknown in sorted(set(params) - set(URL_KEYS) - {"coop"}):
+    for unknown in sorted(set(params) - set(URL_KEYS) - {"coop", VIEW_URL}):
         warnings.append(f"Paramètre « {unknown[:40]} » inconnu, ignoré.")
+    if params.get(VIEW_URL) and parse_view(params[VIEW_URL]) is None:
+        warnings.append(f"Paramètre « {VIEW_URL} » : « latitude,longitude,zoom » attendu, ignoré.")
     filters = Filters(**values)
     if filters.annee_min is not None and filters.annee_max is not None and filters.annee_min > filters.annee_max:
         warnings.append("Période inversée : les années ont été échangées.")

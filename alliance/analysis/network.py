@@ -189,3 +189,38 @@ def systems(graph: nx.Graph) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["systeme", "territoires", "liens", "exemples"])
+
+
+RANKING_COLUMNS = {
+    "rang": "Rang",
+    "nom": "Territoire",
+    "region_nom": "Région",
+    "rang_reg": "Rang régional",
+    "poids": "Poids",
+    "doc": "Documentées / coopérations",
+    "degre": "Partenaires",
+    "pct": "Centile",
+    "inter": "Intermédiarité",
+    "systeme": "Système",
+}
+
+
+def readable_rankings(ranks: pd.DataFrame, region_names: Mapping[str, str]) -> pd.DataFrame:
+    """`rankings` as the page shows them: French numbers and labels (RANKING_COLUMNS)."""
+    from alliance.fmt import fmt_dec, fmt_int
+
+    table = pd.DataFrame(
+        {
+            "rang": ranks["rang"],
+            "nom": ranks["nom"],
+            "region_nom": [region_names.get(r, "") if r else "" for r in ranks["region"]],
+            "rang_reg": [fmt_int(r) if r else "" for r in ranks["rang_region"]],
+            "poids": [fmt_dec(v, 1) for v in ranks["degre_pondere"]],
+            "doc": [f"{fmt_int(a)} / {fmt_int(b)}" for a, b in zip(ranks["documentees"], ranks["cooperations"])],
+            "degre": ranks["degre"],
+            "pct": [f"{v}\u00a0e" for v in ranks["percentile"]],
+            "inter": [fmt_dec(100 * v, 1) + "\u00a0%" for v in ranks["intermediarite"]],
+            "systeme": ranks["systeme"],
+        }
+    )
+    return table.rename(columns=RANKING_COLUMNS).reset_index(drop=True)

@@ -254,6 +254,15 @@ def network(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = 
     return graph, rankings(graph, _catalogue.cooperations["provenance"], regions), systems(graph)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32, hash_funcs=IDS_HASH)
+def network_table(_catalogue: Catalogue, key: str, ids: tuple[str, ...], level: str = "epci"):
+    """The network's rankings in French, formatted once per selection and level (read-only)."""
+    from alliance.analysis.network import readable_rankings
+
+    regions = dict(zip(geodata().regions.index, geodata().regions["nom"]))
+    return readable_rankings(network(_catalogue, key, ids, level)[1], regions)
+
+
 @st.cache_resource(show_spinner=False)
 def scenes() -> list:
     from alliance.views.scenes import load_scenes

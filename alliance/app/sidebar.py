@@ -15,11 +15,13 @@ import streamlit as st
 
 from alliance.analysis.filters import (
     FILTER_FIELDS,
+    VIEW_URL,
     FilterField,
     FilterIndex,
     Filters,
     clip_params,
     from_query,
+    parse_view,
     to_query,
 )
 from alliance.data.catalogue import Catalogue
@@ -75,6 +77,9 @@ def init_from_url(catalogue: Catalogue, geo: GeoData, years: tuple[int, int] | N
             st.session_state[SELECTED_KEY] = coop
         else:
             warnings.append(f"Paramètre « coop » : coopération « {coop[:60]} » inconnue, ignorée.")
+    view = parse_view(params.get(VIEW_URL, ""))
+    if view is not None:
+        st.session_state[URL_VIEW_KEY] = view  # the Carte opens there (a link copied after a move)
     st.session_state[STATE_KEY] = filters
     st.session_state["avertissements_url"] = warnings
 
@@ -326,6 +331,7 @@ def _filter_widget(
     )
 
 
+URL_VIEW_KEY = "vue_lien"  # (lat, lon, zoom) of a shared link, until the Carte has opened there
 FRAME_KEY = "cadrer_fiche"  # set: the next run of the Carte frames the selected cooperation
 
 

@@ -325,3 +325,63 @@ def empty_selection(message: str, key: str = "reinitialiser_vide") -> None:
     st.info(message, icon="ℹ️")
     if not current_filters().is_empty:
         st.button("Réinitialiser les filtres", key=key, on_click=reset_filters, type="primary")
+
+
+SHARE_LINK_HTML = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Lien de cette vue</title>
+<style>
+body {margin: 0; font: 15px "Source Sans Pro", "Source Sans 3", sans-serif; color: #31333f;}
+label {display: block; margin: 0 0 4px 0;}
+.ligne {display: flex; gap: 6px;}
+input {flex: 1; min-width: 0; font: 14px monospace; padding: 6px; border: 1px solid #8a8d96; border-radius: 6px;}
+button {font: inherit; color: #31333f; background: #fff; border: 1px solid rgba(49, 51, 63, 0.3);
+  border-radius: 8px; padding: 0 12px; cursor: pointer;}
+button:hover, button:focus-visible {border-color: #8c1d40; color: #8c1d40; outline: 2px solid #8c1d40;}
+#etat {font-size: 13px; min-height: 18px; margin: 4px 0 0 0;}
+</style></head><body>
+<label for="lien">Lien de cette vue</label>
+<div class="ligne"><input id="lien" readonly><button id="copier" type="button">Copier</button></div>
+<p id="etat" role="status"></p>
+<script>
+const BASE = %(base)s, FRAMED = %(framed)s;
+const field = document.getElementById("lien"), state = document.getElementById("etat");
+function theMap() {  // the Carte's Leaflet map, in the sibling same-origin frame
+  for (const frame of window.parent.document.querySelectorAll("iframe")) {
+    try {
+      const w = frame.contentWindow;
+      const m = w.L && Object.values(w).find(v => v && v instanceof w.L.Map);
+      if (m) return m;
+    } catch (e) {}
+  }
+  return null;
+}
+function link() {
+  const m = theMap(), url = new URL(BASE);
+  if (m) {
+    const c = m.getCenter(), z = Math.round(m.getZoom() * 100) / 100;
+    const moved = !FRAMED || Math.abs(c.lat - FRAMED[0]) > 1e-3 || Math.abs(c.lng - FRAMED[1]) > 1e-3
+      || Math.abs(z - FRAMED[2]) > 0.01;
+    if (moved) url.searchParams.set("vue", c.lat.toFixed(4) + "," + c.lng.toFixed(4) + "," + z);
+  }
+  return url.toString();
+}
+function show() { if (document.activeElement !== field) field.value = link(); }
+show();
+setInterval(show, 800);  // the map may move while this is open
+document.getElementById("copier").addEventListener("click", async () => {
+  field.value = link();
+  try { await navigator.clipboard.writeText(field.value); }
+  catch (e) { field.select(); document.execCommand("copy"); }
+  state.textContent = "Lien copié.";
+});
+</script></body></html>"""
+
+
+def share_link_html(base: str, centre: tuple[float, float] | None, zoom: float | None) -> str:
+    """The share frame's document: the link `base`, plus the map's view (`vue`) once it differs
+    from the view the page framed (`centre`, `zoom`)."""
+    import json
+
+    framed = [centre[0], centre[1], zoom] if centre is not None and zoom is not None else None
+    return SHARE_LINK_HTML.replace("%(base)s", json.dumps(base).replace("</", "<\\/")).replace(
+        "%(framed)s", json.dumps(framed)
+    )

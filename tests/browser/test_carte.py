@@ -5,7 +5,15 @@ import re
 from playwright.sync_api import expect
 
 from alliance.maps.overlays import cooperation_groups, describe_selection
-from tests.harness import drawn_layers, map_evaluate, map_frame, wait_for_links, wait_for_map, wait_for_still_map
+from tests.harness import (
+    drawn_layers,
+    map_evaluate,
+    map_frame,
+    shared_link,
+    wait_for_links,
+    wait_for_map,
+    wait_for_still_map,
+)
 
 
 def n_links(catalogue, ids):
@@ -179,10 +187,7 @@ def test_after_filter_changes_a_card_and_the_link_to_share_carry_the_whole_view(
         f"() => {{ const p = new URLSearchParams(location.search); return {view} && p.get('coop') === '{chosen}'; }}",
         timeout=20000,
     )
-    page.get_by_role("button", name="Copier le lien de cette vue").click()
-    link = page.locator('[data-testid="stCode"]').filter(has_text="/carte?")
-    link.wait_for(timeout=20000)
-    shared = link.inner_text()
+    shared = shared_link(page, "/carte?")
     assert "theme=alimentation" in shared and "q=Toulouse" in shared and f"coop={chosen}" in shared
 
 
@@ -211,9 +216,7 @@ def test_share_link_and_scene_form_open_on_demand(page, app_url):
     assert sources.count() == 0
     page.get_by_text("Sources et licences").click()
     expect(sources).to_be_visible(timeout=20000)
-    page.get_by_role("button", name="Copier le lien de cette vue").click()
-    link = page.locator('[data-testid="stCode"]').filter(has_text="/carte?q=Brest")
-    link.wait_for(timeout=20000)
+    assert "/carte?q=Brest" in shared_link(page, "/carte?q=Brest")
     page.keyboard.press("Escape")
     page.get_by_text("Enregistrer cette vue comme scène de présentation").click()
     page.locator('[data-testid="stCode"]').filter(has_text="scenes:").wait_for(timeout=20000)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.harness import map_evaluate, map_frame, wait_for_map, wait_for_still_map
+from tests.harness import map_evaluate, map_frame, shared_link, wait_for_map, wait_for_still_map
 
 SAINT_POL = (50.38775, 2.3511)  # Saint-Pol-sur-Ternoise: the CRTE de l'Arrageois over the PETR Ternois-7 vallées
 VIEW = "return [m.getCenter().lat, m.getCenter().lng, m.getZoom()];"
@@ -110,3 +110,25 @@ def test_territoire_finds_the_right_saint_omer(page, app_url):
     expect(page).to_have_url(re.compile(r"t=com%3A62765|t=com:62765"))
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "Pas-de-Calais (62)" in text and "Groupements et contrats de son EPCI" in text
+
+
+def test_a_link_copied_after_a_zoom_opens_where_the_map_was(page, app_url, chromium):
+    page.goto(f"{app_url}/carte?region=53")
+    wait_for_map(page)
+    page.locator('[data-testid="stMetric"]').filter(has_text="Coopérations").first.wait_for(timeout=30000)
+    wait_for_still_map(page, quiet_ms=1000)
+    framed = map_evaluate(page, VIEW)
+    map_evaluate(page, "m.setView([48.39, -4.49], arg); return true;", framed[2] + 2)  # zoom in on Brest
+    wait_for_still_map(page)
+    link = shared_link(page, "vue=")
+    assert "region=53" in link and "vue=48.39" in link, link
+    other = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        other.goto(link)
+        wait_for_map(other)
+        other.locator('[data-testid="stMetric"]').filter(has_text="Coopérations").first.wait_for(timeout=30000)
+        wait_for_still_map(other, quiet_ms=1000)
+        lat, lon, zoom = map_evaluate(other, VIEW)
+        assert abs(lat - 48.39) < 0.01 and abs(lon + 4.49) < 0.01 and zoom == framed[2] + 2
+    finally:
+        other.context.close()
