@@ -67,14 +67,22 @@ class CityAlliances:
     aire: gpd.GeoDataFrame  # the aire's pôle and couronne
 
 
+def positions_in(aav: str, shares: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    """Where every EPCI with population in the aire `aav` lies with respect to it: the part
+    holding most of its population, and the share of its population inside (computed once per
+    aire; an EPCI absent from it is « au-delà de l'aire », 0)."""
+    rows = shares[shares["aav"] == aav]
+    out: dict[str, tuple[str, float]] = {}
+    for siren, mine in rows.groupby("siren"):
+        inside = float(mine.loc[mine["partie"] != "hors aire", "part"].sum())
+        best = mine.sort_values("part", ascending=False).iloc[0]["partie"]
+        out[siren] = (best if inside >= 0.5 and best in POSITIONS else POSITIONS[2], inside)
+    return out
+
+
 def position_of(siren: str, aav: str, shares: pd.DataFrame) -> tuple[str, float]:
     """Where an EPCI lies with respect to an aire: the part holding most of its population."""
-    mine = shares[(shares["siren"] == siren) & (shares["aav"] == aav)]
-    inside = float(mine.loc[mine["partie"] != "hors aire", "part"].sum())
-    if mine.empty or inside < 0.5:
-        return POSITIONS[2], inside
-    best = mine.sort_values("part", ascending=False).iloc[0]["partie"]
-    return best if best in POSITIONS else POSITIONS[2], inside
+    return positions_in(aav, shares[shares["siren"] == siren]).get(siren, (POSITIONS[2], 0.0))
 
 
 def city_alliances(
@@ -92,9 +100,14 @@ def city_alliances(
     own = set(members.loc[members["ref"] == city_ref, "coop_id"])
     epci_members = members[members["coop_id"].isin(own) & (members["kind"] == "epci") & (members["ref"] != city_ref)]
     type_label = catalogue.vocab["type"].label
+    placed = positions_in(aav, shares)
+
+    def position(siren: str) -> tuple[str, float]:
+        return placed.get(siren, (POSITIONS[2], 0.0))
+
     rows = []
     for partner, group in epci_members.groupby("code"):
-        where, share = position_of(partner, aav, shares)
+        where, share = position(partner)
         linked = coops.loc[group["coop_id"].unique()]
         documented = linked[linked["provenance"] != "registre"]
         registers = linked[linked["provenance"] == "registre"]
@@ -127,15 +140,16 @@ def city_alliances(
         outline = aire.geometry.union_all()
         near = geo.epci[geo.epci.geometry.intersects(outline.buffer(0.01))].index
         groupings = coops[coops["type"].isin(CANDIDATE_TYPES)]
+        direct = members[(members["kind"] == "epci") & members["via"].isna()]
+        direct = direct[direct["coop_id"].isin(groupings.index)]
+        epci_of = direct.groupby("coop_id")["code"].agg(set)
         for cid, row in groupings.iterrows():
             if cid in own or cid in linked_coops:
                 continue
-            their = set(
-                members.loc[(members["coop_id"] == cid) & (members["kind"] == "epci") & members["via"].isna(), "code"]
-            )
+            their = epci_of.get(cid, set())
             if not their or their & linked_epci or siren in their:
                 continue
-            positions = [position_of(e, aav, shares)[0] for e in their]
+            positions = [position(e)[0] for e in their]
             if any(p in ("pôle", "couronne") for p in positions):
                 where = "couronne"
             elif their & set(near):

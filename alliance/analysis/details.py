@@ -84,3 +84,20 @@ def how_it_takes_part(catalogue: Catalogue, geo: GeoData, coop_id: str, ref: str
         if code in touched:
             return "sur son territoire"
     return None
+
+
+def places_by_name(geo: GeoData) -> dict[str, list[tuple[str, str]]]:
+    """Folded whole name -> [(ref, label)] of the communes, EPCI and départements so named
+    (homonyms together: several Saint-Omer), for the Carte's search to say how a place found
+    by its name takes part in a cooperation."""
+    from alliance.analysis.filters import fold
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    deps = geo.departements["nom"]
+    for code, name, dep in zip(geo.communes.index, geo.communes["nom"], geo.communes["departement"]):
+        out.setdefault(fold(name), []).append((f"com:{code}", f"{name} — {deps.get(dep, '')} ({dep})"))
+    for siren, name in zip(geo.epci.index, geo.epci["nom"]):
+        out.setdefault(fold(name), []).append((f"epci:{siren}", name))
+    for code, name in deps.items():
+        out.setdefault(fold(name), []).append((f"dep:{code}", f"{name} ({code})"))
+    return out

@@ -227,6 +227,14 @@ def carte_layers(
     return feature_group_js(groups, control_title="Coopérations")
 
 
+@st.cache_resource(show_spinner=False)
+def places_by_name() -> dict:
+    """Communes, EPCI and départements by their folded whole name (see details.places_by_name)."""
+    from alliance.analysis.details import places_by_name as build
+
+    return build(geodata())
+
+
 @st.cache_resource(show_spinner="Préparation de la recherche de territoires…")
 def territory_search() -> TerritorySearch:
     return TerritorySearch(catalogue(), geodata())

@@ -62,21 +62,19 @@ def member_origin(row) -> str:
 
 
 def searched_territory(catalogue, geo, coop_id: str) -> None:
-    """When the search names a commune, an EPCI or a département: how it takes part in this
-    cooperation (directly, via a grouping, via its EPCI), under the card's title."""
+    """When the search is the whole name of a commune, an EPCI or a département: how it takes
+    part in this cooperation (directly, via a grouping, via its EPCI), under the card's title."""
     from alliance.analysis.details import how_it_takes_part
+    from alliance.analysis.filters import fold
     from alliance.app import cache
     from alliance.app.sidebar import current_filters
 
-    text = current_filters().texte.strip()
-    if len(text) < 2:
-        return
-    matches = cache.territory_search().search(text, limit=1)
-    if not matches or matches[0].score < 100 or not matches[0].ref.startswith(("com:", "epci:", "dep:")):
-        return
-    how = how_it_takes_part(catalogue, geo, coop_id, matches[0].ref)
-    if how:
-        st.caption(markdown_text(f"{matches[0].label.split(' · ')[0]} (recherche) : {how}."))
+    text = fold(current_filters().texte.strip())
+    for ref, label in cache.places_by_name().get(text, []) if text else []:
+        how = how_it_takes_part(catalogue, geo, coop_id, ref)
+        if how:
+            st.caption(markdown_text(f"{label} (recherche) : {how}."))
+            return
 
 
 def cooperation_card(catalogue, geo, coop_id: str) -> None:
