@@ -343,3 +343,12 @@ def shared_link(page, contains: str = "/carte") -> str:
             raise TimeoutError(f"the link to share never showed {contains!r}")
         page.wait_for_timeout(100)
     return field.input_value()
+
+
+def search_territoire(page, base: str, query: str, heading: str) -> None:
+    """On the Territoire page, search `query` and wait for the profile headed `heading`."""
+    page.goto(f"{base}/territoire")
+    box = page.get_by_label("Rechercher un territoire")
+    box.fill(query)
+    box.press("Enter")
+    page.get_by_role("heading", name=heading).wait_for(timeout=30000)

@@ -2,15 +2,11 @@
 ententes and contract; a search on the Réseau reruns its network alone and frames it."""
 
 from tests.browser.test_carte import RECORD_SENT_JS
-from tests.harness import map_evaluate, wait_for_map, wait_in_map
+from tests.harness import map_evaluate, search_territoire, wait_for_map, wait_in_map
 
 
 def test_search_brest(page, app_url):
-    page.goto(f"{app_url}/territoire")
-    box = page.get_by_label("Rechercher un territoire")
-    box.fill("Brest")
-    box.press("Enter")
-    page.get_by_role("heading", name="Brest Métropole").wait_for(timeout=30000)
+    search_territoire(page, app_url, "Brest", "Brest Métropole")
     body = page.locator('[data-testid="stMain"]')
     for text in ("Pôle métropolitain du Pays de Brest", "Pôle métropolitain Loire-Bretagne"):
         body.get_by_text(text).first.wait_for()

@@ -6,7 +6,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.harness import map_evaluate, map_frame, shared_link, wait_for_map, wait_for_still_map
+from tests.harness import (
+    map_evaluate,
+    map_frame,
+    search_territoire,
+    shared_link,
+    wait_for_map,
+    wait_for_still_map,
+)
 
 SAINT_POL = (50.38775, 2.3511)  # Saint-Pol-sur-Ternoise: the CRTE de l'Arrageois over the PETR Ternois-7 vallées
 VIEW = "return [m.getCenter().lat, m.getCenter().lng, m.getZoom()];"
@@ -102,11 +109,7 @@ def test_statistiques_and_reseau_on_register_only_ground(page, app_url):
 
 
 def test_territoire_finds_the_right_saint_omer(page, app_url):
-    page.goto(f"{app_url}/territoire")
-    box = page.get_by_label("Rechercher un territoire")
-    box.fill("Saint-Omer")
-    box.press("Enter")
-    page.get_by_role("heading", name="Saint-Omer").wait_for(timeout=30000)
+    search_territoire(page, app_url, "Saint-Omer", "Saint-Omer")
     expect(page).to_have_url(re.compile(r"t=com%3A62765|t=com:62765"))
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "Pas-de-Calais (62)" in text and "Groupements et contrats de son EPCI" in text
