@@ -61,9 +61,9 @@ def member_origin(row) -> str:
     return f"Membres : d'après {origin}."
 
 
-def searched_territory(catalogue, geo, coop_id: str) -> None:
+def searched_territory(catalogue, geo, coop_id: str) -> str | None:
     """When the search is the whole name of a commune, an EPCI or a département: how it takes
-    part in this cooperation (directly, via a grouping, via its EPCI), under the card's title."""
+    part in this cooperation (directly, via a grouping, via its EPCI), in French; else None."""
     from alliance.analysis.details import how_it_takes_part
     from alliance.analysis.filters import fold
     from alliance.app import cache
@@ -73,8 +73,8 @@ def searched_territory(catalogue, geo, coop_id: str) -> None:
     for ref, label in cache.places_by_name().get(text, []) if text else []:
         how = how_it_takes_part(catalogue, geo, coop_id, ref)
         if how:
-            st.caption(markdown_text(f"{label} (recherche) : {how}."))
-            return
+            return f"{label} (recherche) : {how}."
+    return None
 
 
 def cooperation_card(catalogue, geo, coop_id: str) -> None:
@@ -88,11 +88,13 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
 
     vocab = catalogue.vocab
     row = catalogue.cooperations.loc[coop_id]
+    found_by = searched_territory(catalogue, geo, coop_id)  # before any element: the card goes out in one piece
     # a marker the browser scrolls into view on a phone, where the card sits below the map (the
     # address follows through the page's view marker, app.sidebar.sync_url)
     st.html(f"<span class='fiche-cooperation' data-fiche='{html.escape(coop_id, quote=True)}'></span>")
     st.subheader(markdown_text(row["nom"]), anchor=False)
-    searched_territory(catalogue, geo, coop_id)
+    if found_by:
+        st.caption(markdown_text(found_by))
     year = f" · créée en {int(row['annee'])}" if pd.notna(row["annee"]) else ""
     st.markdown(
         f"**{markdown_text(vocab['type'].label(row['type']))}** · {markdown_text(vocab['statut'].label(row['statut']))}"
