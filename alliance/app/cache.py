@@ -331,6 +331,9 @@ def _store(url: str):
     return Store(url)
 
 
+GENERATION_STEP = 10**12  # a restored file's tokens: far above any history length
+
+
 def change_token() -> int | None:
     """The store's change token (None when the database cannot be read). A SQLite file restored
     under the app counts as a change: its token is offset by how many times it was replaced."""
@@ -341,9 +344,6 @@ def change_token() -> int | None:
         return db.change_token() + GENERATION_STEP * db.replacements
     except Exception:  # noqa: BLE001 - reported by the caller
         return None
-
-
-GENERATION_STEP = 10**12  # far above any history length
 
 
 @st.cache_resource(show_spinner=False)
