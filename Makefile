@@ -56,7 +56,7 @@ postgres: system-deps
 # FORWARDED_ALLOW_IPS: reverse proxies whose X-Forwarded-For is believed (none unless set; the
 # server's own default would believe any local process).
 run: deps
-	FORWARDED_ALLOW_IPS="$${FORWARDED_ALLOW_IPS:-}" $(PY) -m streamlit run dashboard.py
+	FORWARDED_ALLOW_IPS="$${FORWARDED_ALLOW_IPS:-}" $(PY) -m alliance.app.serve
 
 test: system-deps postgres check
 	ALLIANCE_TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest -q

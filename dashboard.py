@@ -4,8 +4,10 @@ import streamlit as st
 
 from alliance.app.chrome import app_chrome
 from alliance.app.heap import freeze_long_lived
+from alliance.app.uploads import bound_uploads
 from alliance.errors import guard_page
 
+bound_uploads()  # already done by `python -m alliance.app.serve`; here for a plain `streamlit run`
 st.set_page_config(
     page_title="Alliance des territoires – carte des coopérations",
     layout="wide",

@@ -44,15 +44,14 @@ def running_app(
     timeout_s: float = 60.0,
     script: Path = ROOT / "dashboard.py",
 ) -> Iterator[AppURL]:
-    """Start `streamlit run <script>` (the app by default) on a free port, from the script's
-    folder; yield its base URL; stop it after."""
+    """Start `streamlit run <script>` on a free port, from the script's folder (the app as
+    `make run` starts it by default); yield its base URL; stop it after."""
     port = port or free_port()
+    launch = ["alliance.app.serve"] if script == ROOT / "dashboard.py" else ["streamlit", "run", str(script)]
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(script),
+        *launch,
         "--server.port",
         str(port),
         "--server.address",

@@ -147,3 +147,13 @@ def test_login_budget_ignores_forged_forwarded_addresses_across_replicas(chromiu
     assert "203.0.113." not in logs and "198.51.100." not in logs
     with sa.create_engine(POSTGRES).begin() as conn:  # the other tests of this cluster log in
         conn.execute(sa.text("DELETE FROM echecs_connexion"))
+
+
+def test_nginx_rates_uploads_per_address(cluster):
+    """Issue 29, item 3, through the project's nginx: one address that floods the upload
+    endpoint gets its burst stored, then 429 (on d023a06 all 10 were stored). Last of the
+    module: the address's upload budget is spent for a minute after it."""
+    from tests.upload_flood import run_flood
+
+    out = run_flood(cluster["proxy"], 10, 1024 * 1024)
+    assert out["statuses"].get(204, 0) <= 5 and out["statuses"].get(429, 0) >= 5, out
