@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test check lock venv deps dev-deps system-deps postgres bench load geodata registers
+.PHONY: run test check lock venv deps dev-deps system-deps postgres bench load geodata registers image-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +72,10 @@ geodata: dev-deps
 
 registers: dev-deps
 	$(PY) scripts/build_registers.py
+
+# The container image of deploy/ built with podman and run (PostgreSQL, two replicas, nginx),
+# then visited through nginx (tests/test_image.py); several minutes, outside `make test`.
+image-test: system-deps dev-deps
+	@for tool in podman runc debootstrap; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	  [ -z "$$missing" ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; }
+	ALLIANCE_IMAGE_TEST=1 $(PY) -m pytest -q -s tests/test_image.py
