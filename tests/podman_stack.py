@@ -89,6 +89,7 @@ def build_app() -> float:
         "build",
         "--pull=never",
         "--network=host",
+        "--format=docker",  # as Docker builds it: OCI images drop the HEALTHCHECK
         "--build-arg",
         f"BASE_IMAGE={PYTHON}",
         "-f",

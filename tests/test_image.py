@@ -46,6 +46,13 @@ def visit_carte(chromium, base: str, path: str = "/carte") -> tuple[object, obje
     return context, page, external
 
 
+def test_the_image_runs_as_its_user_and_its_health_check_passes(stack):
+    image = json.loads(podman("image", "inspect", APP).stdout)[0]
+    assert image["Config"]["User"] == "alliance"
+    for name in stack.replicas:  # each listens on a port of its own (host network)
+        assert podman("healthcheck", "run", name, check=False).returncode == 0, name
+
+
 def test_health_and_a_carte_visit_through_nginx(chromium, stack):
     start = time.perf_counter()
     context, page, external = visit_carte(chromium, stack.proxy)
