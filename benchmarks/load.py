@@ -85,7 +85,7 @@ async def one_session(browser, base: str, links: int, steps_done: asyncio.Event,
     try:
         start = time.perf_counter()
         await page.goto(f"{base}/carte", timeout=STEP_TIMEOUT_MS)
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+        frame = page.frame_locator('iframe[src*="streamlit_folium.st_folium"]').first
         await frame.locator(SHAPES).first.wait_for(state="attached", timeout=STEP_TIMEOUT_MS)
         out["map_s"] = time.perf_counter() - start
 

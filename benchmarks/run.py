@@ -98,7 +98,7 @@ def home_first_visit_bytes() -> int:
 # behind whatever the page's main thread is busy with, up to ~1 s after the shapes showed).
 FIRST_PIXEL_JS = """(() => {
     const look = () => {
-        for (const frame of document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')) {
+        for (const frame of document.querySelectorAll('iframe[src*="streamlit_folium.st_folium"]')) {
             let doc = null;
             try { doc = frame.contentDocument; } catch (e) { doc = null; }
             const pane = doc && doc.querySelector('.leaflet-overlay-pane');
@@ -561,7 +561,7 @@ def scene_paint_max_s(browser, base: str) -> float:
     page = context.new_page()
     page.goto(f"{base}/presentation")
     wait_for_map(page)
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame = page.frame_locator('iframe[src*="streamlit_folium.st_folium"]').first
     times: dict[str, list[float]] = {s: [] for s in scenes}
     for _tour in range(RUNS + 1):
         for target in scenes[1:] + scenes[:1]:

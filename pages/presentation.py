@@ -48,7 +48,7 @@ h1 {font-size: 1.6rem !important; line-height: 1.15 !important; padding: 0 !impo
 .scene-counter {text-align: center;}
 .scene-keys {color: #3d4852; text-align: right;}
 .stButton button p, [data-testid="stPopover"] button p {font-size: 1rem;}
-iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 11rem) !important;}
+iframe[src*="streamlit_folium.st_folium"] {height: calc(100vh - 11rem) !important;}
 .slide-chart img {display: block; width: 100%; max-height: calc(100vh - 16rem); object-fit: contain;
   object-position: left top;}
 .slide-legend span.swatch {display: inline-block; width: 0.9em; height: 0.9em; border-radius: 0.15em;
@@ -60,15 +60,18 @@ iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 11rem) !importa
     unsafe_allow_html=True,
 )
 
-PRESENTER_KEYS_HTML = """<!doctype html><html lang="fr"><head><style>
+PRESENTER_KEYS_HTML = """<!doctype html><html lang="fr"><head>
+<title>Plein écran et touches du présentateur</title><style>
 /* as Streamlit's secondary buttons beside it (the frame does not get the app's styles) */
 button {font: 16px "Source Sans Pro", "Source Sans 3", sans-serif; color: #31333f; background: #fff;
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0 0.75rem; height: 40px;
   cursor: pointer; margin: 2px 0 0 0;}
 button:hover {border-color: #8c1d40; color: #8c1d40;}
 button:focus-visible {outline: 2px solid #8c1d40; outline-offset: 1px;}
-</style></head><body style="margin:0">
-<button id="plein-ecran" aria-label="Afficher la présentation en plein écran">Plein écran</button>
+.lecteur {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;}
+</style></head><body style="margin:0"><main>
+<h1 class="lecteur">Plein écran et touches du présentateur</h1>
+<button id="plein-ecran" aria-label="Afficher la présentation en plein écran">Plein écran</button></main>
 <script>
 const host = window.parent;
 const doc = host.document;

@@ -209,7 +209,7 @@ MAP_SHAPE_SELECTOR = "canvas.leaflet-zoom-animated, path.leaflet-interactive"
 
 def wait_for_map(frame_or_page, timeout_ms: float = 30000):
     """Wait until a Leaflet map inside the streamlit-folium iframe has drawn its shapes."""
-    frame = frame_or_page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame = frame_or_page.frame_locator('iframe[src*="streamlit_folium.st_folium"]').first
     frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
     frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(
         state="attached", timeout=timeout_ms
@@ -236,7 +236,7 @@ def map_evaluate(page, body: str, arg=None):
 
 
 def map_frame(page):
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    return page.frame_locator('iframe[src*="streamlit_folium.st_folium"]').first
 
 
 def drawn_layers(page) -> dict:

@@ -49,6 +49,32 @@ EXACT = {
     "Close sidebar": "Fermer le panneau latéral",
     "Collapse sidebar": "Replier le panneau latéral",
     "Expand sidebar": "Déplier le panneau latéral",
+    "Sidebar": "Panneau latéral",
+    "App pages": "Pages de l'application",
+    "Main menu": "Menu principal",
+    "Link to heading": "Lien vers ce titre",
+    "Open": "Ouvrir la liste",
+    "Selected values": "Valeurs choisies",
+    "Increment": "Augmenter",
+    "Decrement": "Diminuer",
+    "Notifications": "Notifications",
+    "Stop script": "Arrêter le calcul",
+    "Button action menu": "Menu du bouton",
+    "file upload": "envoi de fichier",
+    "Add files": "Ajouter des fichiers",
+    # chart toolbar (Vega) and table toolbar
+    "Show data": "Voir les données",
+    "Show chart": "Voir le graphique",
+    "Download as PNG": "Télécharger en PNG",
+    "Download as SVG": "Télécharger en SVG",
+    "Copy Vega-Lite spec": "Copier la spécification Vega-Lite",
+    "Copied!": "Copié !",
+    "Clear selection": "Effacer la sélection",
+    "Toggle fullscreen": "Plein écran",
+    "Vega visualization": "Graphique",
+    # frames: Streamlit titles them after the element's name
+    "streamlit_folium.st_folium": "Carte interactive des coopérations",
+    "Streamlit Folium Component": "Carte interactive des coopérations",
 }
 # (regular expression, replacement) for strings with a number in them.
 PATTERNS = [
@@ -57,6 +83,18 @@ PATTERNS = [
     (r"^Press (⌘|Ctrl)\+Enter to (apply|submit)$", "$1+Entrée pour valider"),
     (r"^(\d+)\s?MB per file$", "$1 Mo par fichier au plus"),
     (r"^(\d+)\s?KB per file$", "$1 Ko par fichier au plus"),
+    (r"^Remove (.+)$", "Retirer $1"),
+    (r"^Help for (.+)$", "Aide : $1"),
+    (r"^Upload (.+)$", "Envoyer $1"),
+    (r"^(.+) start date$", "$1 : date de début"),
+    (r"^(.+) end date$", "$1 : date de fin"),
+    (r"^(.+) — start$", "$1 — début"),
+    (r"^(.+) — end$", "$1 — fin"),
+    (r"^(.+) color picker$", "$1 : choix de la couleur"),
+    # what Vega generates for screen readers where a chart does not say it in French itself
+    (r"^Title text '(.+)'$", "Titre : $1"),
+    (r"^([XY])-axis titled '(.+)' for a [a-z]+ scale with values from (.+) to (.+)$", "Axe $1 : $2, de $3 à $4"),
+    (r"^([XY])-axis for a [a-z]+ scale with values from (.+) to (.+)$", "Axe $1, de $2 à $3"),
 ]
 
 FRENCH_UI_JS = r"""<script id="interface-fr">
@@ -84,8 +122,25 @@ FRENCH_UI_JS = r"""<script id="interface-fr">
       const out = value && french(value);
       if (out && out !== value) node.setAttribute(name, out);
     }
+    if (node.tagName === 'IFRAME') nameFrame(node);
     node.childNodes.forEach(fix);
   }
+  // A frame of st.iframe is titled « st.iframe »: it takes its document's own (French) title, once
+  // loaded; the map's frame is named by the table above.
+  function nameFrame(frame) {
+    if (frame.getAttribute('title') !== 'st.iframe') return;
+    const own = () => {
+      try {
+        const title = frame.contentDocument && frame.contentDocument.title;
+        if (title) frame.setAttribute('title', title);
+      } catch (e) { /* another origin: keep Streamlit's */ }
+    };
+    own();
+    frame.addEventListener('load', own, {once: true});
+  }
+  document.documentElement.lang = 'fr';
+  new MutationObserver(() => { if (document.documentElement.lang !== 'fr') document.documentElement.lang = 'fr'; })
+    .observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});
   // On a phone the card of a cooperation sits below the map: bring a newly opened card into view.
   let lastCard = null;
   function showCard(node) {

@@ -337,10 +337,12 @@ button {font: inherit; color: #31333f; background: #fff; border: 1px solid rgba(
   border-radius: 8px; padding: 0 12px; cursor: pointer;}
 button:hover, button:focus-visible {border-color: #8c1d40; color: #8c1d40; outline: 2px solid #8c1d40;}
 #etat {font-size: 13px; min-height: 18px; margin: 4px 0 0 0;}
-</style></head><body>
+.lecteur {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;}
+</style></head><body><main>
+<h1 class="lecteur">Lien de cette vue</h1>
 <label for="lien">Lien de cette vue</label>
 <div class="ligne"><input id="lien" readonly><button id="copier" type="button">Copier</button></div>
-<p id="etat" role="status"></p>
+<p id="etat" role="status"></p></main>
 <script>
 const BASE = %(base)s, FRAMED = %(framed)s;
 const field = document.getElementById("lien"), state = document.getElementById("etat");

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -63,6 +64,20 @@ def _zoom(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+MAP_NAME = "Carte interactive des coopérations"
+# The component's own page is English (lang="en", « Streamlit Folium Component », a <noscript>
+# in English) and folium's header forbids pinch-zoom (user-scalable=no): the map's script makes
+# its frame French, named and a landmark before drawing the map.
+FRAME_DOCUMENT_JS = (
+    "(function(){var d=document;d.documentElement.lang='fr';d.title=%s;"
+    "d.querySelectorAll('noscript').forEach(function(n){n.remove();});"
+    "var m=d.querySelector('meta[name=description]');if(m)m.setAttribute('content',%s);"
+    "var r=d.getElementById('root');if(r){r.setAttribute('role','main');r.setAttribute('aria-label',%s);}"
+    "})();\n"
+) % ((json.dumps(MAP_NAME),) * 3)
+NO_PINCH_ZOOM = re.compile(r"<meta[^>]*name=[\"']viewport[\"'][^>]*>", re.I)
+
+
 def render_map(fmap: folium.Map) -> RenderedMap:
     """Render `fmap` once (consumes it: streamlit-folium's helpers mutate the map); the data of
     its large layers is served as static files (`geojson_layer.serve_from`)."""
@@ -70,9 +85,9 @@ def render_map(fmap: folium.Map) -> RenderedMap:
     fmap.get_root().render()
     fmap.render()
     html = sf._get_html(fmap)
-    header = sf._get_header(fmap)
+    header = NO_PINCH_ZOOM.sub("", sf._get_header(fmap))  # the frame's own viewport allows zooming
     css, js = _links(fmap)
-    script = sf._get_map_string(fmap)
+    script = FRAME_DOCUMENT_JS + sf._get_map_string(fmap)
     return RenderedMap(
         script=script,
         header=header,

@@ -68,15 +68,43 @@ def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevel
         chart = chart.properties(height=alt.Step(max(height.step, round(font_size * 1.4))))
     chart = chart.configure(locale=FRENCH_LOCALE, font="Source Sans Pro, Arial, sans-serif")
     # Vega's default grey labels (#808495-like) fail WCAG AA on white: every text is dark.
+    # Vega describes axes and legends to screen readers in English (« X-axis titled … for a linear
+    # scale »): they are left out, the chart's French description says what they show.
     chart = chart.configure_axis(
-        labelFontSize=font_size, titleFontSize=font_size, labelLimit=320, labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR
+        labelFontSize=font_size,
+        titleFontSize=font_size,
+        labelLimit=320,
+        labelColor=TEXT_COLOUR,
+        titleColor=TEXT_COLOUR,
+        aria=False,
     )
     chart = chart.configure_legend(
-        labelFontSize=font_size, titleFontSize=font_size, labelLimit=320, labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR
+        labelFontSize=font_size,
+        titleFontSize=font_size,
+        labelLimit=320,
+        labelColor=TEXT_COLOUR,
+        titleColor=TEXT_COLOUR,
+        aria=False,
     )
-    chart = chart.configure_title(fontSize=font_size + 4, anchor="start", color=TEXT_COLOUR)
+    chart = chart.configure_title(fontSize=font_size + 4, anchor="start", color=TEXT_COLOUR, aria=False)
     chart = chart.configure_text(fontSize=font_size - 1, color=TEXT_COLOUR)
     return chart.configure_view(stroke=None)
+
+
+def quiet_title(text: str) -> alt.TitleParams:
+    """A chart title that screen readers skip (Vega says « Title text … »): the chart's French
+    description starts with it."""
+    return alt.TitleParams(text, aria=False)
+
+
+SPOKEN_ROWS = 12  # a chart's description names its first rows, then says how many more
+
+
+def spoken_list(items: list[str]) -> str:
+    """`items` joined for a description read aloud, the tail counted (« … et 4 autres »)."""
+    shown = "; ".join(items[:SPOKEN_ROWS])
+    more = len(items) - SPOKEN_ROWS
+    return f"{shown}; et {more} autre{'s' if more > 1 else ''}" if more > 0 else shown
 
 
 def bar_distribution(
@@ -90,8 +118,14 @@ def bar_distribution(
     data = data.copy()
     if uncertain is not None:
         data["incertain"] = uncertain.values
-    base = alt.Chart(data, title=title)
+    data = data.sort_values("n", ascending=False, kind="stable")
+    data["description"] = [
+        f"{label} : {count} ({share})"
+        for label, count, share in zip(data["libelle"], data["n_texte"], data["part_texte"])
+    ]
+    base = alt.Chart(data, title=quiet_title(title))
     encodings: dict[str, Any] = dict(
+        description=alt.Description("description:N"),
         y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
         x=alt.X("n:Q", title=count_title, axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("couleur:N", scale=None, legend=None),
@@ -105,20 +139,26 @@ def bar_distribution(
         encodings["opacity"] = alt.condition("datum.incertain", alt.value(0.45), alt.value(1.0))
         encodings["tooltip"] = encodings["tooltip"] + [alt.Tooltip("incertain_texte:N", title="Appariement")]
         data["incertain_texte"] = data["incertain"].map({True: "incertain", False: "sûr"})
-        base = alt.Chart(data, title=title)
+        base = alt.Chart(data, title=quiet_title(title))
     bars = base.mark_bar(cornerRadiusEnd=3).encode(**encodings)
     if selectable:
         pick = alt.selection_point(name=SELECTION, fields=["cle"], on="click")
         bars = bars.add_params(pick)
-    labels = base.mark_text(align="left", dx=4).encode(
+    labels = base.mark_text(align="left", dx=4, aria=False).encode(
         y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending")), x="n:Q", text="part_texte:N"
     )
-    return (bars + labels).properties(height=alt.Step(26), width="container")
+    description = f"Diagramme en barres, {title} ({count_title.lower()}) : {spoken_list(list(data['description']))}."
+    return (bars + labels).properties(height=alt.Step(26), width="container", description=description)
 
 
 def timeline_chart(data: pd.DataFrame, type_colours: dict[str, str]) -> alt.LayerChart:
     """Cooperations created per year (stacked by type) and the running total (line)."""
     domain = list(type_colours)
+    data = data.assign(
+        description=[f"{year}, {label} : {n}" for year, label, n in zip(data["annee"], data["libelle"], data["n"])]
+    )
+    per_year = data.groupby("annee")["n"].sum()
+    spoken = [f"{year} : {n}" for year, n in per_year.items()]
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -133,11 +173,12 @@ def timeline_chart(data: pd.DataFrame, type_colours: dict[str, str]) -> alt.Laye
                 alt.Tooltip("libelle:N", title="Type"),
                 alt.Tooltip("n:Q", title="Coopérations", format="d"),
             ],
+            description=alt.Description("description:N"),
         )
     )
     cumul = (
         alt.Chart(data)
-        .mark_line(point=True, color="#333333")
+        .mark_line(point=True, color="#333333", aria=False)
         .encode(
             x="annee:O",
             y=alt.Y("max(cumul):Q", title="Cumul", axis=alt.Axis(format="d")),
@@ -147,7 +188,12 @@ def timeline_chart(data: pd.DataFrame, type_colours: dict[str, str]) -> alt.Laye
     return (
         alt.layer(bars, cumul)
         .resolve_scale(y="independent")
-        .properties(title="Coopérations créées par année (et cumul)", height=320, width="container")
+        .properties(
+            title=quiet_title("Coopérations créées par année (et cumul)"),
+            height=320,
+            width="container",
+            description=f"Diagramme en barres par année de création, coopérations créées : {spoken_list(spoken)}.",
+        )
     )
 
 
@@ -156,7 +202,12 @@ def heatmap(data: pd.DataFrame) -> alt.Chart:
     pick = alt.selection_point(name=SELECTION, fields=["theme", "type"], on="click")
     types_order = sorted(set(data["type_libelle"]), key=french_key)
     themes_order = sorted(set(data["theme_libelle"]), key=french_key)
-    base = alt.Chart(data, title="Thèmes × types de coopération")
+    data = data.assign(
+        description=[
+            f"{theme} × {kind} : {n}" for theme, kind, n in zip(data["theme_libelle"], data["type_libelle"], data["n"])
+        ]
+    )
+    base = alt.Chart(data, title=quiet_title("Thèmes × types de coopération"))
     cells = (
         base.mark_rect()
         .encode(
@@ -179,19 +230,30 @@ def heatmap(data: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("type_libelle:N", title="Type"),
                 alt.Tooltip("n:Q", title="Coopérations", format="d"),
             ],
+            description=alt.Description("description:N"),
         )
         .add_params(pick)
     )
-    text = base.mark_text(fontSize=FONT_SIZE - 2).encode(
+    text = base.mark_text(fontSize=FONT_SIZE - 2, aria=False).encode(
         x=alt.X("type_libelle:N", sort=types_order), y=alt.Y("theme_libelle:N", sort=themes_order), text="n:Q"
     )
-    return (cells + text).properties(height=alt.Step(24), width="container")
+    spoken = list(data.sort_values("n", ascending=False, kind="stable")["description"])
+    return (cells + text).properties(
+        height=alt.Step(24),
+        width="container",
+        description=f"Tableau croisé des thèmes et des types, coopérations par case, des plus nombreuses aux moins : "
+        f"{spoken_list(spoken)}.",
+    )
 
 
 def ranking_chart(data: pd.DataFrame) -> alt.Chart:
     data = data.assign(libelle=data["nom"])
+    data = data.assign(
+        description=[f"{name} : {n} ({d} directes)" for name, n, d in zip(data["nom"], data["n"], data["directes"])]
+    )
+    spoken = list(data.sort_values("n", ascending=False, kind="stable")["description"])
     return (
-        alt.Chart(data, title="Territoires les plus connectés (EPCI)")
+        alt.Chart(data, title=quiet_title("Territoires les plus connectés (EPCI)"))
         .mark_bar(color="#8c1d40")
         .encode(
             y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
@@ -203,8 +265,14 @@ def ranking_chart(data: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("n:Q", title="Coopérations", format="d"),
                 alt.Tooltip("directes:Q", title="dont directes", format="d"),
             ],
+            description=alt.Description("description:N"),
         )
-        .properties(height=alt.Step(24), width="container")
+        .properties(
+            height=alt.Step(24),
+            width="container",
+            description=f"Diagramme en barres, territoires les plus connectés (EPCI), coopérations directes ou via "
+            f"un groupement : {spoken_list(spoken)}.",
+        )
     )
 
 

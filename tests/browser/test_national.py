@@ -22,7 +22,7 @@ def test_hauts_de_france_shows_register_groupings_and_a_click_opens_the_card(pag
     wait_for_still_map(page)  # the map flies to the region
     target = map_evaluate(page, CENTRE_OF_A_REGISTER_SHAPE)
     assert target is not None
-    iframe_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    iframe_box = page.locator('iframe[src*="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.click(iframe_box["x"] + target["x"], iframe_box["y"] + target["y"])
     card = page.locator('[data-testid="stMain"] h3').first
     card.wait_for(timeout=30000)

@@ -31,7 +31,7 @@ def test_carte_on_a_phone(phone, app_url):
         )
         is False
     )
-    iframe = phone.locator('iframe[title="streamlit_folium.st_folium"]')
+    iframe = phone.locator('iframe[src*="streamlit_folium.st_folium"]')
     iframe.scroll_into_view_if_needed()
     wait_for_still_map(phone)
     target = map_evaluate(phone, CENTRE_OF_A_REGISTER_SHAPE)

@@ -118,7 +118,7 @@ SLIDE_GEOMETRY_JS = """() => {
   const bottoms = Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]'))
     .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().bottom);
   return {height: innerHeight, scroll: document.scrollingElement.scrollHeight, lowest: Math.max(...bottoms),
-          map: box('iframe[title="streamlit_folium.st_folium"]').height, chart: img.getBoundingClientRect().height,
+          map: box('iframe[src*="streamlit_folium.st_folium"]').height, chart: img.getBoundingClientRect().height,
           legend: box('.slide-legend') !== null, texts: texts,
           chartText: chartText * img.getBoundingClientRect().width / parseFloat(svg.getAttribute('width'))};
 }"""

@@ -23,7 +23,7 @@ OUTLINED = """return groups.flatMap(featuresOf).filter(f => f.options && f.optio
 
 def click_at(page, lat_lon) -> None:
     xy = map_evaluate(page, "const p = m.latLngToContainerPoint(arg); return [p.x, p.y];", list(lat_lon))
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    box = page.locator('iframe[src*="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
 
 
