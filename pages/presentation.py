@@ -153,6 +153,13 @@ with map_col:
     )
 
 
+def slide_chart_png(scene, catalogue, ids, geo) -> bytes:
+    """The scene's chart as a 16:9 image; its source line carries the chart's caveat, if any."""
+    built = scene_chart(scene.graphique, catalogue, ids, cache.atelier(), geo)
+    footer = export_footer() + (f" — {built.caveat}" if built.caveat else "")
+    return charts.slide_png(charts.french(built.chart).to_dict(), scene.titre, footer)
+
+
 def leave_for_carte() -> None:
     # The scene on screen when « Quitter » is clicked, even if the run that drew the button
     # showed the previous one (a key pressed just before).
@@ -191,7 +198,7 @@ with chart_col:
         label = html.escape(f"{CHARTS.get(scene.graphique, '')} — {alt_text}", quote=True)
         st.markdown(
             f"<div class='slide-chart{' with-selection' if scene.selection else ''}'>"
-            f"<img src='data:image/svg+xml;base64,{source}' alt='{label}'></div>",
+            f"<img src='data:image/svg+xml;base64,{source}' alt='{label}' title='{label}'></div>",
             unsafe_allow_html=True,
         )
     if note:
@@ -246,11 +253,7 @@ if exports.open:
         if svg:
             st.download_button(
                 "Graphique (PNG 16:9)",
-                data=lambda: charts.slide_png(
-                    charts.french(scene_chart(scene.graphique, catalogue, ids, cache.atelier(), geo).chart).to_dict(),
-                    scene.titre,
-                    export_footer(),
-                ),
+                data=lambda: slide_chart_png(scene, catalogue, ids, geo),
                 file_name=f"{scene.id}-graphique.png",
                 mime="image/png",
                 on_click="ignore",

@@ -106,7 +106,11 @@ else:
             )
         st.markdown(
             f"**{plural(len(ids), 'coopération')}** "
-            + ("(directes, via un groupement ou via son EPCI)" if is_commune else "(directes ou via un groupement)")
+            + (
+                f"({'directe' if len(ids) < 2 else 'directes'}, via un groupement ou via son EPCI)"
+                if is_commune
+                else f"({'directe' if len(ids) < 2 else 'directes'} ou via un groupement)"
+            )
             + ", par type :"
         )
         coops = profile.cooperations.assign(type_libelle=profile.cooperations["type"].map(vocab["type"].label))

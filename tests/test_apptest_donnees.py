@@ -20,6 +20,7 @@ def test_read_only_without_password(monkeypatch, tmp_path):
     at = page(monkeypatch, tmp_path).run()
     assert not at.exception
     assert any("Consultation seule" in i.value for i in at.info)
+    assert not any("ALLIANCE_EDITOR_PASSWORD" in i.value or "secrets" in i.value for i in at.info)  # README
     assert not at.get("file_uploader")
 
 

@@ -1,5 +1,7 @@
 """Scenes file validation (errors name the scene) and the standalone map export."""
 
+import json
+
 import pytest
 
 from alliance.analysis.filters import apply_filters, build_filter_index
@@ -117,7 +119,9 @@ def test_every_scene_chart_supports_its_message(catalogue, geo, vocab):
             assert f"{participants} participants" in scene.message and f"{stickers} gommettes" in scene.message
             assert "mobilités, l'urbanisme et l'énergie" in scene.message
             assert list(data["cle"].head(3)) == ["mobilites", "urbanisme", "energie"]
-            assert data["incertain"].any() and "incertain" in built.note  # said on the slide
+            # a slide shows what is certain: the caveat is for the speaker and the export, not the slide
+            assert data["incertain"].any() and "incertain" in built.caveat and built.note == ""
+            assert "opacity" not in json.dumps(built.chart.to_dict())  # no pale bars
 
 
 def test_exported_map_reads_alone(catalogue, geo, vocab):

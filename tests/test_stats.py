@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -19,7 +20,9 @@ from alliance.exports.selection import (
     catalogue_csv,
     catalogue_geojson,
     excel_csv,
+    french_headers,
     neutralise,
+    readable_chart_data,
     readable_table,
     selection_excel_csv,
     selection_xlsx,
@@ -198,13 +201,26 @@ def test_excel_csv_opens_in_french_excel(catalogue):
     assert data.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8 accents
     text = data.decode("utf-8-sig")
     header = text.splitlines()[0].split(";")
-    assert header[:3] == ["id", "nom", "type"] and "Type (libellé)" in header and "Membres (noms)" in header
-    back = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False).set_index("id")
+    assert header[:3] == ["Identifiant", "Nom", "Type (code)"] and "Type (libellé)" in header
+    assert "Membres (noms)" in header and "Origine des membres" in header
+    assert [h for h in header if re.fullmatch(r"[a-z_]+", h)] == []  # no raw field name left
+    back = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False).set_index("Identifiant")
     assert back.at["cr-brest-cob", "Type (libellé)"] == "Contrat de réciprocité"
     assert "Brest Métropole" in back.at["cr-brest-cob", "Membres (noms)"]
-    assert back.at["pm-pays-de-brest", "type"] == "pole_metropolitain"
+    assert back.at["pm-pays-de-brest", "Type (code)"] == "pole_metropolitain"
     shares = excel_csv(pd.DataFrame({"theme": ["=SOMME(A1)", "mobilités"], "part": [12.5, 3.0]}))
     assert shares.decode("utf-8-sig").splitlines() == ["theme;part", "'=SOMME(A1);12,5", "mobilités;3,0"]
+
+
+def test_a_charts_csv_has_french_headers_rounded_shares_and_no_styling(catalogue):
+    """Issue 32: « CSV Excel (FR) » of a chart shipped cle;libelle;couleur;n;part;n_texte;part_texte,
+    hex colours and 27,63157894736842."""
+    data = distribution(catalogue.cooperations, "themes", catalogue.vocab["theme"])
+    text = excel_csv(readable_chart_data(data)).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "Code;Valeur;Nombre;Part (%)"
+    assert "#" not in text
+    assert all(re.fullmatch(r"[^;]+;[^;]+;\d+;\d+(,\d)?", line) for line in lines[1:]), lines[:3]
 
 
 def test_xlsx_export_has_labels_sources_and_no_formula(catalogue):
@@ -214,7 +230,7 @@ def test_xlsx_export_has_labels_sources_and_no_formula(catalogue):
     book = load_workbook(io.BytesIO(selection_xlsx(catalogue, hostile)))
     sheet = book["Coopérations"]
     rows = list(sheet.values)
-    assert list(rows[0]) == list(readable_table(catalogue, hostile).columns)
+    assert list(rows[0]) == list(french_headers(readable_table(catalogue, hostile)).columns)
     assert len(rows) == 3 and sheet.freeze_panes == "C2"
     assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value)
     notes = [r[0] for r in book["Sources"].values]
@@ -236,6 +252,20 @@ def test_chart_image_is_a_16_9_slide_with_selection_and_footer(catalogue, geo):
     assert image.size == (1920, 1080)
     footer = image.crop((0, 1080 - charts.FOOTER_PX, 1920, 1080)).convert("L")
     assert min(footer.getdata()) < 100  # dark footer text is drawn
+
+
+def test_a_short_chart_fills_its_slide(catalogue):
+    """Issue 32: a five-bar chart left the bottom ~45 % of its 16:9 image blank."""
+    import numpy as np
+    from PIL import Image
+
+    data = distribution(catalogue.cooperations, "portage", catalogue.vocab["portage"])
+    assert len(data) <= 6
+    spec = charts.french(charts.bar_distribution(data, "Portage")).to_dict()
+    grey = np.array(Image.open(io.BytesIO(charts.slide_png(spec, "Tout le catalogue", "Sources"))).convert("L"))
+    above_footer = grey[: 1080 - charts.FOOTER_PX - 12]
+    inked_rows = np.where((above_footer < 200).any(axis=1))[0]
+    assert inked_rows.max() > 0.9 * len(above_footer)
 
 
 def test_heatmap_labels_every_column_in_french_order(catalogue):

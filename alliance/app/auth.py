@@ -115,10 +115,10 @@ def _login() -> None:
 def login_form() -> None:
     """The editor's login (or why there is none on this server), in French."""
     if editor_password() is None:
+        # Server settings belong in the README, not in front of visitors.
         st.info(
-            "Consultation seule : l'import et la validation demandent un compte éditeur. Pour les activer, "
-            "définissez la variable d'environnement ALLIANCE_EDITOR_PASSWORD (ou `editor_password` dans "
-            ".streamlit/secrets.toml) sur le serveur."
+            "Consultation seule : l'import et la validation des contributions sont réservés aux éditeurs, "
+            "et ne sont pas ouverts sur ce serveur. Les modèles et l'export du catalogue restent disponibles."
         )
         return
     if is_editor():

@@ -159,6 +159,8 @@ def slide_chart_svg(scene_id: str, graphique: str, ids: tuple[str, ...], font_si
         alt_text = " ; ".join(f"{label} : {value}" for label, value in zip(data["libelle"], data["part_texte"]))
     else:
         alt_text = f"{len(data)} valeurs"
+    if built.caveat:
+        alt_text += f". {built.caveat}"
     return slide_svg(built.chart, font_size, rows=len(data) if "libelle" in data else 0), built.note, alt_text
 
 

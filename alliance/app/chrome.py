@@ -13,6 +13,9 @@ GLOBAL_CSS = """<style>
 [data-testid="stCaptionContainer"] {opacity: 1 !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4a5560 !important;}
 .stHtml:has(> script#interface-fr) {display: none;}
+/* Links and link-like buttons (page links, tertiary buttons) must look like links, not text */
+[data-testid="stPageLink-NavLink"] p, [data-testid="stBaseButton-tertiary"] p {
+  color: #8c1d40 !important; text-decoration: underline; text-underline-offset: 3px;}
 /* Streamlit leaves 6rem above every page: keep the map and its legend higher on screen */
 [data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
 </style>"""

@@ -195,7 +195,7 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
 def chart_block(key: str, spec: dict, data, note: str, selectable: bool = True, subtitle: str | None = None):
     """A chart (full width) from its French Vega-Lite `spec` (built and cached by `cache`, without
     schema validation: the builders are tested), the note saying what is counted, and its exports."""
-    from alliance.exports.selection import excel_csv, neutralise
+    from alliance.exports.selection import excel_csv, neutralise, readable_chart_data
     from alliance.views import charts
 
     event: Any = (
@@ -219,10 +219,10 @@ def chart_block(key: str, spec: dict, data, note: str, selectable: bool = True, 
             f"{key}.svg",
             "image/svg+xml",
         ),
-        ("Données CSV pour Excel (FR)", lambda: excel_csv(data), f"{key}_excel.csv", "text/csv"),
+        ("Données CSV pour Excel (FR)", lambda: excel_csv(readable_chart_data(data)), f"{key}_excel.csv", "text/csv"),
         (
             "Données CSV (« , », UTF-8)",
-            lambda: data.map(neutralise).to_csv(index=False).encode("utf-8"),
+            lambda: readable_chart_data(data).map(neutralise).to_csv(index=False).encode("utf-8"),
             f"{key}.csv",
             "text/csv",
         ),
@@ -275,6 +275,7 @@ def coverage_tables(catalogue, geo, ids) -> None:
     territoires de projet per region, and the PETR by size."""
     from alliance.analysis import stats
     from alliance.fmt import fmt_dec, fmt_int
+    from alliance.views import charts
 
     data = stats.register_coverage(catalogue, geo, ids)
     st.markdown(
@@ -289,8 +290,20 @@ def coverage_tables(catalogue, geo, ids) -> None:
         "part_communes_texte": "Part des communes",
         "part_population_texte": "Part de la population",
     }
+    sources = "Sources : BANATIC (DGCL), adhésions 2025 ; ANCT, CRTE 2023 ; population municipale INSEE (COG 2026)."
+    if len(data):
+        table = data.rename(columns=columns)[list(columns.values())]
+        for share in ("part_epci", "part_communes", "part_population"):  # exported as numbers, rounded
+            table[columns[f"{share}_texte"]] = data[share].round(1)
+        chart_block(
+            "couverture",
+            charts.french(charts.coverage_chart(data)).to_dict(validate=False),
+            table,
+            sources,
+            selectable=False,
+        )
     st.dataframe(data.rename(columns=columns)[list(columns.values())], hide_index=True, width="stretch")
-    st.caption("Sources : BANATIC (DGCL), adhésions 2025 ; ANCT, CRTE 2023 ; population municipale INSEE (COG 2026).")
+    st.caption(sources)
     sizes = stats.grouping_sizes(catalogue, geo, ids, "petr")
     st.markdown(
         f"**Les PETR par taille** ({fmt_int(int(sizes['n'].sum()))} dans la sélection, population de leurs EPCI "

@@ -121,13 +121,78 @@ def readable_table(catalogue: Catalogue, ids) -> pd.DataFrame:
     return pd.DataFrame(out).map(neutralise)
 
 
+# A chart's data as a reader wants it in a spreadsheet: French headers, rounded shares, none of
+# the columns that only style or label the chart (colours, preformatted texts, descriptions).
+CHART_HEADERS = {
+    "cle": "Code",
+    "libelle": "Valeur",
+    "theme_libelle": "Thème",
+    "type_libelle": "Type",
+    "nom": "Nom",
+    "annee": "Année",
+    "n": "Nombre",
+    "part": "Part (%)",
+    "directes": "dont directes",
+    "cumul": "Cumul",
+    "incertain": "Appariement incertain",
+}
+CHART_ONLY = {"couleur", "n_texte", "part_texte", "etiquette", "description", "incertain_texte", "theme", "type"}
+
+
+def readable_chart_data(data: pd.DataFrame) -> pd.DataFrame:
+    """The table behind a chart, for its CSV exports."""
+    table = data.drop(columns=[c for c in data.columns if c in CHART_ONLY])
+    if "part" in table:
+        table["part"] = table["part"].astype(float).round(1)
+    if "incertain" in table:
+        table["incertain"] = table["incertain"].map({True: "oui", False: "non"})
+    return table.rename(columns=CHART_HEADERS)
+
+
+# French headers of the catalogue's fields in the readable exports (the catalogue CSV keeps the
+# field names, which the import reads back).
+FIELD_HEADERS = {
+    "id": "Identifiant",
+    "nom": "Nom",
+    "type": "Type (code)",
+    "membres": "Membres (codes)",
+    "chef_de_file": "Chef de file (code)",
+    "themes": "Thèmes (codes)",
+    "finalites": "Finalités (codes)",
+    "portage": "Portage (codes)",
+    "territoires": "Territoires (codes)",
+    "temporalite": "Temporalité (codes)",
+    "intensite": "Intensité (codes)",
+    "annee": "Année de création",
+    "statut": "Statut (code)",
+    "description": "Description",
+    "source": "Source",
+    "citation": "Citation de la source",
+    "provenance": "Provenance (code)",
+    "jeu_de_donnees": "Jeu de données",
+    "millesime": "Millésime",
+    "identifiant": "Identifiant dans le jeu de données",
+    "membres_origine": "Origine des membres",
+    "membres_jeu": "Jeu de données des membres",
+    "membres_partiels": "Membres incomplets",
+    "membres_note": "Note sur les membres",
+    "portage_origine": "Origine du portage",
+    "themes_origine": "Origine des thèmes",
+}
+
+
 def excel_csv(table: pd.DataFrame) -> bytes:
     """CSV as French Excel opens it: `;` between cells, decimal comma, UTF-8 with a BOM."""
     return table.map(neutralise).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
+def french_headers(table: pd.DataFrame) -> pd.DataFrame:
+    """`readable_table` with French headers for every column."""
+    return table.rename(columns=FIELD_HEADERS)
+
+
 def selection_excel_csv(catalogue: Catalogue, ids) -> bytes:
-    return excel_csv(readable_table(catalogue, ids))
+    return excel_csv(french_headers(readable_table(catalogue, ids)))
 
 
 def selection_xlsx(catalogue: Catalogue, ids, title: str = "Coopérations sélectionnées") -> bytes:
@@ -135,7 +200,7 @@ def selection_xlsx(catalogue: Catalogue, ids, title: str = "Coopérations sélec
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    table = readable_table(catalogue, ids)
+    table = french_headers(readable_table(catalogue, ids))
     book = Workbook()
     sheet = book.active
     sheet.title = "Coopérations"
@@ -154,7 +219,7 @@ def selection_xlsx(catalogue: Catalogue, ids, title: str = "Coopérations sélec
         title,
         f"{len(table)} coopérations, export du {dt.date.today().strftime('%d/%m/%Y')}",
         ATTRIBUTION,
-        "Colonnes en minuscules : codes du catalogue ; colonnes « (libellé) » : leur intitulé en français.",
+        "Colonnes « (code) » : codes du catalogue ; colonnes « (libellé) » : leur intitulé en français.",
     ):
         about.append([line])
     buffer = io.BytesIO()

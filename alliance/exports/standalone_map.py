@@ -51,7 +51,7 @@ class MapSheet:
 
 
 SHEET_CSS = """
-.sheet-title{position:absolute;z-index:1000;top:10px;left:10px;max-width:46%;background:rgba(255,255,255,.94);
+.sheet-title{position:absolute;z-index:1000;top:10px;left:56px;max-width:46%;background:rgba(255,255,255,.94);
   padding:10px 14px;border-radius:6px;font:15px/1.35 sans-serif;color:#1f2328;box-shadow:0 1px 4px rgba(0,0,0,.25)}
 .sheet-title h1{font-size:22px;margin:0 0 4px 0}
 .sheet-legend{position:absolute;z-index:1000;bottom:34px;right:10px;max-width:34%;background:rgba(255,255,255,.94);
@@ -59,10 +59,13 @@ SHEET_CSS = """
 .sheet-legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 .sheet-source{position:absolute;z-index:1000;bottom:0;left:0;right:0;background:rgba(255,255,255,.94);
   padding:4px 10px;font:13px sans-serif;color:#1f2328}
+.leaflet-bottom{bottom:26px !important}
+.leaflet-control-attribution{display:none !important}
 """
-# A still image has nothing to click: no zoom buttons, layer control, hints or Leaflet attribution
-# (the sheet's source line carries it).
-STILL_CSS = ".leaflet-control-zoom,.leaflet-control-layers,.leaflet-control-attribution,.alliance-hint{display:none}"
+# The title box sits right of the zoom buttons; the scale bar and the legend above the source
+# line, which carries the attribution (Leaflet's own would print it a second time).
+# A still image has nothing to click: no zoom buttons, layer control or hints.
+STILL_CSS = ".leaflet-control-zoom,.leaflet-control-layers,.alliance-hint{display:none}"
 
 
 def _sheet_html(sheet: MapSheet) -> str:

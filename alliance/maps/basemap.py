@@ -26,6 +26,18 @@ METROPOLE_STYLE = {"color": "#8c1d40", "weight": 1.2, "fillColor": "#c2185b", "f
 MAP_FONT = "font-size:14px"
 # streamlit-folium gives its map div a fixed pixel height: let it follow the frame instead.
 FILL_FRAME_CSS = "<style>html,body{height:100%;margin:0}#map_div{height:100vh !important}</style>"
+# A map filling a slide is read from the back of a room: every text at 18 px or more at
+# 1920×1080 (issue 32), the names of towns and territories at 20 px.
+PROJECTOR_MAP_CSS = (
+    "<style>.alliance-towns text{font-size:20px;stroke-width:4px}"
+    ".alliance-label{font-size:20px}"
+    ".alliance-tip{font-size:20px}"
+    ".leaflet-control-attribution{font-size:18px !important;line-height:1.35}"
+    ".leaflet-control-layers-toggle{font-size:20px !important}"
+    ".leaflet-control-layers-expanded{font-size:18px}"
+    ".leaflet-control-scale-line{font-size:18px}"
+    ".leaflet-control-zoom a{font-size:24px !important}</style>"
+)
 
 
 class _Attribution(RenderedMacroElement):
@@ -395,6 +407,7 @@ def carte_base_map(
     fmap = new_map(location=location, zoom=zoom, online_basemap=online_basemap)
     if fill_frame:
         fmap.get_root().header.add_child(Element(FILL_FRAME_CSS), name="alliance_fill_frame")  # type: ignore[attr-defined]
+        fmap.get_root().header.add_child(Element(PROJECTOR_MAP_CSS), name="alliance_projector")  # type: ignore[attr-defined]
         _ScaleViewsToFrame(*fill_frame).add_to(fmap)  # views taken at once, scaled
     else:
         _FirstViewAtOnce().add_to(fmap)

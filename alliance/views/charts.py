@@ -58,6 +58,7 @@ FONT_SIZE = 14
 PROJECTOR_FONT_SIZE = 24  # px on a 1920×1080 slide
 TEXT_COLOUR = "#1f2328"  # 15.8:1 on white
 SELECTION = "choix"
+LABEL_CHARACTERS = 64  # the longest vocabulary label (63) shown whole, at about half an em a character
 
 
 def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevelMixin:
@@ -67,13 +68,14 @@ def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevel
         # one row per label: rows grow with the type, or Vega hides every other label
         chart = chart.properties(height=alt.Step(max(height.step, round(font_size * 1.4))))
     chart = chart.configure(locale=FRENCH_LOCALE, font="Source Sans Pro, Arial, sans-serif")
+    label_limit = LABEL_CHARACTERS * font_size // 2
     # Vega's default grey labels (#808495-like) fail WCAG AA on white: every text is dark.
     # Vega describes axes and legends to screen readers in English (« X-axis titled … for a linear
     # scale »): they are left out, the chart's French description says what they show.
     chart = chart.configure_axis(
         labelFontSize=font_size,
         titleFontSize=font_size,
-        labelLimit=320,
+        labelLimit=label_limit,
         labelColor=TEXT_COLOUR,
         titleColor=TEXT_COLOUR,
         aria=False,
@@ -81,7 +83,7 @@ def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevel
     chart = chart.configure_legend(
         labelFontSize=font_size,
         titleFontSize=font_size,
-        labelLimit=320,
+        labelLimit=label_limit,
         labelColor=TEXT_COLOUR,
         titleColor=TEXT_COLOUR,
         aria=False,
@@ -113,21 +115,34 @@ def bar_distribution(
     count_title: str = "Coopérations",
     selectable: bool = True,
     uncertain: pd.Series | None = None,
+    shares: bool = False,
 ) -> alt.Chart:
-    """Sorted horizontal bars, one colour per value (from the vocabulary), counts and shares."""
+    """Sorted horizontal bars, one colour per value (from the vocabulary), counts and shares.
+
+    Beside each bar, the count its axis shows, then the share; with `shares` (a slide, where a
+    narrow column must keep the text large) the axis and the labels give the share only."""
     data = data.copy()
     if uncertain is not None:
         data["incertain"] = uncertain.values
     data = data.sort_values("n", ascending=False, kind="stable")
-    data["description"] = [
-        f"{label} : {count} ({share})"
-        for label, count, share in zip(data["libelle"], data["n_texte"], data["part_texte"])
-    ]
+    data["etiquette"] = (
+        data["part_texte"]
+        if shares
+        else [
+            count if count == share else f"{count} ({share})"
+            for count, share in zip(data["n_texte"], data["part_texte"])
+        ]
+    )
+    data["description"] = [f"{label} : {text}" for label, text in zip(data["libelle"], data["etiquette"])]
     base = alt.Chart(data, title=quiet_title(title))
     encodings: dict[str, Any] = dict(
         description=alt.Description("description:N"),
         y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
-        x=alt.X("n:Q", title=count_title, axis=alt.Axis(tickMinStep=1, format="d")),
+        x=(
+            alt.X("part:Q", title=f"Part des {count_title.lower()} (%)")
+            if shares
+            else alt.X("n:Q", title=count_title, axis=alt.Axis(tickMinStep=1, format=",d"))
+        ),
         color=alt.Color("couleur:N", scale=None, legend=None),
         tooltip=[
             alt.Tooltip("libelle:N", title="Valeur"),
@@ -145,7 +160,9 @@ def bar_distribution(
         pick = alt.selection_point(name=SELECTION, fields=["cle"], on="click")
         bars = bars.add_params(pick)
     labels = base.mark_text(align="left", dx=4, aria=False).encode(
-        y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending")), x="n:Q", text="part_texte:N"
+        y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending")),
+        x="part:Q" if shares else "n:Q",
+        text="etiquette:N",
     )
     description = f"Diagramme en barres, {title} ({count_title.lower()}) : {spoken_list(list(data['description']))}."
     return (bars + labels).properties(height=alt.Step(26), width="container", description=description)
@@ -164,14 +181,14 @@ def timeline_chart(data: pd.DataFrame, type_colours: dict[str, str]) -> alt.Laye
         .mark_bar()
         .encode(
             x=alt.X("annee:O", title="Année de création", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(n):Q", title="Coopérations créées", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("sum(n):Q", title="Coopérations créées", axis=alt.Axis(tickMinStep=1, format=",d")),
             color=alt.Color(
                 "libelle:N", title="Type", scale=alt.Scale(domain=domain, range=list(type_colours.values()))
             ),
             tooltip=[
                 alt.Tooltip("annee:O", title="Année"),
                 alt.Tooltip("libelle:N", title="Type"),
-                alt.Tooltip("n:Q", title="Coopérations", format="d"),
+                alt.Tooltip("n:Q", title="Coopérations", format=",d"),
             ],
             description=alt.Description("description:N"),
         )
@@ -181,8 +198,8 @@ def timeline_chart(data: pd.DataFrame, type_colours: dict[str, str]) -> alt.Laye
         .mark_line(point=True, color="#333333", aria=False)
         .encode(
             x="annee:O",
-            y=alt.Y("max(cumul):Q", title="Cumul", axis=alt.Axis(format="d")),
-            tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("max(cumul):Q", title="Cumul", format="d")],
+            y=alt.Y("max(cumul):Q", title="Cumul", axis=alt.Axis(format=",d")),
+            tooltip=[alt.Tooltip("annee:O", title="Année"), alt.Tooltip("max(cumul):Q", title="Cumul", format=",d")],
         )
     )
     return (
@@ -223,12 +240,12 @@ def heatmap(data: pd.DataFrame) -> alt.Chart:
                 "n:Q",
                 title="Coopérations",
                 scale=alt.Scale(scheme="oranges"),
-                legend=alt.Legend(format="d", tickMinStep=1),
+                legend=alt.Legend(format=",d", tickMinStep=1),
             ),
             tooltip=[
                 alt.Tooltip("theme_libelle:N", title="Thème"),
                 alt.Tooltip("type_libelle:N", title="Type"),
-                alt.Tooltip("n:Q", title="Coopérations", format="d"),
+                alt.Tooltip("n:Q", title="Coopérations", format=",d"),
             ],
             description=alt.Description("description:N"),
         )
@@ -258,12 +275,12 @@ def ranking_chart(data: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
             x=alt.X(
-                "n:Q", title="Coopérations (directes ou via un groupement)", axis=alt.Axis(tickMinStep=1, format="d")
+                "n:Q", title="Coopérations (directes ou via un groupement)", axis=alt.Axis(tickMinStep=1, format=",d")
             ),
             tooltip=[
                 alt.Tooltip("nom:N", title="EPCI"),
-                alt.Tooltip("n:Q", title="Coopérations", format="d"),
-                alt.Tooltip("directes:Q", title="dont directes", format="d"),
+                alt.Tooltip("n:Q", title="Coopérations", format=",d"),
+                alt.Tooltip("directes:Q", title="dont directes", format=",d"),
             ],
             description=alt.Description("description:N"),
         )
@@ -272,6 +289,34 @@ def ranking_chart(data: pd.DataFrame) -> alt.Chart:
             width="container",
             description=f"Diagramme en barres, territoires les plus connectés (EPCI), coopérations directes ou via "
             f"un groupement : {spoken_list(spoken)}.",
+        )
+    )
+
+
+def coverage_chart(data: pd.DataFrame) -> alt.Chart:
+    """Share of each region's population living in a territoire de projet (PETR, pôle, Pays, CRTE
+    of several EPCI), from `stats.register_coverage`."""
+    data = data.assign(
+        description=[f"{region} : {share}" for region, share in zip(data["region"], data["part_population_texte"])]
+    )
+    title = "Part de la population couverte, par région"
+    return (
+        alt.Chart(data, title=quiet_title(title))
+        .mark_bar(color="#8c1d40", cornerRadiusEnd=3)
+        .encode(
+            y=alt.Y("region:N", sort=alt.EncodingSortField("part_population", order="descending"), title=None),
+            x=alt.X("part_population:Q", title="Part de la population (%)", scale=alt.Scale(domain=[0, 100])),
+            tooltip=[
+                alt.Tooltip("region:N", title="Région"),
+                alt.Tooltip("part_population_texte:N", title="Population couverte"),
+                alt.Tooltip("part_epci_texte:N", title="EPCI couverts"),
+            ],
+            description=alt.Description("description:N"),
+        )
+        .properties(
+            height=alt.Step(24),
+            width="container",
+            description=f"Diagramme en barres, {title.lower()} : {spoken_list(list(data['description']))}.",
         )
     )
 
@@ -331,7 +376,7 @@ def _slide_type(spec: dict, font_size: int) -> dict:
             **config.get(part, {}),
             "labelFontSize": font_size,
             "titleFontSize": font_size,
-            "labelLimit": 520,
+            "labelLimit": LABEL_CHARACTERS * font_size // 2,
         }
     config["title"] = {**config.get("title", {}), "fontSize": font_size + 8, "subtitleFontSize": font_size}
     config["title"]["subtitleColor"] = TEXT_COLOUR
@@ -368,6 +413,11 @@ def slide_png(chart_or_spec, subtitle: str, footer: str, size: tuple[int, int] =
     spec = _slide_type(with_subtitle(export_spec(chart_or_spec, width=1100), subtitle), PROJECTOR_FONT_SIZE)
     chart = Image.open(io.BytesIO(to_png(spec))).convert("RGB")
     room = (width - 2 * SLIDE_MARGIN, height - SLIDE_MARGIN - FOOTER_PX - SLIDE_MARGIN // 2)
+    missing = chart.width * room[1] / room[0] - chart.height  # px (at scale 2) for the chart to fill the room
+    if missing > 4 and isinstance(plot_height := _plot_height(spec), int | float):
+        # a short chart (few bars) would leave the slide's bottom blank: its plot grows to fill it
+        spec = {**spec, "height": round(plot_height + missing / 2)}
+        chart = Image.open(io.BytesIO(to_png(spec))).convert("RGB")
     scale = min(room[0] / chart.width, room[1] / chart.height)
     chart = chart.resize(
         (max(1, round(chart.width * scale)), max(1, round(chart.height * scale))), Image.Resampling.LANCZOS
@@ -382,6 +432,19 @@ def slide_png(chart_or_spec, subtitle: str, footer: str, size: tuple[int, int] =
     out = io.BytesIO()
     slide.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _plot_height(spec: dict) -> float | None:
+    """The plot's height in px, whether fixed or one step per row (None if unknown)."""
+    height = spec.get("height")
+    if isinstance(height, int | float):
+        return height
+    if isinstance(height, dict) and "step" in height:
+        layers = spec.get("layer") or [spec]
+        values = next((layer["data"]["values"] for layer in layers if "values" in layer.get("data", {})), None)
+        values = values or next(iter(spec.get("datasets", {}).values()), None)
+        return height["step"] * len(values) if values else None
+    return None
 
 
 def to_svg(chart_or_spec) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,8 @@ class SlideChart:
 
     chart: alt.TopLevelMixin
     data: pd.DataFrame  # what the chart draws (one row per bar, largest first)
-    note: str = ""  # e.g. « 10 premiers sur 21 », uncertain pairings
+    note: str = ""  # shown under the chart, e.g. « Les 10 premières valeurs sur 21. »
+    caveat: str = ""  # for the speaker and the export's source line, not on the slide (issue 32)
 
 
 def scene_chart(name: str, catalogue, ids, atelier=None, geo: GeoData | None = None) -> SlideChart | None:
@@ -82,7 +84,7 @@ def scene_chart(name: str, catalogue, ids, atelier=None, geo: GeoData | None = N
         data = stats.distribution(coops, d.column, vocab[d.family])
         shown = data.head(SLIDE_MAX_BARS)
         note = f"Les {len(shown)} premières valeurs sur {len(data)}." if len(data) > len(shown) else ""
-        return SlideChart(charts.bar_distribution(shown, d.title, selectable=False), shown, note)
+        return SlideChart(charts.bar_distribution(shown, d.title, selectable=False, shares=True), shown, note)
     if name == "population_membres" and geo is not None:
         data = stats.member_population(catalogue, geo, ids, limit=SLIDE_MAX_BARS)
         chart = charts.bar_distribution(data, CHARTS[name], count_title="Milliers d'habitants", selectable=False)
@@ -96,26 +98,30 @@ def scene_chart(name: str, catalogue, ids, atelier=None, geo: GeoData | None = N
     if name in ("atelier_themes", "atelier_finalites") and atelier is not None:
         jeu, family = ("themes_alliances", "theme") if name == "atelier_themes" else ("finalites_alliances", "finalite")
         data = chart_table(atelier, vocab, jeu, family=family).head(SLIDE_MAX_BARS)
-        chart = charts.bar_distribution(
-            data, CHARTS[name] + " (%)", count_title="%", selectable=False, uncertain=data["incertain"]
-        )
-        note = (
-            "Barres pâles : appariement libellé–valeur incertain (l'extraction du graphique source a séparé "
-            "libellés et valeurs)."
+        # A slide shows what is certain: no pale bars; the pairing caveat goes to the speaker
+        # (the chart's hover text and description) and to the exported image's source line.
+        chart = charts.bar_distribution(data, CHARTS[name], count_title="votes", selectable=False, shares=True)
+        caveat = (
+            "Appariement libellé–valeur incertain pour certaines barres : l'extraction du graphique source "
+            "a séparé libellés et valeurs."
             if data["incertain"].any()
             else ""
         )
-        return SlideChart(chart, data, note)
+        return SlideChart(chart, data, caveat=caveat)
     return None
 
 
 SLIDE_CHART_PX = 520  # height of a slide's bars at 1920×1080, shared by the rows
 
 
+SLIDE_SVG_WIDTH = 726  # px of the whole image, drawn for a slide's chart column at 1920 px
+MIN_PLOT_WIDTH = 160
+
+
 def slide_svg(chart: alt.TopLevelMixin, font_size: int, width: int = 300, rows: int = 0) -> str:
     """The chart as an SVG image: it scales with the slide (text included) at any screen size.
-    `width` is the plot's: with labels and values beside it the image is about twice as wide,
-    the width of a slide's chart column at 1920 px (so its text shows at `font_size`)."""
+    `width` is the plot's; long labels (shown whole) and the values beside the bars take the
+    plot's room, so that the image keeps SLIDE_SVG_WIDTH and its text shows at `font_size`."""
     from alliance.views import charts
 
     spec = charts.export_spec(charts.french(chart, font_size=font_size), width=width)
@@ -123,4 +129,12 @@ def slide_svg(chart: alt.TopLevelMixin, font_size: int, width: int = 300, rows: 
     if isinstance(height, dict) and "step" in height and rows:
         # few bars: taller rows, so that the chart fills its column instead of a third of it
         spec["height"] = {"step": min(3 * font_size, max(height["step"], SLIDE_CHART_PX // rows))}
-    return charts.to_svg(spec)
+    svg = charts.to_svg(spec)
+    for _ in range(3):  # Vega lays labels out again at each width: converge in a step or two
+        drawn = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+        if drawn <= SLIDE_SVG_WIDTH + 2 or width <= MIN_PLOT_WIDTH:
+            break
+        width = max(MIN_PLOT_WIDTH, round(width - (drawn - SLIDE_SVG_WIDTH)))
+        spec = {**spec, "width": width}
+        svg = charts.to_svg(spec)
+    return svg

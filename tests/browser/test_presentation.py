@@ -47,6 +47,15 @@ def test_on_a_fresh_server_the_keys_answer_before_the_chart_is_drawn(page):
     assert chart_shown == 0
 
 
+def overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and (b["y"] < a["y"] + a["height"])
+    )
+
+
 def test_exported_html_opens_offline(page, app_url, tmp_path):
     page.goto(f"{app_url}/presentation?scene=brest-ouest-breton")
     wait_for_map(page)
@@ -71,9 +80,26 @@ def test_exported_html_opens_offline(page, app_url, tmp_path):
     )
     title = offline.locator(".sheet-title h1").inner_text()
     legend = offline.locator(".sheet-legend").inner_text()
+    # issue 32: the title box clear of the zoom buttons, the scale bar clear of the source line,
+    # and the attribution printed once (in the source line)
+    boxes = {
+        name: offline.locator(selector).first.bounding_box()
+        for name, selector in {
+            "title": ".sheet-title",
+            "zoom": ".leaflet-control-zoom",
+            "scale": ".leaflet-control-scale",
+            "source": ".sheet-source",
+        }.items()
+    }
+    attributions = offline.evaluate(
+        "() => Array.from(document.querySelectorAll('*')).filter(e => e.children.length === 0"
+        " && e.offsetParent !== null && e.textContent.includes('IGN')).length"
+    )
     context.close()
     assert painted > 10000 and blocked == []
     assert title == "Brest et l'ouest breton" and "Contrat de réciprocité" in legend
+    assert not overlap(boxes["title"], boxes["zoom"]) and not overlap(boxes["scale"], boxes["source"]), boxes
+    assert attributions == 1
 
 
 def test_clicker_keys_work_after_a_click_on_the_map_and_quit_opens_the_carte(page, app_url):

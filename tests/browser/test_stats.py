@@ -15,7 +15,7 @@ def test_charts_render_offline_and_click_narrows(page, app_url):
     assert charts.count() == 2
     assert charts.first.locator("text", has_text="Mobilités").count() >= 1
     # Click the bar of "Alimentation" in the themes chart: the shared filter narrows.
-    charts.first.locator('g.mark-rect path[aria-label*="Valeur: Alimentation;"]').click()
+    charts.first.locator('g.mark-rect path[aria-label^="Alimentation : "]').click()
     page.wait_for_function("() => location.search.includes('theme=alimentation')", timeout=20000)
     page.get_by_text("coopérations sélectionnées").wait_for()
     page.get_by_role("link", name="Voir la sélection sur la carte").click()
