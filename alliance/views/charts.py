@@ -139,7 +139,7 @@ def bar_distribution(
         description=alt.Description("description:N"),
         y=alt.Y("libelle:N", sort=alt.EncodingSortField("n", order="descending"), title=None),
         x=(
-            alt.X("part:Q", title=f"Part des {count_title.lower()} (%)")
+            alt.X("part:Q", axis=None)  # each bar says its share: no crowded ticks on a narrow slide
             if shares
             else alt.X("n:Q", title=count_title, axis=alt.Axis(tickMinStep=1, format=",d"))
         ),
