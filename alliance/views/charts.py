@@ -72,7 +72,7 @@ def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevel
     # Vega's default grey labels (#808495-like) fail WCAG AA on white: every text is dark.
     # Vega describes axes and legends to screen readers in English (« X-axis titled … for a linear
     # scale »): they are left out, the chart's French description says what they show.
-    chart = chart.configure_axis(
+    guides: dict[str, Any] = dict(
         labelFontSize=font_size,
         titleFontSize=font_size,
         labelLimit=label_limit,
@@ -80,14 +80,7 @@ def french(chart: alt.TopLevelMixin, font_size: int = FONT_SIZE) -> alt.TopLevel
         titleColor=TEXT_COLOUR,
         aria=False,
     )
-    chart = chart.configure_legend(
-        labelFontSize=font_size,
-        titleFontSize=font_size,
-        labelLimit=label_limit,
-        labelColor=TEXT_COLOUR,
-        titleColor=TEXT_COLOUR,
-        aria=False,
-    )
+    chart = chart.configure_axis(**guides).configure_legend(**guides)
     chart = chart.configure_title(fontSize=font_size + 4, anchor="start", color=TEXT_COLOUR, aria=False)
     chart = chart.configure_text(fontSize=font_size - 1, color=TEXT_COLOUR)
     return chart.configure_view(stroke=None)

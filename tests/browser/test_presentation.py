@@ -1,5 +1,7 @@
 """Présentation in headless Chromium: arrow keys, every scene paints, offline HTML export."""
 
+import statistics
+
 import pytest
 import yaml
 
@@ -146,7 +148,8 @@ SLIDE_GEOMETRY_JS = """() => {
   return {height: innerHeight, scroll: document.scrollingElement.scrollHeight, lowest: Math.max(...bottoms),
           map: box('iframe[src*="streamlit_folium.st_folium"]').height, chart: img.getBoundingClientRect().height,
           legend: box('.slide-legend') !== null, texts: texts,
-          chartText: chartText * img.getBoundingClientRect().width / parseFloat(svg.getAttribute('width'))};
+          chartText: chartText * img.getBoundingClientRect().width / parseFloat(svg.getAttribute('width')),
+          cutLabels: Array.from(svg.querySelectorAll('text')).map(t => t.textContent).filter(t => t.endsWith('…'))};
 }"""
 
 
@@ -163,6 +166,15 @@ def test_the_slide_fills_the_screen(page, app_url, size):
     assert g["map"] >= 0.7 * g["height"] and g["chart"] >= 0.35 * g["height"] and g["legend"], g
     scale = size[1] / 1080
     assert min(g["texts"]) >= 24 * scale - 0.5 and g["chartText"] >= 24 * scale - 1, g
+    assert g["cutLabels"] == [], g  # every chart label whole (Vega ends a cut one with « … »)
+    if size == (1920, 1080):  # issue 32: the map's texts read from the back of the room
+        frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+        sizes = frame.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                 '.alliance-towns text, .alliance-label, .leaflet-control-attribution, .leaflet-control-layers-toggle'))
+               .filter(e => e.getBoundingClientRect().width > 0).map(e => parseFloat(getComputedStyle(e).fontSize))"""
+        )
+        assert sizes and statistics.median(sizes) >= 18 and min(sizes) >= 18, sizes
 
 
 def test_a_scenes_file_loaded_from_the_export_menu_replaces_the_scenes(page, app_url, tmp_path):
