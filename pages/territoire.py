@@ -9,7 +9,7 @@ import streamlit as st
 from alliance.analysis.territory import build_profile, similar_epci, themes_of, zonage_lines
 from alliance.app import cache
 from alliance.app.sidebar import set_query_params, url_params
-from alliance.app.widgets import sources_footer
+from alliance.app.widgets import key_first_table, sources_footer
 from alliance.escaping import markdown_text
 from alliance.fmt import fmt_dec, fmt_int, plural
 from alliance.maps.component import show_map
@@ -132,11 +132,8 @@ else:
             st.caption("Aucune de ces coopérations n'a de thème renseigné dans ses sources.")
     st.subheader("Ses partenaires")
     partners = profile.partners.rename(columns={"nom": "Partenaire", "n": "Coopérations partagées"})
-    st.dataframe(
-        partners[["Partenaire", "Coopérations partagées"]],
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(partners), 360),
+    key_first_table(
+        partners[["Partenaire", "Coopérations partagées"]], "Partenaire", height=min(38 + 35 * len(partners), 360)
     )
 
 if profile.ref.startswith("epci:"):
@@ -151,10 +148,9 @@ if profile.ref.startswith("epci:"):
         f"{fmt_dec(peers['cooperations'].mean())})."
     )
     shown = peers.head(10).assign(Population=lambda d: d["population"].map(fmt_int))
-    st.dataframe(
+    key_first_table(
         shown.rename(columns={"nom": "EPCI", "cooperations": "Coopérations"})[["EPCI", "Population", "Coopérations"]],
-        hide_index=True,
-        width="stretch",
+        "EPCI",
     )
     peer_ids = catalogue.members.loc[
         catalogue.members["code"].isin(engaged["siren"]) & (catalogue.members["kind"] == "epci"), "coop_id"

@@ -124,7 +124,7 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
     table = member_table(catalogue, geo, coop_id)
     table["Population"] = table["Population"].map(lambda v: "" if v is None or str(v) == "<NA>" else fmt_int(v))
     st.markdown(f"**Membres** ({fmt_int(len(table))})")
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300))
+    key_first_table(table, "Membre", height=min(38 + 35 * len(table), 300))
     st.markdown(markdown_text(member_origin(row)))
     if row["membres_partiels"]:
         st.warning(
@@ -190,6 +190,14 @@ def cooperation_card(catalogue, geo, coop_id: str) -> None:
                 args=(rel.coop_id,),
                 width="stretch",
             )
+
+
+def key_first_table(table, key_column: str, **options) -> None:
+    """A table whose key column (a name, first) keeps a medium width, so that on a phone the
+    figures beside it are not pushed out of the screen by a long name. (Not pinned: Streamlit
+    draws a pinned column's text in a pale grey.)"""
+    config = {key_column: st.column_config.TextColumn(width="medium")}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, **options)
 
 
 def chart_block(key: str, spec: dict, data, note: str, selectable: bool = True, subtitle: str | None = None):
