@@ -564,11 +564,17 @@ def perimeters(rows: list[dict], root: Path) -> str:
     )
 
 
+# A seed's « Pays » may be carried by a PETR (the legal form of most Pays since 2014): a documented
+# Pays is matched against the registers' Pays and PETR alike (issue 31: the Pays du Centre Ouest
+# Bretagne and the Pays de Morlaix, both BANATIC PETR, were shown twice).
+MATCHED_TYPES = {"pays": ("pays", "petr")}
+
+
 def match_seed_rows(rows: list[dict], root: Path, report: list[dict]) -> list[dict]:
-    """Seed rows that ARE a register row: same type, and either most EPCI in common (Jaccard >= 0.5)
-    or the seed's EPCI all in the register row under a near-identical name. The register row is
-    dropped from the national layer, the seed row keeps its themes and citation, and both
-    memberships stay visible (data/registres/correspondances.csv, shown on the card)."""
+    """Seed rows that ARE a register row: same kind (MATCHED_TYPES), and either most EPCI in
+    common (Jaccard >= 0.5) or the seed's EPCI all in the register row under a near-identical
+    name. The register row is dropped from the national layer, the seed row keeps its themes and
+    citation, and both memberships stay visible (data/registres/correspondances.csv, on the card)."""
     from rapidfuzz import fuzz, utils
 
     seed = list(csv.DictReader((root / "data" / "cooperations.csv").open(encoding="utf-8")))
@@ -581,7 +587,7 @@ def match_seed_rows(rows: list[dict], root: Path, report: list[dict]) -> list[di
         if not epci:
             continue
         best, best_score = None, 0.0
-        for row in by_type.get(s["type"], []):
+        for row in (r for kind in MATCHED_TYPES.get(s["type"], (s["type"],)) for r in by_type.get(kind, [])):
             theirs = set(row["membres"].split(";"))
             score = len(epci & theirs) / len(epci | theirs)
             if epci <= theirs and fuzz.token_set_ratio(s["nom"], row["nom"], processor=utils.default_process) >= 85:

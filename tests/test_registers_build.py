@@ -99,6 +99,23 @@ def test_seed_and_register_memberships_both_kept(catalogue):
     assert "pm-loire-bretagne" in report and "epci:244400644" in report
 
 
+def test_a_documented_pays_carried_by_a_petr_is_not_shown_twice(catalogue):
+    """Issue 31: the Pays du Centre Ouest Bretagne and the Pays de Morlaix are BANATIC's PETR
+    200073971 and 200072973; typed « pays » in the catalogue, they were not matched with the
+    register's PETR and both copies were on the maps, in the counts and in the network."""
+    matches = {m["id_catalogue"]: m["id_registre"] for m in rows("correspondances.csv")}
+    assert matches["pays-centre-ouest-bretagne"] == "petr-200073971"
+    assert matches["pays-de-morlaix"] == "petr-200072973"
+    coops = catalogue.cooperations
+    assert not {"petr-200073971", "petr-200072973"} & set(coops.index)
+    assert coops.at["pays-centre-ouest-bretagne", "type"] == coops.at["pays-de-morlaix", "type"] == "petr"
+    # no documented Pays or PETR has a register twin with the very same EPCI
+    kinds = coops[coops["type"].isin(["pays", "petr"])]
+    documented = kinds[kinds["provenance"] == "documentee"]
+    registered = {frozenset(m) for m in kinds.loc[kinds["provenance"] == "registre", "membres"]}
+    assert [cid for cid, m in documented["membres"].items() if frozenset(m) in registered] == []
+
+
 @pytest.mark.parametrize(
     "code,aav,category", [("29019", "Brest", "commune-centre du pôle"), ("31555", "Toulouse", "commune-centre du pôle")]
 )
