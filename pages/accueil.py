@@ -72,7 +72,11 @@ lines = [
 ]
 publishers = registers["source"].map(lambda key: titles.get(key, key).split(" — ")[0])
 for publisher, group in registers.groupby(publishers, sort=False):
-    kinds = " · ".join(f"{markdown_text(r.type_libelle)} : {fmt_int(r.n)}" for r in group.itertuples())
+    kinds = " · ".join(
+        f"{markdown_text(r.type_libelle)} : {fmt_int(r.n)}"
+        + (f" (dont {fmt_int(r.en_preparation)} en préfiguration)" if r.en_preparation else "")
+        for r in group.itertuples()
+    )
     vintages = dict.fromkeys(part for value in group["millesimes"] for part in value.replace(" ; ", ", ").split(", "))
     lines.append(f"- **{markdown_text(publisher)}** — {kinds} (millésimes : {markdown_text(', '.join(vintages))}).")
 st.markdown(

@@ -62,7 +62,11 @@ INSTRUMENT_THEMES = {
         "définition du programme (ANCT) : Territoires d'industrie, reconquête industrielle des territoires",
     )
 }
-PNR_NAME = re.compile(r"parc naturel régional|\bPNR\b", re.I)
+# A park's syndicat does not always say « naturel régional » (« SM du parc régional du Morvan »,
+# « SM du parc naturel de la Brière »); « parc régional d'activités » are business parks.
+PNR_NAME = re.compile(r"\bparc\s+naturel\b|\bparc\s+régional\b(?!\s+d'activit)|\bPNR\b", re.I)
+# A syndicat that prepares a park (« de préfiguration ») carries no classified park yet.
+PNR_IN_PREPARATION = re.compile(r"préfiguration", re.I)
 COLUMNS = [
     "id",
     "nom",
@@ -196,7 +200,11 @@ def groupings(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
                 "nom": info["nom"],
                 "type": kind,
                 "membres": ";".join(f"epci:{m}" for m in sorted(set(members))),
-                "description": _description(kind),
+                "description": (
+                    _description("pnr_preparation")
+                    if kind == "pnr" and PNR_IN_PREPARATION.search(info["nom"])
+                    else _description(kind)
+                ),
                 "source": "registre_banatic",
                 "jeu_de_donnees": f"{NATURE_DATASET[0]} ; {dataset[0]}",
                 "millesime": f"nature {NATURE_DATASET[1]}, membres {dataset[1]}",
@@ -219,6 +227,8 @@ def _description(kind: str) -> str:
         "pays": "Syndicat mixte de Pays inscrit au registre national des groupements (BANATIC).",
         "pnr": "Syndicat mixte d'un parc naturel régional (BANATIC). Seuls les EPCI membres sont connus : "
         "les communes adhérant directement au parc ne figurent pas dans le registre.",
+        "pnr_preparation": "Syndicat mixte de préfiguration d'un parc naturel régional (BANATIC) : le parc "
+        "n'est pas encore classé. Seuls les EPCI membres sont connus.",
         "crte": "Contrat de relance et de transition écologique signé par plusieurs EPCI ou communes (ANCT).",
         "territoire_industrie": (
             "Territoire d'industrie du programme national (ANCT) ; le registre ne donne pas son nom."

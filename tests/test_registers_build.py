@@ -99,6 +99,22 @@ def test_seed_and_register_memberships_both_kept(catalogue):
     assert "pm-loire-bretagne" in report and "epci:244400644" in report
 
 
+def test_parks_whose_syndicat_does_not_say_naturel_regional_are_in(catalogue):
+    """Issue 31: the Morvan, Brière and Forêt d'Orient parks were missing (« SM du parc régional du
+    Morvan »…); business parks (« parc régional d'activités ») stay out; a syndicat preparing a
+    park says so, and the Accueil's count says how many."""
+    from alliance.analysis.stats import catalogue_composition
+
+    coops = catalogue.cooperations
+    for siren, epci in (("252106620", 9), ("254400955", 3), ("251001574", 1)):
+        assert coops.at[f"pnr-{siren}", "type"] == "pnr" and len(coops.at[f"pnr-{siren}", "membres"]) >= epci
+    assert not coops["nom"].str.contains("parc régional d'activit", case=False).any()
+    for siren in ("200036192", "200095453"):
+        assert "préfiguration" in coops.at[f"pnr-{siren}", "description"]
+    parks = catalogue_composition(catalogue).query("type == 'pnr'")
+    assert parks["en_preparation"].sum() == 2
+
+
 def test_a_documented_pays_carried_by_a_petr_is_not_shown_twice(catalogue):
     """Issue 31: the Pays du Centre Ouest Bretagne and the Pays de Morlaix are BANATIC's PETR
     200073971 and 200072973; typed « pays » in the catalogue, they were not matched with the

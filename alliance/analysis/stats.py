@@ -270,12 +270,17 @@ def member_population(catalogue: Catalogue, geo: GeoData, ids, limit: int = 12) 
 
 
 def catalogue_composition(catalogue: Catalogue) -> pd.DataFrame:
-    """What the catalogue is made of: one row per (provenance, source, type) with its count and
-    the vintages (millesime) of its rows, largest groups first within each source."""
+    """What the catalogue is made of: one row per (provenance, source, type) with its count, how
+    many of them only prepare what the type names (a park not yet classified) and the vintages
+    (millesime) of its rows, largest groups first within each source."""
     coops = catalogue.cooperations
     table = (
         coops.groupby(["provenance", "source", "type"])
-        .agg(n=("nom", "size"), millesimes=("millesime", lambda m: " ; ".join(sorted({v for v in m if v}))))
+        .agg(
+            n=("nom", "size"),
+            en_preparation=("description", lambda d: int(d.str.contains("préfiguration", regex=False).sum())),
+            millesimes=("millesime", lambda m: " ; ".join(sorted({v for v in m if v}))),
+        )
         .reset_index()
     )
     table["type_libelle"] = table["type"].map(catalogue.vocab["type"].label)
