@@ -191,7 +191,14 @@ def groupings(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
                     "membres_non_epci",
                     siren,
                     info["nom"],
-                    f"{len(dropped)} membre(s) qui ne sont pas des EPCI (syndicats) : non tracés",
+                    f"{len(dropped)} membre(s) qui ne sont pas des EPCI : "
+                    + ", ".join(
+                        f"{m} ({natures[m]['nom']}, {NATURES.get(natures[m]['nature'], natures[m]['nature'])})"
+                        if m in natures
+                        else f"{m} (nature inconnue : absent de la liste des groupements)"
+                        for m in sorted(dropped)
+                    )
+                    + " ; non tracés",
                 )
             )
         out.append(
@@ -675,7 +682,7 @@ def build(raw: Path, root: Path = ROOT) -> dict[str, int]:
     write_csv(
         out / "crte_par_epci.csv",
         [
-            {"siren": siren, "id_crte": c[0].lower(), "nom": c[1], "signataires": c[2]}
+            {"siren": siren, "id_crte": c[0], "nom": c[1], "signataires": c[2]}  # as ANCT writes it
             for siren, c in sorted(crte_of_epci.items())
         ],
         ["siren", "id_crte", "nom", "signataires"],

@@ -115,6 +115,15 @@ def test_parks_whose_syndicat_does_not_say_naturel_regional_are_in(catalogue):
     assert parks["en_preparation"].sum() == 2
 
 
+def test_identifiers_as_the_source_writes_them_and_no_nature_invented():
+    """Issue 31, item 6: Corsican CRTE ids were lower-cased (crte-94-2b-8 for ANCT's crte-94-2B-8);
+    a member of the Pôle du Nord Lorrain that no source describes was called « syndicats »."""
+    ids = {r["id_crte"] for r in rows("crte_par_epci.csv")}
+    assert "crte-94-2B-8" in ids and "crte-94-2b-8" not in ids
+    nord_lorrain = next(r["detail"] for r in rows("desaccords.csv") if r["identifiant"] == "200085363")
+    assert "992367730 (nature inconnue" in nord_lorrain and "syndicat" not in nord_lorrain
+
+
 def test_a_documented_pays_carried_by_a_petr_is_not_shown_twice(catalogue):
     """Issue 31: the Pays du Centre Ouest Bretagne and the Pays de Morlaix are BANATIC's PETR
     200073971 and 200072973; typed « pays » in the catalogue, they were not matched with the
