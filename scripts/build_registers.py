@@ -427,10 +427,19 @@ def territoires_industrie(raw: Path, codes: Codes, report: list[dict]) -> list[d
                 "themes_origine": INSTRUMENT_THEMES["territoire_industrie"][1],
                 "membres_source": "ti",
                 "membres_partiels": "",
-                "region": codes.commune[towns[0]]["region"] if towns else "",
+                "region": home_region(communes, codes),
             }
         )
     return out
+
+
+def home_region(communes: set[str], codes: Codes) -> str:
+    """The region where most of the communes' population lives (a grouping across regions is
+    filed there; a region filter finds it wherever it has members)."""
+    people: dict[str, int] = defaultdict(int)
+    for code in communes:
+        people[codes.commune[code]["region"]] += codes.population.get(code, 0)
+    return max(sorted(people), key=lambda region: people[region]) if people else ""
 
 
 def zonages(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:

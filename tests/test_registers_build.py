@@ -115,6 +115,18 @@ def test_parks_whose_syndicat_does_not_say_naturel_regional_are_in(catalogue):
     assert parks["en_preparation"].sum() == 2
 
 
+def test_a_grouping_across_regions_is_filed_where_most_of_its_people_live_and_found_from_each(catalogue, geo):
+    """Issue 31, item 4: « Territoire d'industrie — Aurillac, Rodez… » was filed under
+    Auvergne-Rhône-Alpes (its most populous town) though 72 % of its population is in Occitanie."""
+    from alliance.analysis.filters import Filters, apply_filters, build_filter_index
+
+    filed = {r["id"]: r["region"] for r in rows("cooperations_registres.csv")}
+    assert filed["ti-7603"] == "76"
+    index = build_filter_index(catalogue, geo)
+    for region in ("76", "84"):
+        assert "ti-7603" in set(apply_filters(catalogue, index, Filters(regions=(region,))))
+
+
 def test_identifiers_as_the_source_writes_them_and_no_nature_invented():
     """Issue 31, item 6: Corsican CRTE ids were lower-cased (crte-94-2b-8 for ANCT's crte-94-2B-8);
     a member of the Pôle du Nord Lorrain that no source describes was called « syndicats »."""
