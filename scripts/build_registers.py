@@ -249,7 +249,7 @@ def _issue(kind: str, identifier: str, name: str, detail: str) -> dict:
 
 def crte(
     raw: Path, codes: Codes, natures: dict[str, dict], grouping_members: dict[str, set[str]], report: list[dict]
-) -> tuple[list[dict], dict[str, tuple[str, str]]]:
+) -> tuple[list[dict], dict[str, tuple[str, ...]]]:
     """CRTE signed by several EPCI (cooperations) and, for every EPCI, its CRTE (context)."""
     by_crte: dict[str, list[dict]] = defaultdict(list)
     with (raw / "anct" / "crte-epci-groupements-2023.csv").open(encoding="utf-8") as fh:
@@ -295,6 +295,20 @@ def crte(
                         f"EPCI {siren} ({row['lib_groupement']}) absent du COG 2026 : ignoré",
                     )
                 )
+        through_communes = epci_signed_through_communes(members, codes)
+        for siren, (signed, total) in through_communes.items():
+            members = [m for m in members if codes.epci_of_commune.get(m[4:]) != siren or m.startswith("epci:")]
+            members.append(f"epci:{siren}")
+            crte_of_epci[siren] = (cid, first["lib_crte"], first["type_grp_crte"], f"{signed} de ses {total} communes")
+            report.append(
+                _issue(
+                    "crte_par_communes",
+                    cid,
+                    first["lib_crte"],
+                    f"{signed} des {total} communes de {codes.epci[siren]['nom']} ({siren}) ont signé : "
+                    "l'EPCI est compté dans le CRTE",
+                )
+            )
         epci_members = {m[5:] for m in members if m.startswith("epci:")}
         # A commune whose EPCI signed too is already inside the EPCI's perimeter.
         members = sorted(
@@ -333,7 +347,11 @@ def crte(
                 "type": "crte",
                 "membres": ";".join(members),
                 "description": _description("crte")
-                + (f" Porteur : {first['lib_grp_supra']}." if first["lib_grp_supra"] else ""),
+                + (f" Porteur : {first['lib_grp_supra']}." if first["lib_grp_supra"] else "")
+                + "".join(
+                    f" {codes.epci[siren]['nom']} y figure par {signed} de ses {total} communes signataires."
+                    for siren, (signed, total) in sorted(through_communes.items())
+                ),
                 "source": "registre_anct_crte",
                 "jeu_de_donnees": CRTE_DATASET[0],
                 "millesime": CRTE_DATASET[1],
@@ -347,6 +365,25 @@ def crte(
             }
         )
     return out, crte_of_epci
+
+
+COMMUNES_FOR_EPCI = 0.9  # share of an EPCI's communes whose signatures make the EPCI a signatory
+
+
+def epci_signed_through_communes(members: list[str], codes: Codes) -> dict[str, tuple[int, int]]:
+    """EPCI that did not sign a CRTE themselves but all or nearly all of whose communes did
+    (issue 31: 18 of the 19 communes of CC du Pays d'Iroise signed the Brest CRTE): siren ->
+    (communes that signed, communes of the EPCI)."""
+    signed: dict[str, int] = defaultdict(int)
+    for member in members:
+        if member.startswith("com:") and (siren := codes.epci_of_commune.get(member[4:])):
+            signed[siren] += 1
+    found = {}
+    for siren, count in signed.items():
+        total = len(codes.epci[siren]["membres"])
+        if f"epci:{siren}" not in members and total >= 2 and count >= COMMUNES_FOR_EPCI * total:
+            found[siren] = (count, total)
+    return found
 
 
 def crte_portage(first: dict, epci_members: set[str]) -> tuple[str, str]:
@@ -691,10 +728,10 @@ def build(raw: Path, root: Path = ROOT) -> dict[str, int]:
     write_csv(
         out / "crte_par_epci.csv",
         [
-            {"siren": siren, "id_crte": c[0], "nom": c[1], "signataires": c[2]}  # as ANCT writes it
-            for siren, c in sorted(crte_of_epci.items())
+            {"siren": siren, "id_crte": c[0], "nom": c[1], "signataires": c[2], "par": (c[3:] or ("",))[0]}
+            for siren, c in sorted(crte_of_epci.items())  # id_crte as ANCT writes it
         ],
-        ["siren", "id_crte", "nom", "signataires"],
+        ["siren", "id_crte", "nom", "signataires", "par"],
     )
     (root / "geodata" / "perimetres_registres.geojson").write_text(perimeters(kept, root), encoding="utf-8")
     zones = zonages(raw, codes, report)

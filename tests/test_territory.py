@@ -72,6 +72,19 @@ def test_a_commune_profile_is_the_communes_own(catalogue, geo):
     assert lines["Aire d'attraction des villes"].startswith("Saint-Omer (")
 
 
+def test_an_epci_whose_communes_signed_a_crte_is_in_it_and_says_so(catalogue, geo):
+    """Issue 31, item 5: 18 of the 19 communes of CC du Pays d'Iroise signed the Brest CRTE, 13 of
+    the 14 of Haut-Léon Communauté the Morlaix one; the EPCI showed no CRTE."""
+    from alliance.analysis.territory import load_zonages, zonage_lines
+
+    for siren, crte, signed in (("242900074", "crte-53-29-2", "18 de ses 19 communes"),
+                                ("200067072", "crte-53-29-3", "13 de ses 14 communes")):  # fmt: skip
+        assert f"epci:{siren}" in catalogue.cooperations.at[crte, "membres"]
+        assert signed in catalogue.cooperations.at[crte, "description"]
+        assert signed in zonage_lines(f"epci:{siren}", geo, load_zonages())["CRTE"]
+        assert crte in set(build_profile(f"epci:{siren}", catalogue, geo).cooperations["coop_id"])
+
+
 def test_brest_profile_direct_and_via(catalogue, geo):
     p = build_profile("epci:242900314", catalogue, geo)
     how = dict(zip(p.cooperations["coop_id"], p.cooperations["appartenance"]))

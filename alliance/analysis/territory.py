@@ -230,7 +230,10 @@ def zonage_lines(ref: str, geo: GeoData, zonages: Zonages) -> dict[str, str]:
     if epci in zonages.crte.index:
         crte = zonages.crte.loc[epci]
         label = "CRTE de son EPCI" if kind == "com" else "CRTE"
-        lines[label] = crte["nom"] + (" (signé avec d'autres EPCI)" if crte["signataires"] == "pluri" else "")
+        how = ["signé avec d'autres EPCI"] if crte["signataires"] == "pluri" else []
+        if crte.get("par"):  # the EPCI did not sign itself: (nearly) all its communes did
+            how.append(f"par {crte['par']} signataires")
+        lines[label] = crte["nom"] + (f" ({' ; '.join(how)})" if how else "")
     return lines
 
 
