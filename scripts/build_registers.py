@@ -45,7 +45,16 @@ DOCURBA_DATASET = ("BANATIC via Docurba, groupements et membres", "2026-06")
 CRTE_DATASET = ("ANCT, CRTE : EPCI et groupements porteurs", "2023")
 TI_DATASET = ("ANCT, croisement des dispositifs par commune (Territoires d'industrie)", "COG 2023")
 INSEE_DATASET = ("INSEE, table d'appartenance géographique des communes", "2022")
-PAYS_NAME = re.compile(r"^(?:SM|Syndicat mixte)(?: de développement| développement)? (?:du|des) pays\b", re.I)
+# A syndicat mixte carries a Pays when its name says so: « SM du Pays de… », « SM de développement
+# du Pays… », « Syndicat du Pays Dunois », « SI du Pays de Maurienne », « SM du SCOT et du Pays du
+# Vignoble Nantais », « SM Pays de Sancerre - Sologne », « SM ADEVA Pays Vitryat », « Assemblée du
+# Pays Tarentaise Vanoise ». Names where « Pays » only says where a service works (« SMICTOM du
+# Pays de… », « SM du SCOT du Pays de… ») are left out. Limits in data/registres/SOURCES.md.
+PAYS_NAME = re.compile(
+    r"^(?:(?:SM|SI|Syndicat(?: mixte)?)(?: de développement(?: local)?| développement| du SCOT et)? (?:du|des) pays\b"
+    r"|SM (?:[A-Z]{3,} )?Pays\b|Assemblée du Pays\b)",
+    re.I,
+)
 # Legal natures (BANATIC and ANCT codes) and what they say of a row's portage (vocabulary key).
 NATURES = {
     "PETR": "PETR (établissement public soumis aux règles des syndicats mixtes fermés)",

@@ -127,6 +127,20 @@ def test_a_grouping_across_regions_is_filed_where_most_of_its_people_live_and_fo
         assert "ti-7603" in set(apply_filters(catalogue, index, Filters(regions=(region,))))
 
 
+def test_syndicats_that_carry_a_pays_under_other_wordings_are_in(catalogue):
+    """Issue 31, item 3: the « Pays » rule missed Loire-Val d'Aubois, Sancerre-Sologne, Cœur
+    d'Hérault (a seed names it), Dunois, Tarentaise Vanoise, Vignoble Nantais, Pays Vitryat and
+    Maurienne; a waste or SCoT syndicat named after a Pays stays out."""
+    registered = {r["id"]: r for r in rows("cooperations_registres.csv")}
+    matched = {m["id_registre"] for m in rows("correspondances.csv")}
+    for siren in ("251802179", "251803045", "252855614", "257302539", "254402712", "200061083", "257302331"):
+        assert registered[f"pays-{siren}"]["type"] == "pays"
+    assert "pays-200017127" in matched  # the documented Pays Cœur d'Hérault, its register twin
+    assert not any(name.startswith(("SMICTOM", "SM du SCOT du")) for name in catalogue.cooperations["nom"])
+    report = [r for r in rows("desaccords.csv") if r["categorie"] == "crte_vs_porteur"]
+    assert any("Tarentaise Vanoise" in r["detail"] for r in report)
+
+
 def test_identifiers_as_the_source_writes_them_and_no_nature_invented():
     """Issue 31, item 6: Corsican CRTE ids were lower-cased (crte-94-2b-8 for ANCT's crte-94-2B-8);
     a member of the Pôle du Nord Lorrain that no source describes was called « syndicats »."""
