@@ -136,7 +136,8 @@ def test_syndicats_that_carry_a_pays_under_other_wordings_are_in(catalogue):
     for siren in ("251802179", "251803045", "252855614", "257302539", "254402712", "200061083", "257302331"):
         assert registered[f"pays-{siren}"]["type"] == "pays"
     assert "pays-200017127" in matched  # the documented Pays Cœur d'Hérault, its register twin
-    assert not any(name.startswith(("SMICTOM", "SM du SCOT du")) for name in catalogue.cooperations["nom"])
+    pays = catalogue.cooperations.loc[catalogue.cooperations["type"] == "pays", "nom"]
+    assert not any(name.startswith(("SMICTOM", "SM du SCOT du")) for name in pays)
     report = [r for r in rows("desaccords.csv") if r["categorie"] == "crte_vs_porteur"]
     assert any("Tarentaise Vanoise" in r["detail"] for r in report)
 
