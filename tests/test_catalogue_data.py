@@ -314,3 +314,22 @@ def test_a_selection_counts_what_a_scan_of_the_catalogue_counts(catalogue, geo):
         assert sel.n_register == len(rows) - len(documented)
         assert sel.n_contributed == (rows["provenance"] == "contribution").sum()
         assert sel.types == tuple(rows["type"].unique())
+
+
+def test_members_no_seed_names_are_marked_deduced_and_weak_citations_replaced(seeds_dir):
+    """Issue 31, item 7: members recorded as coming from the seed that the seed does not name."""
+    rows = read_catalogue_csv(DATA_DIR / "cooperations.csv").set_index("id")
+    origins = read_catalogue_csv(DATA_DIR / "membres_origine.csv").set_index("id")
+    for cid in (
+        "ligne-rennes-chateaubriant",
+        "energiv",
+        "fondation-territoriale-loire-atlantique",
+        "club-tgv-agen",
+        "car-express-bordeaux-creon",
+    ):
+        assert origins.at[cid, "membres_origine"] == "deduit" and origins.at[cid, "membres_note"], cid
+    # « portent auprès de la Région » : the Région is not a member of the RER project
+    assert "reg:75" not in rows.at["rer-metropolitain-bordeaux-libournais", "membres"]
+    assert "EN CHIFFRE" not in rows.at["pays-de-morlaix", "citation"]  # a heading is not a citation
+    described = rows.at["pays-centre-ouest-bretagne", "description"]
+    assert "trois départements" not in described or "d'après les registres" in described
