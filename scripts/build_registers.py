@@ -233,7 +233,28 @@ def groupings(raw: Path, codes: Codes, report: list[dict]) -> list[dict]:
                 "region": info["region"],
             }
         )
-    return out
+    return without_pays_twins(out, report)
+
+
+def without_pays_twins(rows: list[dict], report: list[dict]) -> list[dict]:
+    """A syndicat « Pays » whose EPCI are exactly a PETR's carries the same territoire de projet
+    (the PETR that succeeded it, e.g. the Pays de Guingamp): the PETR is kept, the twin reported."""
+    petr = {frozenset(r["membres"].split(";")): r for r in rows if r["type"] == "petr"}
+    kept = []
+    for row in rows:
+        twin = petr.get(frozenset(row["membres"].split(";"))) if row["type"] == "pays" else None
+        if twin is None:
+            kept.append(row)
+            continue
+        report.append(
+            _issue(
+                "pays_jumeau_petr",
+                row["identifiant"].removeprefix("SIREN "),
+                row["nom"],
+                f"mêmes EPCI que {twin['nom']} ({twin['identifiant']}) : le PETR est retenu, le syndicat non tracé",
+            )
+        )
+    return kept
 
 
 def _description(kind: str) -> str:

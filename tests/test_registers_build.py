@@ -142,6 +142,14 @@ def test_syndicats_that_carry_a_pays_under_other_wordings_are_in(catalogue):
     assert any("Tarentaise Vanoise" in r["detail"] for r in report)
 
 
+def test_a_pays_syndicat_with_a_petrs_very_epci_is_not_a_second_grouping(catalogue):
+    """Issue 31: the PETR and the SM du Pays de Guingamp have identical members: one territoire de
+    projet, shown once (the PETR), the twin reported."""
+    coops = catalogue.cooperations
+    assert "petr-200048981" in coops.index and "pays-200097095" not in coops.index
+    assert any(r["categorie"] == "pays_jumeau_petr" and r["identifiant"] == "200097095" for r in rows("desaccords.csv"))
+
+
 def test_identifiers_as_the_source_writes_them_and_no_nature_invented():
     """Issue 31, item 6: Corsican CRTE ids were lower-cased (crte-94-2b-8 for ANCT's crte-94-2B-8);
     a member of the Pôle du Nord Lorrain that no source describes was called « syndicats »."""
