@@ -54,7 +54,7 @@ view = st.segmented_control(
     "Vue", list(VIEWS), default=next(iter(VIEWS)), key="vue_statistiques", label_visibility="collapsed"
 ) or next(iter(VIEWS))
 if view == COVERAGE_VIEW:
-    coverage_tables(catalogue, geo, ids)
+    coverage_tables(catalogue, catalogue_key, geo, ids)
 for column, keys in zip(st.columns(len(VIEWS[view])) if VIEWS[view] else [], VIEWS[view]):
     with column:
         for key in keys:

@@ -180,6 +180,17 @@ def statistics_chart(
     return french(built.chart).to_dict(validate=False), built.data, built.note, built.empty
 
 
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=IDS_HASH)
+def coverage(_catalogue: Catalogue, key: str, ids: tuple[str, ...]) -> tuple[Any, dict]:
+    """(table, French Vega-Lite spec) of the national coverage for a selection, built once per
+    selection like the other Statistiques charts."""
+    from alliance.analysis.stats import register_coverage
+    from alliance.views.charts import coverage_chart, french
+
+    data = register_coverage(_catalogue, geodata(), list(ids))
+    return data, (french(coverage_chart(data)).to_dict(validate=False) if len(data) else {})
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def workshop_chart(jeu: str, family: str, question: str | None, title: str, count_title: str) -> tuple[dict, object]:
     """(French Vega-Lite spec, data) of a chart of the workshop's figures, built once; pale bars

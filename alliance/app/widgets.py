@@ -278,14 +278,14 @@ def narrow_filters_from_selection(event, field, filters, fields=("cle",)) -> Non
         st.rerun()
 
 
-def coverage_tables(catalogue, geo, ids) -> None:
+def coverage_tables(catalogue, catalogue_key: str, geo, ids) -> None:
     """Statistiques « Couverture nationale »: share of EPCI, communes and population covered by
     territoires de projet per region, and the PETR by size."""
     from alliance.analysis import stats
+    from alliance.app import cache
     from alliance.fmt import fmt_dec, fmt_int
-    from alliance.views import charts
 
-    data = stats.register_coverage(catalogue, geo, ids)
+    data, spec = cache.coverage(catalogue, catalogue_key, cache.Ids(ids))
     st.markdown(
         "**Part des EPCI, des communes et de la population couverts par au moins un PETR, un pôle "
         "métropolitain, un Pays ou un CRTE signé par plusieurs EPCI** (coopérations de la sélection)."
@@ -305,7 +305,7 @@ def coverage_tables(catalogue, geo, ids) -> None:
             table[columns[f"{share}_texte"]] = data[share].round(1)
         chart_block(
             "couverture",
-            charts.french(charts.coverage_chart(data)).to_dict(validate=False),
+            spec,
             table,
             sources,
             selectable=False,
